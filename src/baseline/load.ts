@@ -1,0 +1,79 @@
+/**
+ * Reading a baseline: YAML (or JSON, which is YAML) → schema validation → compiled Baseline.
+ * Every failure is a BaselineError with one line: `file:line: path: reason`.
+ */
+import { readFileSync } from 'node:fs';
+import { isNode, LineCounter, parseDocument } from 'yaml';
+import type { z } from 'zod';
+import type { BaselineIssue } from '../core/errors.ts';
+import { BaselineError, GuardrailError } from '../core/errors.ts';
+import { formatPath } from '../core/path.ts';
+import type { Baseline } from './baseline.ts';
+import { compileBaseline } from './baseline.ts';
+import { BaselineSchema } from './schema.ts';
+
+function issuesOf(error: z.ZodError): { path: PropertyKey[]; message: string }[] {
+  return error.issues.map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const key = issue.keys[0] ?? '';
+      const more = issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).join(', ')})` : '';
+      return { path: [...issue.path, key], message: `unknown key${more}` };
+    }
+    if (issue.code === 'invalid_type' && issue.input === undefined) {
+      return { path: issue.path, message: 'missing' };
+    }
+    return { path: issue.path, message: issue.message };
+  });
+}
+
+/** Parses baseline text. `source` names the file in messages. */
+export function parseBaseline(text: string, source: string): Baseline {
+  const lineCounter = new LineCounter();
+  const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
+  const syntaxError = doc.errors[0];
+  if (syntaxError) {
+    const line = lineCounter.linePos(syntaxError.pos[0]).line;
+    const firstLine = syntaxError.message.split('\n')[0] ?? 'invalid YAML';
+    throw new BaselineError(`${source}${line ? `:${line}` : ''}: ${firstLine}`);
+  }
+  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
+    const node = doc.getIn(path as unknown[], true);
+    const offset = isNode(node) ? node.range?.[0] : undefined;
+    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  };
+  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  if (raw === null || raw === undefined) throw new BaselineError(`${source}: the file is empty`);
+  const parsed = BaselineSchema.safeParse(raw);
+  if (!parsed.success) {
+    const issues: BaselineIssue[] = issuesOf(parsed.error).map(({ path, message }) => {
+      const line = lineOf(path);
+      return { path: formatPath(path), message, ...(line ? { line } : {}) };
+    });
+    const first = issues[0] as BaselineIssue;
+    const more =
+      issues.length > 1 ? ` (${issues.length - 1} more problem${issues.length > 2 ? 's' : ''})` : '';
+    throw new BaselineError(
+      `${source}${first.line ? `:${first.line}` : ''}: ${first.path}: ${first.message}${more}`,
+      {
+        issues,
+      },
+    );
+  }
+  try {
+    return compileBaseline(parsed.data, source, lineOf);
+  } catch (error) {
+    if (error instanceof GuardrailError) throw new BaselineError(error.message, { cause: error });
+    throw error;
+  }
+}
+
+export function loadBaseline(path: string): Baseline {
+  let text: string;
+  try {
+    text = readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read';
+    throw new BaselineError(`${path}: ${reason}`, { cause: error });
+  }
+  return parseBaseline(text, path);
+}

@@ -1,0 +1,49 @@
+/** Plain-text rendering for terminals. Event fields are attacker-controlled: control characters never pass. */
+import type { SuppressedFinding } from '../core/engine.ts';
+import { oneLine } from '../core/errors.ts';
+import type { Finding } from '../core/types.ts';
+
+export interface SkipLine {
+  readonly eventId: string | null;
+  readonly where?: string;
+  readonly reason: string;
+}
+
+export function renderText(
+  findings: readonly Finding[],
+  skipped: readonly SkipLine[],
+  suppressed: readonly SuppressedFinding[],
+): string {
+  const lines: string[] = [];
+  lines.push(
+    `${findings.length} finding${findings.length === 1 ? '' : 's'}, ${skipped.length} skipped, ${suppressed.length} suppressed`,
+  );
+  for (const finding of findings) {
+    lines.push('');
+    lines.push(`${finding.severity.toUpperCase()}  ${finding.ruleId}  ${oneLine(finding.resource, 200)}`);
+    lines.push(`  ${oneLine(finding.summary, 400)}`);
+    lines.push(
+      `  event ${oneLine(finding.eventName, 80)} ${oneLine(finding.eventId, 80)} at ${oneLine(finding.eventTime, 40)} by ${oneLine(finding.actor, 200)} from ${oneLine(finding.sourceIp || '-', 80)}`,
+    );
+    if (finding.remediation) {
+      lines.push(
+        `  remediation ${finding.remediation.action} (${finding.remediation.mode}, ${finding.remediation.status})`,
+      );
+    }
+  }
+  if (suppressed.length > 0) {
+    lines.push('');
+    for (const { finding, suppression } of suppressed) {
+      lines.push(
+        `suppressed ${finding.ruleId} ${oneLine(finding.resource, 200)} by ${suppression.path}: ${oneLine(suppression.reason, 200)}`,
+      );
+    }
+  }
+  if (skipped.length > 0) {
+    lines.push('');
+    for (const skip of skipped) {
+      lines.push(`skipped ${oneLine(skip.eventId ?? skip.where ?? '?', 120)}: ${oneLine(skip.reason, 300)}`);
+    }
+  }
+  return `${lines.join('\n')}\n`;
+}

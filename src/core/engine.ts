@@ -1,0 +1,128 @@
+/**
+ * The pure engine: one CloudTrail record and a baseline in, findings (or the reason for a skip) out.
+ * No AWS client, no clock, no I/O: the Lambda handlers and the CLI both call exactly this.
+ */
+import type { Baseline, Suppression } from '../baseline/baseline.ts';
+import { isOwnRole } from '../baseline/baseline.ts';
+import type { Subject } from '../events/subjects.ts';
+import { accountOf, extractSubject, isWatchedEvent } from '../events/subjects.ts';
+import { globMatch } from '../policy/glob.ts';
+import { RULES } from '../rules/index.ts';
+import type { AnyRule, RuleContext, RuleMatch } from './rule.ts';
+import type { CloudTrailRecord, Finding, Remediation, Skip } from './types.ts';
+
+export interface SuppressedFinding {
+  readonly finding: Finding;
+  /** The baseline entry that suppressed it, e.g. `suppressions[0]`, and its reason. */
+  readonly suppression: { readonly path: string; readonly reason: string };
+}
+
+export type Evaluation =
+  | {
+      readonly kind: 'evaluated';
+      readonly findings: readonly Finding[];
+      readonly suppressed: readonly SuppressedFinding[];
+    }
+  | { readonly kind: 'skipped'; readonly skip: Skip };
+
+const rulesByEvent = new Map<string, AnyRule[]>();
+function rulesFor(rules: readonly AnyRule[], eventName: string): readonly AnyRule[] {
+  if (rules !== RULES) return rules.filter((rule) => rule.eventName === eventName);
+  if (rulesByEvent.size === 0) {
+    for (const rule of RULES)
+      rulesByEvent.set(rule.eventName, [...(rulesByEvent.get(rule.eventName) ?? []), rule]);
+  }
+  return rulesByEvent.get(eventName) ?? [];
+}
+
+export function actorOf(record: CloudTrailRecord): string {
+  const identity = record.userIdentity;
+  return identity.arn ?? identity.invokedBy ?? identity.principalId ?? identity.type ?? 'unknown';
+}
+
+/** The IAM role behind the call, when the caller is an assumed role. */
+export function actorRoleName(record: CloudTrailRecord): string | undefined {
+  const identity = record.userIdentity;
+  const issuer = identity.sessionContext?.sessionIssuer;
+  if (issuer?.type === 'Role' && issuer.userName) return issuer.userName;
+  const match = /^arn:aws[\w-]*:sts::\d*:assumed-role\/([^/]+)\//.exec(identity.arn ?? '');
+  return match?.[1];
+}
+
+function skipped(record: CloudTrailRecord, reason: string): Evaluation {
+  return { kind: 'skipped', skip: { eventId: record.eventID, eventName: record.eventName, reason } };
+}
+
+function toFinding(
+  rule: AnyRule,
+  match: RuleMatch,
+  record: CloudTrailRecord,
+  baseline: Baseline,
+  actor: string,
+): Finding {
+  const settings = baseline.rules[rule.id];
+  const remediation: Remediation | null =
+    match.remediation && rule.remediation === match.remediation.action
+      ? ({ ...match.remediation, mode: settings.mode, status: 'proposed' } as Remediation)
+      : null;
+  return {
+    ruleId: rule.id,
+    severity: settings.severity ?? match.severity ?? rule.severity,
+    title: rule.title,
+    summary: match.summary,
+    eventId: record.eventID,
+    eventName: record.eventName,
+    eventTime: record.eventTime,
+    account: accountOf(record),
+    region: record.awsRegion,
+    actor,
+    sourceIp: record.sourceIPAddress ?? '',
+    resource: match.resource,
+    details: match.details,
+    remediation,
+  };
+}
+
+function suppressionFor(finding: Finding, suppressions: readonly Suppression[]): Suppression | undefined {
+  const at = Date.parse(finding.eventTime);
+  return suppressions.find(
+    (s) =>
+      s.rule === finding.ruleId &&
+      globMatch(s.resource, finding.resource) &&
+      (s.expiresAt === undefined || at < s.expiresAt),
+  );
+}
+
+export function evaluate(
+  record: CloudTrailRecord,
+  baseline: Baseline,
+  rules: readonly AnyRule[] = RULES,
+): Evaluation {
+  if (record.errorCode) return skipped(record, `failed call (errorCode ${record.errorCode})`);
+  if (!isWatchedEvent(record))
+    return skipped(record, `not a watched event (${record.eventSource} ${record.eventName})`);
+  const role = actorRoleName(record);
+  if (role && isOwnRole(baseline, role)) return skipped(record, `made by guardrail's own role ${role}`);
+  const extracted = extractSubject(record);
+  if (!extracted.ok) return skipped(record, `malformed ${record.eventName}: ${extracted.reason}`);
+
+  const actor = actorOf(record);
+  const context: RuleContext = { record, baseline, actor };
+  const findings: Finding[] = [];
+  const suppressed: SuppressedFinding[] = [];
+  for (const rule of rulesFor(rules, record.eventName)) {
+    if (!baseline.rules[rule.id].enabled) continue;
+    const matches = (rule.evaluate as (subject: Subject, context: RuleContext) => readonly RuleMatch[])(
+      extracted.subject,
+      context,
+    );
+    for (const match of matches) {
+      const finding = toFinding(rule, match, record, baseline, actor);
+      const suppression = suppressionFor(finding, baseline.suppressions);
+      if (suppression)
+        suppressed.push({ finding, suppression: { path: suppression.path, reason: suppression.reason } });
+      else findings.push(finding);
+    }
+  }
+  return { kind: 'evaluated', findings, suppressed };
+}

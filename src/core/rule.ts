@@ -1,0 +1,58 @@
+/**
+ * A rule is data plus one function. The engine fills in everything common to all findings (event id, actor,
+ * time, account); a rule says only what it found.
+ */
+import type { Baseline } from '../baseline/baseline.ts';
+import type { SubjectOf, WATCHED_EVENTS, WatchedEventName } from '../events/subjects.ts';
+import type {
+  CloudTrailRecord,
+  ImdsParams,
+  RemediationAction,
+  RuleId,
+  Severity,
+  TagParams,
+} from './types.ts';
+
+export type ProposedRemediation =
+  | { readonly action: 'tag-ephemeral'; readonly params: TagParams }
+  | { readonly action: 'tag-orphaned'; readonly params: TagParams }
+  | { readonly action: 'enforce-imdsv2'; readonly params: ImdsParams };
+
+export interface RuleMatch {
+  readonly summary: string;
+  readonly resource: string;
+  readonly details: Readonly<Record<string, unknown>>;
+  /** Overrides the rule's default severity for this match (e.g. a key for root is critical). */
+  readonly severity?: Severity;
+  readonly remediation?: ProposedRemediation;
+}
+
+export interface RuleContext {
+  readonly record: CloudTrailRecord;
+  readonly baseline: Baseline;
+  /** The caller's ARN, as it appears in findings. */
+  readonly actor: string;
+}
+
+export interface Rule<K extends WatchedEventName = WatchedEventName> {
+  readonly id: RuleId;
+  readonly title: string;
+  /** Why it matters, in one or two sentences a person on call can act on. */
+  readonly rationale: string;
+  /** What to do next; notifications and reports print these. */
+  readonly nextSteps: readonly string[];
+  readonly severity: Severity;
+  readonly eventSource: (typeof WATCHED_EVENTS)[K];
+  readonly eventName: K;
+  readonly remediation: RemediationAction | null;
+  /** IAM actions the remediation calls, for the function's least-privilege role. */
+  readonly permissions: readonly string[];
+  evaluate(subject: SubjectOf<K>, context: RuleContext): readonly RuleMatch[];
+}
+
+/** Identity function that keeps K inferred, so `evaluate` sees the right subject type. */
+export function defineRule<K extends WatchedEventName>(rule: Rule<K>): Rule<K> {
+  return rule;
+}
+
+export type AnyRule = { [K in WatchedEventName]: Rule<K> }[WatchedEventName];

@@ -1,0 +1,153 @@
+/**
+ * The shared vocabulary of guardrail: CloudTrail records as the engine sees them, findings, rules and
+ * remediations. Everything here is data; no module in src/core imports an AWS client.
+ */
+
+export const Severity = {
+  info: 'info',
+  low: 'low',
+  medium: 'medium',
+  high: 'high',
+  critical: 'critical',
+} as const;
+export type Severity = (typeof Severity)[keyof typeof Severity];
+
+/** Lowest first: index order is rank order. */
+export const SEVERITY_ORDER: readonly Severity[] = ['info', 'low', 'medium', 'high', 'critical'];
+
+export function severityRank(severity: Severity): number {
+  return SEVERITY_ORDER.indexOf(severity);
+}
+
+/** Raises a severity by `steps`, capped at critical. */
+export function raiseSeverity(severity: Severity, steps = 1): Severity {
+  const rank = Math.min(severityRank(severity) + steps, SEVERITY_ORDER.length - 1);
+  return SEVERITY_ORDER[rank] ?? Severity.critical;
+}
+
+/** Rule ids are a public contract (notification filters, suppressions, saved reports): never rename one. */
+export const RuleId = {
+  userEphemeral: 'iam.user.ephemeral',
+  userUnexpected: 'iam.user.unexpected',
+  userOrphaned: 'iam.user.orphaned',
+  accessKeyLongLived: 'iam.accesskey.long-lived',
+  accessKeyStale: 'iam.accesskey.stale',
+  policyDrift: 'iam.policy.drift',
+  policyWildcard: 'iam.policy.wildcard',
+  policyPrivesc: 'iam.policy.privesc',
+  policyNoBaseline: 'iam.policy.no-baseline',
+  imdsV1Allowed: 'ec2.imds.v1-allowed',
+  imdsHopLimit: 'ec2.imds.hop-limit',
+} as const;
+export type RuleId = (typeof RuleId)[keyof typeof RuleId];
+export const RULE_IDS: readonly RuleId[] = Object.values(RuleId);
+
+export const RemediationAction = {
+  tagEphemeral: 'tag-ephemeral',
+  tagOrphaned: 'tag-orphaned',
+  enforceImdsV2: 'enforce-imdsv2',
+} as const;
+export type RemediationAction = (typeof RemediationAction)[keyof typeof RemediationAction];
+
+export const RemediationMode = { dryRun: 'dry-run', enforce: 'enforce' } as const;
+export type RemediationMode = (typeof RemediationMode)[keyof typeof RemediationMode];
+
+/**
+ * `proposed`: the engine's verdict, nothing done yet (what `guardrail evaluate` and replay print).
+ * The actions layer turns it into one of the outcomes.
+ */
+export const RemediationStatus = {
+  proposed: 'proposed',
+  applied: 'applied',
+  alreadyCompliant: 'already-compliant',
+  dryRun: 'dry-run',
+  failed: 'failed',
+} as const;
+export type RemediationStatus = (typeof RemediationStatus)[keyof typeof RemediationStatus];
+
+export interface TagParams {
+  readonly userName: string;
+  readonly tags: Readonly<Record<string, string>>;
+}
+
+export interface ImdsParams {
+  readonly instanceId: string;
+  readonly region: string;
+  readonly httpTokens: 'required';
+  readonly hopLimit: number;
+}
+
+export type Remediation =
+  | RemediationBase<typeof RemediationAction.tagEphemeral, TagParams>
+  | RemediationBase<typeof RemediationAction.tagOrphaned, TagParams>
+  | RemediationBase<typeof RemediationAction.enforceImdsV2, ImdsParams>;
+
+interface RemediationBase<A extends RemediationAction, P> {
+  readonly action: A;
+  readonly mode: RemediationMode;
+  readonly status: RemediationStatus;
+  readonly params: P;
+  /** Set when status is `failed`: the error's one-line message (never a stack, never a secret). */
+  readonly error?: string;
+}
+
+/** One shape for the CLI, the handlers, notifications and reports. */
+export interface Finding {
+  readonly ruleId: RuleId;
+  readonly severity: Severity;
+  readonly title: string;
+  readonly summary: string;
+  readonly eventId: string;
+  readonly eventName: string;
+  readonly eventTime: string;
+  readonly account: string;
+  readonly region: string;
+  /** ARN of the principal that made the call (for an assumed role: the session ARN). */
+  readonly actor: string;
+  readonly sourceIp: string;
+  /** ARN when it can be built from the event, otherwise the id (instance id, user name). */
+  readonly resource: string;
+  readonly details: Readonly<Record<string, unknown>>;
+  readonly remediation: Remediation | null;
+}
+
+export interface UserIdentity {
+  readonly type?: string;
+  readonly arn?: string;
+  readonly accountId?: string;
+  readonly userName?: string;
+  readonly principalId?: string;
+  readonly invokedBy?: string;
+  readonly sessionContext?: {
+    readonly sessionIssuer?: {
+      readonly type?: string;
+      readonly arn?: string;
+      readonly userName?: string;
+      readonly accountId?: string;
+    };
+  };
+}
+
+/** A CloudTrail record after boundary validation: the fields guardrail relies on are present and typed. */
+export interface CloudTrailRecord {
+  readonly eventID: string;
+  readonly eventTime: string;
+  readonly eventSource: string;
+  readonly eventName: string;
+  readonly awsRegion: string;
+  readonly sourceIPAddress?: string;
+  readonly userAgent?: string;
+  readonly userIdentity: UserIdentity;
+  readonly requestParameters: Readonly<Record<string, unknown>> | null;
+  readonly responseElements: Readonly<Record<string, unknown>> | null;
+  readonly errorCode?: string;
+  readonly errorMessage?: string;
+  readonly recipientAccountId?: string;
+}
+
+/** Why a record produced no evaluation. Expected, not an error: listed in output, never thrown. */
+export interface Skip {
+  readonly eventId: string;
+  readonly eventName?: string;
+  readonly reason: string;
+}

@@ -1,0 +1,148 @@
+/**
+ * Turns any accepted input into records: an EventBridge envelope, a bare record, a CloudTrail log file
+ * `{"Records": [...]}`, a LookupEvents reply `{"Events": [{"CloudTrailEvent": "..."}]}`, a JSON array of
+ * any of these, or JSON Lines. A bad record is reported with where it was and why; the others go on.
+ */
+import { gunzipSync } from 'node:zlib';
+import { EventDecodeError } from '../core/errors.ts';
+import type { CloudTrailRecord } from '../core/types.ts';
+import { checkRecord } from './record.ts';
+
+export type Decoded =
+  | { readonly kind: 'record'; readonly record: CloudTrailRecord; readonly where: string }
+  | {
+      readonly kind: 'malformed';
+      readonly where: string;
+      readonly reason: string;
+      readonly eventId?: string;
+    };
+
+const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+
+function isRecord(value: unknown): value is Record<string, unknown> {
+  return typeof value === 'object' && value !== null && !Array.isArray(value);
+}
+
+function* one(value: unknown, where: string): Generator<Decoded> {
+  if (isRecord(value) && 'detail-type' in value) {
+    if (value['detail-type'] !== CLOUDTRAIL_DETAIL_TYPE) {
+      yield {
+        kind: 'malformed',
+        where,
+        reason: `EventBridge event of detail-type ${JSON.stringify(value['detail-type'])} is not a CloudTrail API call`,
+      };
+      return;
+    }
+    yield* one(value.detail, `${where}.detail`);
+    return;
+  }
+  const checked = checkRecord(value);
+  if (checked.ok) yield { kind: 'record', record: checked.record, where };
+  else
+    yield {
+      kind: 'malformed',
+      where,
+      reason: checked.reason,
+      ...(checked.eventId ? { eventId: checked.eventId } : {}),
+    };
+}
+
+/** Decodes an already-parsed JSON value. `source` names it in messages (a file name, `stdin`, `event`). */
+export function* decodeValue(value: unknown, source: string): Generator<Decoded> {
+  if (Array.isArray(value)) {
+    for (const [index, item] of value.entries()) yield* decodeValue(item, `${source}[${index}]`);
+    return;
+  }
+  if (isRecord(value) && 'Records' in value) {
+    if (!Array.isArray(value.Records)) {
+      yield { kind: 'malformed', where: `${source}.Records`, reason: 'expected a list of records' };
+      return;
+    }
+    for (const [index, item] of value.Records.entries()) yield* one(item, `${source}.Records[${index}]`);
+    return;
+  }
+  if (isRecord(value) && Array.isArray(value.Events) && !('eventName' in value)) {
+    for (const [index, item] of value.Events.entries()) {
+      const where = `${source}.Events[${index}]`;
+      const raw = isRecord(item) ? item.CloudTrailEvent : undefined;
+      if (typeof raw !== 'string') {
+        yield {
+          kind: 'malformed',
+          where,
+          reason: 'expected a LookupEvents entry with a CloudTrailEvent string',
+        };
+        continue;
+      }
+      try {
+        yield* one(JSON.parse(raw), `${where}.CloudTrailEvent`);
+      } catch {
+        yield { kind: 'malformed', where: `${where}.CloudTrailEvent`, reason: 'not valid JSON' };
+      }
+    }
+    return;
+  }
+  yield* one(value, source);
+}
+
+const GZIP_MAGIC = [0x1f, 0x8b] as const;
+
+/** Raw bytes → text, gunzipping when the bytes are gzip (whatever the file is called). */
+export function bytesToText(bytes: Uint8Array, source: string): string {
+  if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
+    try {
+      return gunzipSync(bytes).toString('utf8');
+    } catch (error) {
+      throw new EventDecodeError(`${source}: corrupt or truncated gzip (${(error as Error).message})`, {
+        cause: error,
+      });
+    }
+  }
+  return Buffer.from(bytes).toString('utf8');
+}
+
+/**
+ * Decodes a whole input text. Whole-document JSON first; if that fails and the text has several lines,
+ * each line is tried on its own (JSON Lines), so one bad line costs only that line.
+ */
+export function* decodeText(text: string, source: string): Generator<Decoded> {
+  const trimmed = text.trim();
+  if (trimmed === '') throw new EventDecodeError(`${source}: empty input`);
+  let whole: unknown;
+  try {
+    whole = JSON.parse(trimmed);
+  } catch (error) {
+    const lines = trimmed.split('\n');
+    if (lines.length < 2 || !parses(lines[0] ?? '')) {
+      throw new EventDecodeError(`${source}: not valid JSON (${firstLine(error)})`, { cause: error });
+    }
+    for (const [index, line] of lines.entries()) {
+      if (line.trim() === '') continue;
+      const where = `${source}:${index + 1}`;
+      try {
+        yield* decodeValue(JSON.parse(line), where);
+      } catch (lineError) {
+        yield { kind: 'malformed', where, reason: `not valid JSON (${firstLine(lineError)})` };
+      }
+    }
+    return;
+  }
+  if (whole === null || typeof whole !== 'object') {
+    throw new EventDecodeError(
+      `${source}: expected a JSON object or array, got ${whole === null ? 'null' : typeof whole}`,
+    );
+  }
+  yield* decodeValue(whole, source);
+}
+
+function parses(line: string): boolean {
+  try {
+    JSON.parse(line);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function firstLine(error: unknown): string {
+  return (error instanceof Error ? error.message : String(error)).split('\n')[0] ?? 'invalid';
+}

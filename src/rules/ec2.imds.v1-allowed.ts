@@ -1,0 +1,43 @@
+import { defineRule } from '../core/rule.ts';
+import { RuleId } from '../core/types.ts';
+
+export const imdsV1Allowed = defineRule({
+  id: RuleId.imdsV1Allowed,
+  title: 'Instance allows IMDSv1',
+  rationale:
+    'With IMDSv1 any server-side request forgery on the instance can read its role credentials from 169.254.169.254 (the 2019 Capital One breach). IMDSv2 session tokens stop that.',
+  nextSteps: [
+    'Set HttpTokens to required (guardrail does it when the rule is in enforce mode).',
+    'Keep the hop limit the instance needs: 2 where containers reach IMDS through a bridge network.',
+  ],
+  severity: 'high',
+  eventSource: 'ec2.amazonaws.com',
+  eventName: 'ModifyInstanceMetadataOptions',
+  remediation: 'enforce-imdsv2',
+  permissions: ['ec2:DescribeInstances', 'ec2:ModifyInstanceMetadataOptions'],
+  evaluate(subject, { record, baseline }) {
+    const { resulting } = subject;
+    if (resulting.httpTokens !== 'optional' || resulting.httpEndpoint === 'disabled') return [];
+    return [
+      {
+        summary: `Instance ${subject.instanceId} now accepts IMDSv1 (HttpTokens optional); the baseline requires IMDSv2.`,
+        resource: subject.instanceArn,
+        details: {
+          instanceId: subject.instanceId,
+          requested: subject.requested,
+          resulting,
+          required: { httpTokens: baseline.imds.httpTokens, hopLimit: baseline.imds.hopLimit },
+        },
+        remediation: {
+          action: 'enforce-imdsv2',
+          params: {
+            instanceId: subject.instanceId,
+            region: record.awsRegion,
+            httpTokens: 'required',
+            hopLimit: baseline.imds.hopLimit,
+          },
+        },
+      },
+    ];
+  },
+});

@@ -1,0 +1,30 @@
+/**
+ * Every CloudTrail rule, listed explicitly (no registration by import side effect). Adding a rule: one file,
+ * one line here, its test cases under test/cases/rules/<id>/, and its event in serverless.yml if new.
+ */
+import type { AnyRule } from '../core/rule.ts';
+import { imdsHopLimit } from './ec2.imds.hop-limit.ts';
+import { imdsV1Allowed } from './ec2.imds.v1-allowed.ts';
+import { accessKeyLongLived } from './iam.accesskey.long-lived.ts';
+import { policyDrift } from './iam.policy.drift.ts';
+import { policyNoBaseline } from './iam.policy.no-baseline.ts';
+import { policyPrivesc } from './iam.policy.privesc.ts';
+import { policyWildcard } from './iam.policy.wildcard.ts';
+import { userEphemeral } from './iam.user.ephemeral.ts';
+import { userUnexpected } from './iam.user.unexpected.ts';
+
+export const RULES: readonly AnyRule[] = [
+  userEphemeral,
+  userUnexpected,
+  accessKeyLongLived,
+  policyNoBaseline,
+  policyDrift,
+  policyWildcard,
+  policyPrivesc,
+  imdsV1Allowed,
+  imdsHopLimit,
+];
+
+export function ruleById(id: string): AnyRule | undefined {
+  return RULES.find((rule) => rule.id === id);
+}

@@ -1,0 +1,10 @@
+import { defineConfig } from 'vitest/config';
+
+export default defineConfig({
+  test: {
+    include: ['test/**/*.test.ts'],
+    // Integration suites start their own moto server; keep the default pool but bound it for 2-core machines.
+    maxWorkers: 2,
+    testTimeout: 20_000,
+  },
+});

@@ -5,6 +5,7 @@
  */
 import type { Baseline, RoleBaseline } from '../baseline/baseline.ts';
 import type { PutRolePolicySubject } from '../events/subjects.ts';
+import { displayAction } from '../policy/catalogue.ts';
 import type { DriftResult } from '../policy/envelope.ts';
 import { compareToEnvelope } from '../policy/envelope.ts';
 import type { NormalizedStatement } from '../policy/parse.ts';
@@ -43,7 +44,7 @@ export function describeStatement(statement: NormalizedStatement): Record<string
     path: statement.path,
     ...(statement.sid ? { sid: statement.sid } : {}),
     effect: statement.effect,
-    [statement.actions.negated ? 'notAction' : 'action']: statement.actions.patterns,
+    [statement.actions.negated ? 'notAction' : 'action']: statement.actions.patterns.map(displayAction),
     [statement.resources.negated ? 'notResource' : 'resource']: statement.resources.patterns,
     ...(statement.condition ? { condition: statement.condition } : {}),
   };

@@ -1,0 +1,112 @@
+/**
+ * Table-driven over the real, licensed CloudTrail records in ../shared/corpus/target-events: every watched
+ * event gives the findings (or skip) reviewed by hand below; every other record is skipped with a reason.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../src/core/engine.ts';
+import type { Decoded } from '../../src/events/decode.ts';
+import { decodeText } from '../../src/events/decode.ts';
+import { exampleBaseline } from '../helpers/baseline.ts';
+
+const DIR = new URL('../../../shared/corpus/target-events/', import.meta.url);
+const present = existsSync(DIR);
+
+type Expectation = readonly string[] | { readonly skip: RegExp } | { readonly malformed: RegExp };
+
+/** file → record index → what the engine must say. Records not listed must be skipped as unwatched or failed. */
+const EXPECTED: Record<string, Record<number, Expectation>> = {
+  'panther-analysis.json': {
+    0: ['iam.user.unexpected:high'],
+    1: ['iam.user.unexpected:high'],
+    2: ['iam.user.unexpected:high'],
+    3: ['iam.user.unexpected:high'],
+    4: ['iam.user.unexpected:high'],
+    5: { skip: /^failed call \(errorCode EntityAlreadyExists\)$/ },
+    // Panther's normalised times ("2022-09-27 17:09:18") are not CloudTrail's ISO 8601.
+    6: { malformed: /^eventTime: expected an ISO 8601 time$/ },
+    7: { malformed: /^eventTime: expected an ISO 8601 time$/ },
+    8: { malformed: /^eventTime: expected an ISO 8601 time$/ },
+    9: { malformed: /^eventTime: expected an ISO 8601 time$/ },
+    10: { malformed: /^eventTime: expected an ISO 8601 time$/ },
+    11: ['iam.accesskey.long-lived:critical'], // root's own key
+    12: ['iam.accesskey.long-lived:high'], // root creating a key for example-user
+    13: ['iam.accesskey.long-lived:high'],
+    14: ['iam.user.unexpected:high'],
+    15: ['iam.accesskey.long-lived:high'],
+    16: ['iam.accesskey.long-lived:high'],
+    17: ['iam.user.unexpected:high'],
+  },
+  'eventbridge-ModifyInstanceMetadataOptions-flatiron.json': {
+    0: { skip: /^failed call \(errorCode Client\.InvalidParameterValue\)$/ },
+  },
+};
+
+/** Unlisted records that must give findings: the stratus detonations that create users and keys. */
+const CAUGHT_ELSEWHERE = new Set(['CreateUser', 'CreateAccessKey']);
+
+function files(): string[] {
+  const stratus = readdirSync(new URL('stratus-red-team/', DIR)).filter((f) => f.endsWith('.json'));
+  return [
+    'panther-analysis.json',
+    'eventbridge-ModifyInstanceMetadataOptions-flatiron.json',
+    'eventbridge-RunInstances-flatiron.json',
+    ...stratus.map((f) => `stratus-red-team/${f}`),
+  ];
+}
+
+function outcome(item: Decoded): string[] | { skip: string } | { malformed: string } {
+  if (item.kind === 'malformed') return { malformed: item.reason };
+  const result = evaluate(item.record, exampleBaseline());
+  if (result.kind === 'skipped') return { skip: result.skip.reason };
+  return result.findings.map((f) => `${f.ruleId}:${f.severity}`).sort();
+}
+
+describe.skipIf(!present)('real CloudTrail records (../shared/corpus/target-events)', () => {
+  const list = present ? files() : [];
+
+  it.each(list.map((file) => [file] as const))('%s', (file) => {
+    const items = [...decodeText(readFileSync(new URL(file, DIR), 'utf8'), file)];
+    expect(items.length).toBeGreaterThan(0);
+    const expected = EXPECTED[file] ?? {};
+    for (const [index, item] of items.entries()) {
+      const got = outcome(item);
+      const want = expected[index];
+      const label = `${file} record ${index}`;
+      if (want === undefined) {
+        // Unlisted: a record guardrail does not act on, or a stratus creation checked by the test below.
+        if (Array.isArray(got)) {
+          const checkedBelow = item.kind === 'record' && CAUGHT_ELSEWHERE.has(item.record.eventName);
+          if (!checkedBelow) expect(got, label).toEqual([]);
+        } else {
+          expect('skip' in got ? got.skip : got.malformed, label).toMatch(
+            /^(not a watched event|failed call)/,
+          );
+        }
+      } else if (Array.isArray(want)) {
+        expect(got, label).toEqual(want);
+      } else if ('skip' in want) {
+        expect(got, label).toMatchObject({ skip: expect.stringMatching(want.skip) });
+      } else {
+        expect(got, label).toMatchObject({ malformed: expect.stringMatching(want.malformed) });
+      }
+    }
+  });
+
+  it('catches every stratus-red-team user and key creation', () => {
+    const caught: string[] = [];
+    for (const file of list.filter((f) => f.startsWith('stratus-red-team/'))) {
+      for (const item of decodeText(readFileSync(new URL(file, DIR), 'utf8'), file)) {
+        if (item.kind !== 'record' || !CAUGHT_ELSEWHERE.has(item.record.eventName)) continue;
+        const result = evaluate(item.record, exampleBaseline());
+        if (result.kind === 'evaluated')
+          caught.push(...result.findings.map((f) => `${item.record.eventName}:${f.ruleId}`));
+      }
+    }
+    expect(caught.sort()).toEqual([
+      'CreateAccessKey:iam.accesskey.long-lived',
+      'CreateAccessKey:iam.accesskey.long-lived',
+      'CreateUser:iam.user.unexpected',
+    ]);
+  });
+});

@@ -45,6 +45,8 @@ const EXPECTED: Record<string, Record<number, Expectation>> = {
 /** Unlisted records that must give findings: the stratus detonations that create users and keys. */
 const CAUGHT_ELSEWHERE = new Set(['CreateUser', 'CreateAccessKey']);
 
+const isList = (want: Expectation): want is readonly string[] => Array.isArray(want);
+
 function files(): string[] {
   const stratus = readdirSync(new URL('stratus-red-team/', DIR)).filter((f) => f.endsWith('.json'));
   return [
@@ -83,7 +85,7 @@ describe.skipIf(!present)('real CloudTrail records (../shared/corpus/target-even
             /^(not a watched event|failed call)/,
           );
         }
-      } else if (Array.isArray(want)) {
+      } else if (isList(want)) {
         expect(got, label).toEqual(want);
       } else if ('skip' in want) {
         expect(got, label).toMatchObject({ skip: expect.stringMatching(want.skip) });

@@ -7,19 +7,19 @@ import { isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { BaselineIssue } from '../core/errors.ts';
 import { BaselineError, GuardrailError } from '../core/errors.ts';
-import { formatPath } from '../core/path.ts';
+import { formatPath, valueAt } from '../core/path.ts';
 import type { Baseline } from './baseline.ts';
 import { compileBaseline } from './baseline.ts';
 import { BaselineSchema } from './schema.ts';
 
-function issuesOf(error: z.ZodError): { path: PropertyKey[]; message: string }[] {
+function issuesOf(error: z.ZodError, raw: unknown): { path: PropertyKey[]; message: string }[] {
   return error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0] ?? '';
       const more = issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).join(', ')})` : '';
       return { path: [...issue.path, key], message: `unknown key${more}` };
     }
-    if (issue.code === 'invalid_type' && issue.input === undefined) {
+    if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) {
       return { path: issue.path, message: 'missing' };
     }
     return { path: issue.path, message: issue.message };
@@ -45,7 +45,7 @@ export function parseBaseline(text: string, source: string): Baseline {
   if (raw === null || raw === undefined) throw new BaselineError(`${source}: the file is empty`);
   const parsed = BaselineSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues: BaselineIssue[] = issuesOf(parsed.error).map(({ path, message }) => {
+    const issues: BaselineIssue[] = issuesOf(parsed.error, raw).map(({ path, message }) => {
       const line = lineOf(path);
       return { path: formatPath(path), message, ...(line ? { line } : {}) };
     });

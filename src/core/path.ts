@@ -8,3 +8,13 @@ export function formatPath(path: readonly PropertyKey[]): string {
   }
   return out || '(top level)';
 }
+
+/** The value at `path` inside `root`, or undefined when any step is absent. */
+export function valueAt(root: unknown, path: readonly PropertyKey[]): unknown {
+  let current: unknown = root;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
+}

@@ -48,9 +48,18 @@ function* one(value: unknown, where: string): Generator<Decoded> {
 }
 
 /** Decodes an already-parsed JSON value. `source` names it in messages (a file name, `stdin`, `event`). */
-export function* decodeValue(value: unknown, source: string): Generator<Decoded> {
+export function* decodeValue(value: unknown, source: string, nested = false): Generator<Decoded> {
   if (Array.isArray(value)) {
-    for (const [index, item] of value.entries()) yield* decodeValue(item, `${source}[${index}]`);
+    // One level of list (a list of records, envelopes or log files); deeper lists are not an input shape.
+    if (nested) {
+      yield {
+        kind: 'malformed',
+        where: source,
+        reason: 'expected a record, an envelope or a log file, got a nested list',
+      };
+      return;
+    }
+    for (const [index, item] of value.entries()) yield* decodeValue(item, `${source}[${index}]`, true);
     return;
   }
   if (isRecord(value) && 'Records' in value) {
@@ -111,6 +120,9 @@ export function* decodeText(text: string, source: string): Generator<Decoded> {
   try {
     whole = JSON.parse(trimmed);
   } catch (error) {
+    if (error instanceof RangeError) {
+      throw new EventDecodeError(`${source}: not valid JSON (nested too deeply)`, { cause: error });
+    }
     const lines = trimmed.split('\n');
     if (lines.length < 2 || !parses(lines[0] ?? '')) {
       throw new EventDecodeError(`${source}: not valid JSON (${firstLine(error)})`, { cause: error });

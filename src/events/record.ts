@@ -3,15 +3,18 @@
  * the fields guardrail relies on are checked; everything else passes through untouched.
  */
 import { z } from 'zod';
-import { formatPath } from '../core/path.ts';
+import { formatPath, valueAt } from '../core/path.ts';
 import type { CloudTrailRecord } from '../core/types.ts';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-const text = z.string({ error: 'expected a string' });
-const required = z
-  .string({ error: 'expected a non-empty string' })
-  .min(1, { error: 'expected a non-empty string' });
+/** Bounds real CloudTrail never exceeds; forged input beyond them is malformed, not rendered. */
+const text = z.string({ error: 'expected a string' }).max(2048, { error: 'longer than 2048 characters' });
+const required = (max: number) =>
+  z
+    .string({ error: 'expected a non-empty string' })
+    .min(1, { error: 'expected a non-empty string' })
+    .max(max, { error: `longer than ${max} characters` });
 const objectOrNull = z
   .record(z.string(), z.unknown(), { error: 'expected an object or null' })
   .nullable()
@@ -39,15 +42,15 @@ const IdentitySchema = z.looseObject(
 
 export const RecordSchema = z.looseObject(
   {
-    eventID: required,
+    eventID: required(128),
     eventTime: z
       .string({ error: 'expected an ISO 8601 time' })
       .refine((value) => ISO_TIME.test(value) && !Number.isNaN(Date.parse(value)), {
         error: 'expected an ISO 8601 time',
       }),
-    eventSource: required,
-    eventName: required,
-    awsRegion: required,
+    eventSource: required(128),
+    eventName: required(128),
+    awsRegion: required(64),
     sourceIPAddress: text.optional(),
     userAgent: text.optional(),
     userIdentity: IdentitySchema,
@@ -70,7 +73,7 @@ export function checkRecord(value: unknown): RecordCheck {
   if (parsed.success) return { ok: true, record: parsed.data as CloudTrailRecord };
   const issue = parsed.error.issues[0];
   const path = issue ? formatPath(issue.path) : '(record)';
-  const missing = issue?.code === 'invalid_type' && issue.input === undefined;
+  const missing = issue?.code === 'invalid_type' && valueAt(value, issue.path) === undefined;
   const reason = `${path === '(top level)' ? 'record' : path}: ${missing ? 'missing' : (issue?.message ?? 'invalid')}`;
   const eventId =
     typeof value === 'object' &&

@@ -97,10 +97,23 @@ function missing(field: string): SubjectResult {
   return { ok: false, reason: `${field}: missing` };
 }
 
+/** IAM's own name rules: a name outside them cannot come from a successful call, so the record is forged or broken. */
+const IAM_NAME = /^[\w+=,.@-]{1,128}$/;
+const INSTANCE_ID = /^i-[0-9a-f]{8,17}$/;
+/** IAM caps an inline role policy at 10,240 characters (whitespace excluded); leave room for formatting. */
+const MAX_POLICY_TEXT = 131_072;
+
+function invalidName(field: string, value: string): SubjectResult | undefined {
+  return IAM_NAME.test(value) ? undefined : { ok: false, reason: `${field}: not a valid IAM name` };
+}
+
 function createUser(record: CloudTrailRecord): SubjectResult {
   const userName = str(record.requestParameters, 'userName');
   if (!userName) return missing('requestParameters.userName');
+  const badName = invalidName('requestParameters.userName', userName);
+  if (badName) return badName;
   const path = str(record.requestParameters, 'path') ?? '/';
+  if (path.length > 512) return { ok: false, reason: 'requestParameters.path: longer than 512 characters' };
   const user = record.responseElements?.user;
   const userArn =
     (isObject(user) && str(user, 'arn')) || `arn:aws:iam::${accountOf(record)}:user${path}${userName}`;
@@ -142,11 +155,21 @@ function putRolePolicy(record: CloudTrailRecord): SubjectResult {
   if (!roleName) return missing('requestParameters.roleName');
   const policyName = str(record.requestParameters, 'policyName');
   if (!policyName) return missing('requestParameters.policyName');
+  const badName =
+    invalidName('requestParameters.roleName', roleName) ??
+    invalidName('requestParameters.policyName', policyName);
+  if (badName) return badName;
   const raw = record.requestParameters?.policyDocument;
   // Some exporters decode the document into an object; keep the contract "JSON text".
   const policyDocument = typeof raw === 'string' ? raw : isObject(raw) ? JSON.stringify(raw) : undefined;
   if (!policyDocument)
     return { ok: false, reason: 'requestParameters.policyDocument: missing or not a string' };
+  if (policyDocument.length > MAX_POLICY_TEXT) {
+    return {
+      ok: false,
+      reason: `requestParameters.policyDocument: longer than ${MAX_POLICY_TEXT} characters, more than IAM accepts`,
+    };
+  }
   let policy: PolicyDocument;
   try {
     policy = parsePolicyDocument(policyDocument, 'requestParameters.policyDocument');
@@ -187,6 +210,12 @@ function modifyImds(record: CloudTrailRecord): SubjectResult {
   const instanceId = field(request, 'InstanceId');
   if (typeof instanceId !== 'string' || instanceId === '')
     return missing('requestParameters.ModifyInstanceMetadataOptionsRequest.InstanceId');
+  if (!INSTANCE_ID.test(instanceId)) {
+    return {
+      ok: false,
+      reason: 'requestParameters.ModifyInstanceMetadataOptionsRequest.InstanceId: not an instance id',
+    };
+  }
   const requested = settingsOf(request, 'requestParameters.ModifyInstanceMetadataOptionsRequest');
   if (typeof requested === 'string') return { ok: false, reason: requested };
   const response = field(record.responseElements, 'ModifyInstanceMetadataOptionsResponse');

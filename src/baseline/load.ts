@@ -3,7 +3,7 @@
  * Every failure is a BaselineError with one line: `file:line: path: reason`.
  */
 import { readFileSync } from 'node:fs';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import type { BaselineIssue } from '../core/errors.ts';
 import { BaselineError, GuardrailError } from '../core/errors.ts';
@@ -12,12 +12,23 @@ import type { Baseline } from './baseline.ts';
 import { compileBaseline } from './baseline.ts';
 import { BaselineSchema } from './schema.ts';
 
-function issuesOf(error: z.ZodError, raw: unknown): { path: PropertyKey[]; message: string }[] {
+interface RawIssue {
+  readonly path: PropertyKey[];
+  readonly message: string;
+  /** The problem is the key itself (unknown or invalid), so point at the key, not its value. */
+  readonly atKey?: boolean;
+}
+
+function issuesOf(error: z.ZodError, raw: unknown): RawIssue[] {
   return error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0] ?? '';
       const more = issue.keys.length > 1 ? ` (and ${issue.keys.slice(1).join(', ')})` : '';
-      return { path: [...issue.path, key], message: `unknown key${more}` };
+      return { path: [...issue.path, key], message: `unknown key${more}`, atKey: true };
+    }
+    if (issue.code === 'invalid_key') {
+      // A record key that failed its own schema (e.g. a role name IAM would refuse): say why.
+      return { path: issue.path, message: issue.issues[0]?.message ?? issue.message, atKey: true };
     }
     if (issue.code === 'invalid_type' && valueAt(raw, issue.path) === undefined) {
       return { path: issue.path, message: 'missing' };
@@ -36,17 +47,35 @@ export function parseBaseline(text: string, source: string): Baseline {
     const firstLine = syntaxError.message.split('\n')[0] ?? 'invalid YAML';
     throw new BaselineError(`${source}${line ? `:${line}` : ''}: ${firstLine}`);
   }
-  const lineOf = (path: readonly PropertyKey[]): number | undefined => {
-    const node = doc.getIn(path as unknown[], true);
-    const offset = isNode(node) ? node.range?.[0] : undefined;
-    return offset === undefined ? undefined : lineCounter.linePos(offset).line;
+  // The line of the deepest node that exists along the path (a missing key points at its parent).
+  const lineOf = (path: readonly PropertyKey[], atKey = false): number | undefined => {
+    if (atKey && path.length > 0) {
+      const parent = path.length > 1 ? doc.getIn(path.slice(0, -1) as unknown[], true) : doc.contents;
+      if (isMap(parent)) {
+        const pair = parent.items.find((item) => isScalar(item.key) && item.key.value === path.at(-1));
+        const offset = isNode(pair?.key) ? pair.key.range?.[0] : undefined;
+        if (offset !== undefined) return lineCounter.linePos(offset).line;
+      }
+    }
+    for (let length = path.length; length > 0; length--) {
+      const node = doc.getIn(path.slice(0, length) as unknown[], true);
+      const offset = isNode(node) ? node.range?.[0] : undefined;
+      if (offset !== undefined) return lineCounter.linePos(offset).line;
+    }
+    return undefined;
   };
-  const raw: unknown = doc.toJS({ maxAliasCount: 100 });
+  let raw: unknown;
+  try {
+    raw = doc.toJS({ maxAliasCount: 100 });
+  } catch (error) {
+    // yaml refuses alias bombs ("Excessive alias count…") while building the value.
+    throw new BaselineError(`${source}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
+  }
   if (raw === null || raw === undefined) throw new BaselineError(`${source}: the file is empty`);
   const parsed = BaselineSchema.safeParse(raw);
   if (!parsed.success) {
-    const issues: BaselineIssue[] = issuesOf(parsed.error, raw).map(({ path, message }) => {
-      const line = lineOf(path);
+    const issues: BaselineIssue[] = issuesOf(parsed.error, raw).map(({ path, message, atKey }) => {
+      const line = lineOf(path, atKey);
       return { path: formatPath(path), message, ...(line ? { line } : {}) };
     });
     const first = issues[0] as BaselineIssue;

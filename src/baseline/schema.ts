@@ -107,54 +107,57 @@ export const SuppressionSchema = z.strictObject({
   expires: z.iso.datetime({ offset: true }).or(z.iso.date()).optional(),
 });
 
-export const BaselineSchema = z.strictObject({
-  version: z.literal(1, { error: 'expected version: 1' }),
-  description: z.string().optional(),
-  guardrail: z
-    .strictObject({
-      /** Role-name globs of the guardrail's own roles: their events are skipped (loop prevention). */
-      ownRoles: z.array(nonEmpty).default([]),
-    })
-    .default({ ownRoles: [] }),
-  roles: z.record(roleName, RoleSchema).default({}),
-  users: z
-    .strictObject({
-      approved: z.array(ApprovedUserSchema).default([]),
-      ephemeral: z.array(EphemeralUserSchema).default([]),
-    })
-    .default({ approved: [], ephemeral: [] }),
-  accessKeys: z
-    .strictObject({
-      rotationDays: z.int().positive().default(90),
-    })
-    .default({ rotationDays: 90 }),
-  orphans: z
-    .strictObject({
-      /** A user whose keys and password went unused this long is orphaned (scheduled sweep). */
-      unusedDays: z.int().positive().default(30),
-    })
-    .default({ unusedDays: 30 }),
-  imds: z
-    .strictObject({
-      httpTokens: z.literal('required').default('required'),
-      /** ec2.imds.hop-limit fires above this. */
-      maxHopLimit: z.int().min(1).max(64).default(1),
-      /** What enforce-imdsv2 sets; containers on the host need 2 (seed 002). */
-      hopLimit: z.int().min(1).max(64).default(1),
-    })
-    .refine((imds) => imds.hopLimit <= imds.maxHopLimit, {
-      error: 'hopLimit must not exceed maxHopLimit',
-      path: ['hopLimit'],
-    })
-    .default({ httpTokens: 'required', maxHopLimit: 1, hopLimit: 1 }),
-  rules: z.partialRecord(z.enum(RULE_IDS as [string, ...string[]]), RuleSettingsSchema).default({}),
-  suppressions: z.array(SuppressionSchema).default([]),
-  notify: z
-    .strictObject({
-      minSeverity: severity.default('low'),
-    })
-    .default({ minSeverity: 'low' }),
-});
+export const BaselineSchema = z.strictObject(
+  {
+    version: z.literal(1, { error: 'expected version: 1' }),
+    description: z.string().optional(),
+    guardrail: z
+      .strictObject({
+        /** Role-name globs of the guardrail's own roles: their events are skipped (loop prevention). */
+        ownRoles: z.array(nonEmpty).default([]),
+      })
+      .default({ ownRoles: [] }),
+    roles: z.record(roleName, RoleSchema).default({}),
+    users: z
+      .strictObject({
+        approved: z.array(ApprovedUserSchema).default([]),
+        ephemeral: z.array(EphemeralUserSchema).default([]),
+      })
+      .default({ approved: [], ephemeral: [] }),
+    accessKeys: z
+      .strictObject({
+        rotationDays: z.int().positive().default(90),
+      })
+      .default({ rotationDays: 90 }),
+    orphans: z
+      .strictObject({
+        /** A user whose keys and password went unused this long is orphaned (scheduled sweep). */
+        unusedDays: z.int().positive().default(30),
+      })
+      .default({ unusedDays: 30 }),
+    imds: z
+      .strictObject({
+        httpTokens: z.literal('required').default('required'),
+        /** ec2.imds.hop-limit fires above this. */
+        maxHopLimit: z.int().min(1).max(64).default(1),
+        /** What enforce-imdsv2 sets; containers on the host need 2 (seed 002). */
+        hopLimit: z.int().min(1).max(64).default(1),
+      })
+      .refine((imds) => imds.hopLimit <= imds.maxHopLimit, {
+        error: 'hopLimit must not exceed maxHopLimit',
+        path: ['hopLimit'],
+      })
+      .default({ httpTokens: 'required', maxHopLimit: 1, hopLimit: 1 }),
+    rules: z.partialRecord(z.enum(RULE_IDS as [string, ...string[]]), RuleSettingsSchema).default({}),
+    suppressions: z.array(SuppressionSchema).default([]),
+    notify: z
+      .strictObject({
+        minSeverity: severity.default('low'),
+      })
+      .default({ minSeverity: 'low' }),
+  },
+  { error: 'expected a mapping of baseline settings' },
+);
 
 export type BaselineInput = z.input<typeof BaselineSchema>;
 export type BaselineFile = z.output<typeof BaselineSchema>;

@@ -1,0 +1,197 @@
+import { describe, expect, it } from 'vitest';
+import { loadBaseline, parseBaseline } from '../../src/baseline/load.ts';
+import { BaselineError } from '../../src/core/errors.ts';
+import { EXAMPLE_BASELINE_PATH, exampleBaseline } from '../helpers/baseline.ts';
+
+function errorOf(yaml: string): BaselineError {
+  try {
+    parseBaseline(yaml, 'b.yml');
+  } catch (error) {
+    if (error instanceof BaselineError) return error;
+    throw error;
+  }
+  throw new Error('expected a BaselineError');
+}
+
+describe('baseline errors name the file, line, path and reason', () => {
+  it.each([
+    [
+      'a typo in a rule setting',
+      'version: 1\nrules:\n  ec2.imds.v1-allowed:\n    enfroce: true\n',
+      'b.yml:4: rules["ec2.imds.v1-allowed"].enfroce: unknown key',
+    ],
+    [
+      'an unknown rule id',
+      'version: 1\nrules:\n  iam.user.typo: {}\n',
+      /^b\.yml:3: rules\["iam\.user\.typo"\]: /,
+    ],
+    ['an unknown top-level key', 'version: 1\nrole: {}\n', 'b.yml:2: role: unknown key'],
+    ['a missing version', 'roles: {}\n', 'b.yml: version: expected version: 1'],
+    [
+      'a bad Action type',
+      'version: 1\nroles:\n  r:\n    permissions:\n      - {Effect: Allow, Action: 3, Resource: "*"}\n',
+      'b.yml:5: roles.r.permissions[0].Action: expected a string or a non-empty list of strings',
+    ],
+    [
+      'a statement without Action',
+      'version: 1\nroles:\n  r:\n    permissions:\n      - {Effect: Allow, Resource: "*"}\n',
+      'b.yml:5: roles.r.permissions[0]: expected exactly one of Action or NotAction',
+    ],
+    [
+      'a bad Effect',
+      'version: 1\nroles:\n  r:\n    permissions:\n      - {Effect: allow, Action: "*", Resource: "*"}\n',
+      'b.yml:5: roles.r.permissions[0].Effect: expected "Allow" or "Deny"',
+    ],
+    [
+      'an empty envelope',
+      'version: 1\nroles:\n  r:\n    permissions: []\n',
+      'b.yml:4: roles.r.permissions: expected at least one statement',
+    ],
+    [
+      'a role name IAM would refuse',
+      'version: 1\nroles:\n  "bad role":\n    permissions: [{Effect: Allow, Action: "*", Resource: "*"}]\n',
+      /^b\.yml:3: roles\["bad role"\]: expected an IAM role name/,
+    ],
+    [
+      'a bad duration',
+      'version: 1\nusers:\n  ephemeral:\n    - {name: "tmp*", ttl: 1 day}\n',
+      'b.yml:4: users.ephemeral[0].ttl: expected a duration like 30m, 24h or 7d',
+    ],
+    [
+      'a bad regex',
+      'version: 1\nusers:\n  ephemeral:\n    - {regex: "temp[", ttl: 1d}\n',
+      'b.yml:4: users.ephemeral[0].regex: not a valid regular expression',
+    ],
+    [
+      'name and regex together',
+      'version: 1\nusers:\n  approved:\n    - {name: a, regex: b}\n',
+      'b.yml:4: users.approved[0]: expected exactly one of name (a glob) or regex',
+    ],
+    [
+      'a hop limit above the maximum',
+      'version: 1\nimds:\n  maxHopLimit: 1\n  hopLimit: 2\n',
+      'b.yml:4: imds.hopLimit: hopLimit must not exceed maxHopLimit',
+    ],
+    [
+      'a bad severity',
+      'version: 1\nnotify:\n  minSeverity: urgent\n',
+      'b.yml:3: notify.minSeverity: expected one of info, low, medium, high, critical',
+    ],
+    [
+      'a suppression without reason',
+      'version: 1\nsuppressions:\n  - {rule: iam.policy.drift, resource: "*"}\n',
+      'b.yml:3: suppressions[0].reason: missing',
+    ],
+    ['a YAML syntax error', 'version: [1\n', /^b\.yml:2: /],
+    ['a duplicate key', 'version: 1\nversion: 1\n', /^b\.yml:2: Map keys must be unique/],
+    ['an empty file', '', 'b.yml: the file is empty'],
+    [
+      'a list instead of a mapping',
+      '- a\n- b\n',
+      'b.yml: (top level): expected a mapping of baseline settings',
+    ],
+  ])('%s', (_name, yaml, message) => {
+    const error = errorOf(yaml);
+    if (typeof message === 'string')
+      expect(error.message.replace(/ \(\d+ more problems?\)$/, '')).toBe(message);
+    else expect(error.message).toMatch(message);
+    expect(error.message).not.toContain('\n');
+  });
+
+  it('lists every problem, the first also in the message', () => {
+    const error = errorOf('version: 2\nroles: 3\nbogus: true\n');
+    expect(error.issues.map((issue) => issue.path).sort()).toEqual(['bogus', 'roles', 'version']);
+    expect(error.message).toMatch(/\(2 more problems\)$/);
+  });
+
+  it('refuses an alias bomb', () => {
+    const bomb = [
+      'version: 1',
+      'a: &a [x, x, x, x, x, x, x, x, x, x]',
+      ...Array.from(
+        { length: 8 },
+        (_, i) =>
+          `${String.fromCharCode(98 + i)}: &${String.fromCharCode(98 + i)} [*${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}, *${String.fromCharCode(97 + i)}]`,
+      ),
+    ].join('\n');
+    expect(() => parseBaseline(bomb, 'bomb.yml')).toThrow(BaselineError);
+  });
+
+  it('says when the file is missing', () => {
+    expect(() => loadBaseline('/nonexistent/baseline.yml')).toThrow(
+      '/nonexistent/baseline.yml: no such file',
+    );
+  });
+});
+
+describe('defaults', () => {
+  it('a minimal baseline is dry-run everywhere with IMDSv2 and hop limit 1', () => {
+    const baseline = parseBaseline('version: 1\n', 'min.yml');
+    expect(Object.values(baseline.rules).every((rule) => rule.enabled && rule.mode === 'dry-run')).toBe(true);
+    expect(baseline.imds).toEqual({ httpTokens: 'required', maxHopLimit: 1, hopLimit: 1 });
+    expect(baseline.rotationDays).toBe(90);
+    expect(baseline.roles.size).toBe(0);
+  });
+});
+
+describe('infra/baseline.example.yml encodes the five seed systems', () => {
+  const baseline = exampleBaseline();
+
+  it('has every seed role', () => {
+    expect([...baseline.roles.keys()].sort()).toEqual([
+      'ImageGeneratorEC2Role',
+      'XploreEC2Role',
+      'aimodelshare-api-lambda-role',
+      'aimodelshare-apigw-invoke-role',
+      'aimodelshare-codebuild-role',
+      'aimodelshare-lambda-exec',
+      'kdcube-ec2-role',
+    ]);
+  });
+
+  it('has exactly the seed permissions of ImageGeneratorEC2Role and XploreEC2Role', () => {
+    const view = (name: string) =>
+      baseline.roles.get(name)?.statements.map((s) => ({
+        effect: s.effect,
+        actions: s.actions.patterns,
+        resources: s.resources.patterns,
+      }));
+    expect(view('ImageGeneratorEC2Role')).toEqual([
+      {
+        effect: 'Allow',
+        actions: ['s3:deleteobject', 's3:getobject', 's3:listbucket', 's3:putobject'],
+        resources: ['arn:aws:s3:::short-drama-assets', 'arn:aws:s3:::short-drama-assets/*'],
+      },
+    ]);
+    expect(view('XploreEC2Role')).toEqual([
+      {
+        effect: 'Allow',
+        actions: ['s3:getobject', 's3:listbucket', 's3:putobject'],
+        resources: ['arn:aws:s3:::xplore-face-auth-refs', 'arn:aws:s3:::xplore-face-auth-refs/*'],
+      },
+      {
+        effect: 'Allow',
+        actions: ['secretsmanager:getsecretvalue'],
+        resources: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:xplore/*'],
+      },
+    ]);
+  });
+
+  it('approves the seed users, knows the ephemeral pattern, the IMDS needs and the rotation age', () => {
+    expect(baseline.approvedUsers.map((u) => [u.matcher.describe, u.accessKeysAllowed])).toEqual([
+      ['name cml-cloud-manager-service', true],
+      ['name chatbot-dev-*', true],
+    ]);
+    const [ephemeral] = baseline.ephemeralUsers;
+    expect(ephemeral?.matcher.test(`temporaryaccessAImodelshare${'ab'.repeat(16)}`)).toBe(true);
+    expect(ephemeral?.matcher.test(`temporaryaccessAImodelshare${'ab'.repeat(16)}0`)).toBe(false);
+    expect(ephemeral?.ttlMs).toBe(24 * 3_600_000);
+    expect(baseline.imds).toEqual({ httpTokens: 'required', maxHopLimit: 2, hopLimit: 2 });
+    expect(baseline.rotationDays).toBe(90);
+    expect(baseline.ownRoles).toEqual(['guardrail-*']);
+  });
+
+  it('loads from its path', () => {
+    expect(loadBaseline(EXAMPLE_BASELINE_PATH).roles.size).toBe(7);
+  });
+});

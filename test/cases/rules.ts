@@ -371,7 +371,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       {
         name: 'HttpTokens optional, remediation keeps the hop limit 2',
         record: modifyImds(
-          'i-0abc',
+          'i-0abc1234def567890',
           { HttpTokens: 'optional' },
           { httpTokens: 'optional', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
         ),
@@ -380,20 +380,25 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
           action: 'enforce-imdsv2',
           mode: 'dry-run',
           status: 'proposed',
-          params: { instanceId: 'i-0abc', region: 'eu-west-1', httpTokens: 'required', hopLimit: 2 },
+          params: {
+            instanceId: 'i-0abc1234def567890',
+            region: 'eu-west-1',
+            httpTokens: 'required',
+            hopLimit: 2,
+          },
         },
       },
       {
         name: 'hop limit changed on an instance that is still IMDSv1: the response tells',
         record: modifyImds(
-          'i-0abc',
+          'i-0abc1234def567890',
           { HttpPutResponseHopLimit: 2 },
           { httpTokens: 'optional', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
         ),
       },
       {
         name: 'enforce mode from the baseline',
-        record: modifyImds('i-0abc', { HttpTokens: 'optional' }),
+        record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional' }),
         baseline: `version: 1\nimds:\n  maxHopLimit: 1\n  hopLimit: 1\nrules:\n  ec2.imds.v1-allowed:\n    mode: enforce\n`,
         remediation: { mode: 'enforce', params: { hopLimit: 1 } },
       },
@@ -402,19 +407,22 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       {
         name: 'required',
         record: modifyImds(
-          'i-0abc',
+          'i-0abc1234def567890',
           { HttpTokens: 'required' },
           { httpTokens: 'required', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
         ),
       },
       {
         name: 'endpoint disabled altogether',
-        record: modifyImds('i-0abc', { HttpTokens: 'optional', HttpEndpoint: 'disabled' }),
+        record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional', HttpEndpoint: 'disabled' }),
       },
-      { name: 'tokens unchanged and unknown', record: modifyImds('i-0abc', { HttpPutResponseHopLimit: 2 }) },
+      {
+        name: 'tokens unchanged and unknown',
+        record: modifyImds('i-0abc1234def567890', { HttpPutResponseHopLimit: 2 }),
+      },
       {
         name: 'rule disabled in the baseline',
-        record: modifyImds('i-0abc', { HttpTokens: 'optional' }),
+        record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional' }),
         baseline: `version: 1\nrules:\n  ec2.imds.v1-allowed:\n    enabled: false\n`,
       },
     ],
@@ -423,27 +431,35 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     positive: [
       {
         name: 'hop limit 3 above 2',
-        record: modifyImds('i-0abc', { HttpPutResponseHopLimit: 3 }),
+        record: modifyImds('i-0abc1234def567890', { HttpPutResponseHopLimit: 3 }),
         severity: 'medium',
         details: { hopLimit: 3, maxHopLimit: 2 },
       },
       {
         name: 'hop limit given as a string',
-        record: modifyImds('i-0abc', { HttpPutResponseHopLimit: '64' as unknown as number }),
+        record: modifyImds('i-0abc1234def567890', { HttpPutResponseHopLimit: '64' as unknown as number }),
         details: { hopLimit: 64 },
       },
     ],
     negative: [
       {
         name: 'hop limit 2 for containers (seed 002)',
-        record: modifyImds('i-0abc', { HttpTokens: 'required', HttpPutResponseHopLimit: 2 }),
+        record: modifyImds('i-0abc1234def567890', { HttpTokens: 'required', HttpPutResponseHopLimit: 2 }),
       },
-      { name: 'no hop limit in the change', record: modifyImds('i-0abc', { HttpTokens: 'required' }) },
+      {
+        name: 'no hop limit in the change',
+        record: modifyImds('i-0abc1234def567890', { HttpTokens: 'required' }),
+      },
       {
         name: "the guardrail's own remediation call",
-        record: modifyImds('i-0abc', { HttpTokens: 'required', HttpPutResponseHopLimit: 9 }, undefined, {
-          userIdentity: assumedRole('guardrail-prod-remediator', 'ec2'),
-        }),
+        record: modifyImds(
+          'i-0abc1234def567890',
+          { HttpTokens: 'required', HttpPutResponseHopLimit: 9 },
+          undefined,
+          {
+            userIdentity: assumedRole('guardrail-prod-remediator', 'ec2'),
+          },
+        ),
       },
     ],
   },

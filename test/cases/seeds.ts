@@ -211,7 +211,7 @@ export const SEED_CASES: readonly SeedCase[] = [
     seed: '002',
     name: 'modify-instance-metadata-options --http-tokens required --http-put-response-hop-limit 2',
     record: modifyImds(
-      'i-0kdcube00000000001',
+      'i-0a1b2c3d4e5f60718',
       { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
       { httpTokens: 'required', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
     ),
@@ -229,7 +229,7 @@ export const SEED_CASES: readonly SeedCase[] = [
     seed: '002',
     name: 'hop limit raised to 5',
     record: modifyImds(
-      'i-0kdcube00000000001',
+      'i-0a1b2c3d4e5f60718',
       { HttpPutResponseHopLimit: 5 },
       { httpTokens: 'required', httpPutResponseHopLimit: 5, httpEndpoint: 'enabled' },
     ),
@@ -238,7 +238,7 @@ export const SEED_CASES: readonly SeedCase[] = [
   {
     seed: '002',
     name: 'IMDSv1 back on (no response elements: the request alone decides)',
-    record: modifyImds('i-0kdcube00000000001', { HttpTokens: 'optional', HttpPutResponseHopLimit: 3 }),
+    record: modifyImds('i-0a1b2c3d4e5f60718', { HttpTokens: 'optional', HttpPutResponseHopLimit: 3 }),
     expect: ['ec2.imds.hop-limit', 'ec2.imds.v1-allowed'],
   },
 

@@ -218,18 +218,26 @@ function renderDigestWith(digest: Digest, sorted: readonly Finding[], shownCount
   const shown = sorted.slice(0, shownCount);
   const omitted = sorted.length - shownCount;
   const severity = highest(sorted);
-  const chatItems = shown.slice(0, CHAT_DIGEST_ITEMS).map((f) => {
+  const intro = escapeChat(digest.intro, 1_000);
+  const notes = (digest.notes ?? []).map((note) => `_${escapeChat(note, 400)}_`);
+  // Items go in while they fit: the tail ("…and N more", notes) must survive the description's cap.
+  const budget = CHAT_DESCRIPTION_MAX - intro.length - notes.join('\n').length - 200;
+  const chatItems: string[] = [];
+  let used = 0;
+  for (const f of shown.slice(0, CHAT_DIGEST_ITEMS)) {
     const did = f.remediation ? ` _${f.remediation.action}: ${f.remediation.status}_` : '';
-    return `• *${f.severity.toUpperCase()}* ${chatCode(f.ruleId, 60)} ${chatCode(f.resource)}: ${escapeChat(f.summary, 300)}${did}`;
-  });
+    const item = `• *${f.severity.toUpperCase()}* ${chatCode(f.ruleId, 60)} ${chatCode(f.resource)}: ${escapeChat(f.summary, 300)}${did}`;
+    if (used + item.length + 1 > budget) break;
+    chatItems.push(item);
+    used += item.length + 1;
+  }
   const notInChat = sorted.length - chatItems.length;
-  const notes = (digest.notes ?? []).map((note) => escapeChat(note, 400));
   const description = cap(
     [
-      escapeChat(digest.intro, 1_000),
+      intro,
       ...(sorted.length > 0 ? ['', `*Findings:* ${counts(sorted)}`, ...chatItems] : []),
       ...(notInChat > 0 ? [`…and ${notInChat} more: see the email or the report.`] : []),
-      ...(notes.length > 0 ? ['', ...notes.map((n) => `_${n}_`)] : []),
+      ...(notes.length > 0 ? ['', ...notes] : []),
     ].join('\n'),
     CHAT_DESCRIPTION_MAX,
   );

@@ -26,6 +26,13 @@ export interface Published {
   readonly attributes: Record<string, { Type: string; Value: string }>;
 }
 
+/** A message exactly as it was published to the topic (moto keeps them): every protocol's body. */
+export interface TopicMessage {
+  readonly subject: string;
+  readonly bodies: Readonly<Record<string, string>>;
+  readonly attributes: Readonly<Record<string, { Type: string; Value: string }>>;
+}
+
 export interface LocalAccount {
   readonly iam: IAMClient;
   readonly sns: SNSClient;
@@ -36,6 +43,8 @@ export interface LocalAccount {
   readonly env: Readonly<Record<string, string>>;
   /** Everything published since the last call (read through the SQS subscription). */
   drain(): Promise<Published[]>;
+  /** Every message published to the topic so far, with all its protocol bodies (moto's own record). */
+  topicMessages(): Promise<TopicMessage[]>;
 }
 
 export async function localAccount(moto: Moto): Promise<LocalAccount> {
@@ -82,6 +91,22 @@ export async function localAccount(moto: Moto): Promise<LocalAccount> {
       // moto 5 applies ModifyInstanceMetadataOptions even with DryRun set: probing would not be a dry run.
       GUARDRAIL_DRY_RUN_PROBE: 'false',
       POWERTOOLS_LOG_LEVEL: 'INFO',
+    },
+    async topicMessages() {
+      const data = (await (await fetch(`${moto.endpoint}/moto-api/data.json`)).json()) as {
+        sns?: {
+          Topic?: {
+            arn: string;
+            sent_notifications: [string, string, string, TopicMessage['attributes']][];
+          }[];
+        };
+      };
+      const topic = data.sns?.Topic?.find((t) => t.arn === topicArn);
+      return (topic?.sent_notifications ?? []).map(([, message, subject, attributes]) => ({
+        subject,
+        bodies: JSON.parse(message) as Record<string, string>,
+        attributes: attributes ?? {},
+      }));
     },
     async drain() {
       const published: Published[] = [];

@@ -118,6 +118,16 @@ describe('built iam-events on moto', () => {
       /^\[guardrail\] LOW iam.user.ephemeral temporaryaccessAImodelshare/,
     );
 
+    // What was published carries a plain email body beside the chat one (MessageStructure json).
+    const [sent] = await account.topicMessages();
+    expect(Object.keys(sent?.bodies ?? {}).sort()).toEqual(['default', 'email']);
+    expect(sent?.bodies.email).toMatch(
+      /^guardrail: LOW iam.user.ephemeral: Ephemeral IAM user created\n\nWhat happened\n/,
+    );
+    expect(sent?.bodies.email).toContain(
+      'What guardrail did\n  Applied tag-ephemeral: tagged user temporaryaccessAImodelshare',
+    );
+
     // Structured JSON logs carrying the CloudTrail eventId.
     const lines = run.logs.filter((line) => line.service === 'guardrail');
     expect(lines.map((line) => line.message)).toEqual(expect.arrayContaining(['finding', 'notified']));

@@ -1,6 +1,6 @@
 import { IAMClient, ListUserTagsCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { cloudTrailHandler } from '../../../handlers/lib/cloudTrailHandler.ts';
 import { idempotent } from '../../../handlers/lib/idempotency.ts';
 import { createLogger } from '../../../handlers/lib/logger.ts';
@@ -82,6 +82,27 @@ describe('CloudTrail handler', () => {
     expect(second).toEqual(first);
     expect(iamMock.commandCalls(TagUserCommand)).toHaveLength(1);
     expect(notifier.sent).toHaveLength(1);
+  });
+
+  it('refuses a duplicate that arrives while the first delivery is still running (Lambda retries it)', async () => {
+    let release: () => void = () => undefined;
+    iamMock.on(TagUserCommand).callsFake(
+      () =>
+        new Promise((resolve) => {
+          release = () => resolve({});
+        }),
+    );
+    const { handler, notifier } = setup();
+    const first = handler(createEphemeral, lambdaContext());
+    await vi.waitFor(() => expect(iamMock.commandCalls(TagUserCommand)).toHaveLength(1));
+    const second = await handler({ ...createEphemeral, id: 'concurrent' }, lambdaContext()).catch(
+      (e: unknown) => e,
+    );
+    expect((second as Error).name).toBe('IdempotencyAlreadyInProgressError');
+    release();
+    await first;
+    expect(notifier.sent).toHaveLength(1);
+    expect(iamMock.commandCalls(TagUserCommand)).toHaveLength(1);
   });
 
   it('puts the eventId on every log line and never logs the raw event', async () => {

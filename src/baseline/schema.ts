@@ -2,7 +2,7 @@
  * The baseline file's schema. Every object is strict: an unknown key (a typo like `enfroce`) is an error
  * naming its path, never a silently ignored setting.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { RULE_IDS, SEVERITY_ORDER } from '../core/types.ts';
 
 const nonEmpty = z.string().min(1, { error: 'expected a non-empty string' });

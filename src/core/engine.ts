@@ -83,7 +83,11 @@ function toFinding(
   };
 }
 
-function suppressionFor(finding: Finding, suppressions: readonly Suppression[]): Suppression | undefined {
+/** The baseline suppression covering a finding at its event time, if any (the sweep uses it too). */
+export function suppressionFor(
+  finding: Finding,
+  suppressions: readonly Suppression[],
+): Suppression | undefined {
   const at = Date.parse(finding.eventTime);
   return suppressions.find(
     (s) =>

@@ -87,8 +87,13 @@ interface RemediationBase<A extends RemediationAction, P> {
   readonly mode: RemediationMode;
   readonly status: RemediationStatus;
   readonly params: P;
-  /** Set when status is `failed`: the error's one-line message (never a stack, never a secret). */
+  /**
+   * Set when status is `failed` (the error's one-line message, never a stack, never a secret), or on a
+   * `dry-run` whose permission probe says the real call would be denied.
+   */
   readonly error?: string;
+  /** What the action saw or did, one line for people: `HttpTokens optional → required, hop limit 1 → 2`. */
+  readonly note?: string;
 }
 
 /** One shape for the CLI, the handlers, notifications and reports. */

@@ -2,7 +2,7 @@
  * Boundary validation of one CloudTrail record. Loose on purpose: CloudTrail adds fields over time, so only
  * the fields guardrail relies on are checked; everything else passes through untouched.
  */
-import { z } from 'zod';
+import * as z from 'zod';
 import { formatPath, valueAt } from '../core/path.ts';
 import type { CloudTrailRecord } from '../core/types.ts';
 

@@ -1,0 +1,122 @@
+/**
+ * The only module that reads environment variables (GUARDRAIL_*; the AWS SDK reads AWS_REGION and
+ * AWS_ENDPOINT_URL itself, Powertools its POWERTOOLS_*). Each helper returns a typed value or throws a
+ * ConfigError with one line naming the variable. Every variable is documented in the README.
+ */
+import { ConfigError } from '../src/core/errors.ts';
+import type { Severity } from '../src/core/types.ts';
+import { SEVERITY_ORDER } from '../src/core/types.ts';
+
+export type Env = Readonly<Record<string, string | undefined>>;
+
+export type BaselineSource =
+  | { readonly kind: 'file'; readonly path: string; readonly label: string }
+  | { readonly kind: 's3'; readonly bucket: string; readonly key: string; readonly label: string }
+  | { readonly kind: 'ssm'; readonly name: string; readonly label: string };
+
+function value(env: Env, name: string): string | undefined {
+  const raw = env[name]?.trim();
+  return raw === '' ? undefined : raw;
+}
+
+export function requiredString(env: Env, name: string, what: string): string {
+  const raw = value(env, name);
+  if (raw === undefined) throw new ConfigError(`${name}: missing; set it to ${what}`);
+  return raw;
+}
+
+export function optionalBoolean(env: Env, name: string, fallback: boolean): boolean {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  if (/^(true|1|yes)$/i.test(raw)) return true;
+  if (/^(false|0|no)$/i.test(raw)) return false;
+  throw new ConfigError(`${name}: expected true or false, got ${JSON.stringify(raw)}`);
+}
+
+export function optionalInteger(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = value(env, name);
+  if (raw === undefined) return fallback;
+  const parsed = Number(raw);
+  if (!/^\d+$/.test(raw) || parsed < min || parsed > max) {
+    throw new ConfigError(
+      `${name}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return parsed;
+}
+
+/** GUARDRAIL_BASELINE: a file path (bundled with the function), `s3://bucket/key` or `ssm:/parameter/name`. */
+export function baselineSource(env: Env = process.env): BaselineSource {
+  const raw = requiredString(
+    env,
+    'GUARDRAIL_BASELINE',
+    'the baseline: a file path, s3://bucket/key or ssm:/parameter/name',
+  );
+  if (raw.startsWith('s3://')) {
+    const match = /^s3:\/\/([a-z0-9][a-z0-9.-]{1,61}[a-z0-9])\/(.+)$/.exec(raw);
+    if (!match)
+      throw new ConfigError(`GUARDRAIL_BASELINE: expected s3://bucket/key, got ${JSON.stringify(raw)}`);
+    return { kind: 's3', bucket: match[1] as string, key: match[2] as string, label: raw };
+  }
+  if (raw.startsWith('ssm:')) {
+    const name = raw.slice('ssm:'.length);
+    if (!/^\/?[\w.\-/]{1,2048}$/.test(name) || name === '/') {
+      throw new ConfigError(`GUARDRAIL_BASELINE: expected ssm:/parameter/name, got ${JSON.stringify(raw)}`);
+    }
+    return { kind: 'ssm', name, label: raw };
+  }
+  return { kind: 'file', path: raw, label: raw };
+}
+
+/** GUARDRAIL_BASELINE_CACHE_SECONDS: how long a warm function keeps the baseline before reading it again. */
+export function baselineCacheSeconds(env: Env = process.env): number {
+  return optionalInteger(env, 'GUARDRAIL_BASELINE_CACHE_SECONDS', 300, 0, 86_400);
+}
+
+/** GUARDRAIL_TOPIC_ARN: the SNS topic every notification is published to. */
+export function topicArn(env: Env = process.env): string {
+  const raw = requiredString(env, 'GUARDRAIL_TOPIC_ARN', 'the ARN of the SNS topic notifications go to');
+  if (!/^arn:aws[\w-]*:sns:[a-z0-9-]+:\d{12}:[\w-]{1,256}(\.fifo)?$/.test(raw)) {
+    throw new ConfigError(`GUARDRAIL_TOPIC_ARN: expected an SNS topic ARN, got ${JSON.stringify(raw)}`);
+  }
+  return raw;
+}
+
+/** GUARDRAIL_IDEMPOTENCY_TABLE: the DynamoDB table (partition key `id`, TTL on `expiration`). */
+export function idempotencyTable(env: Env = process.env): string {
+  const raw = requiredString(env, 'GUARDRAIL_IDEMPOTENCY_TABLE', 'the DynamoDB idempotency table name');
+  if (!/^[\w.-]{3,255}$/.test(raw)) {
+    throw new ConfigError(
+      `GUARDRAIL_IDEMPOTENCY_TABLE: expected a DynamoDB table name, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return raw;
+}
+
+/** GUARDRAIL_MIN_SEVERITY: overrides the baseline's notify.minSeverity when set. */
+export function minSeverity(env: Env = process.env): Severity | undefined {
+  const raw = value(env, 'GUARDRAIL_MIN_SEVERITY');
+  if (raw === undefined) return undefined;
+  const lower = raw.toLowerCase();
+  if (!(SEVERITY_ORDER as readonly string[]).includes(lower)) {
+    throw new ConfigError(
+      `GUARDRAIL_MIN_SEVERITY: expected one of ${SEVERITY_ORDER.join(', ')}, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return lower as Severity;
+}
+
+/** GUARDRAIL_FORCE_DRY_RUN: every remediation is a dry run whatever the baseline says (default false). */
+export function forceDryRun(env: Env = process.env): boolean {
+  return optionalBoolean(env, 'GUARDRAIL_FORCE_DRY_RUN', false);
+}
+
+/** GUARDRAIL_DRY_RUN_PROBE: prove EC2 permissions with `DryRun` during dry runs (default true). */
+export function dryRunProbe(env: Env = process.env): boolean {
+  return optionalBoolean(env, 'GUARDRAIL_DRY_RUN_PROBE', true);
+}
+
+/** GUARDRAIL_SWEEP_CONCURRENCY: IAM users the sweep reads and tags in parallel (default 4). */
+export function sweepConcurrency(env: Env = process.env): number {
+  return optionalInteger(env, 'GUARDRAIL_SWEEP_CONCURRENCY', 4, 1, 32);
+}

@@ -1,0 +1,71 @@
+/**
+ * The baseline, loaded from GUARDRAIL_BASELINE (file, S3 or SSM) and cached across invocations of a warm
+ * function for GUARDRAIL_BASELINE_CACHE_SECONDS. A failed refresh keeps the last good baseline (and logs);
+ * with none to fall back on, the invocation fails and Lambda retries it.
+ */
+import { readFile } from 'node:fs/promises';
+import { describeAwsError } from '../../src/actions/awsError.ts';
+import type { Baseline } from '../../src/baseline/baseline.ts';
+import { parseBaseline } from '../../src/baseline/load.ts';
+import { BaselineError, errorMessage } from '../../src/core/errors.ts';
+import type { BaselineSource } from '../config.ts';
+import { readS3 } from './readS3.ts';
+import { readSsm } from './readSsm.ts';
+
+export interface BaselineLoaderOptions {
+  readonly cacheSeconds: number;
+  readonly onStaleRefreshError?: (message: string) => void;
+  readonly now?: () => number;
+  /** Reads the source's text; the default reads files, S3 and SSM. Tests pass their own. */
+  readonly read?: (source: BaselineSource) => Promise<string>;
+}
+
+async function readSource(source: BaselineSource): Promise<string> {
+  try {
+    switch (source.kind) {
+      case 'file':
+        return await readFile(source.path, 'utf8');
+      case 's3':
+        return await readS3(source.bucket, source.key);
+      case 'ssm':
+        return await readSsm(source.name);
+    }
+  } catch (error) {
+    const reason =
+      (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : describeAwsError(error);
+    throw new BaselineError(`${source.label}: cannot be read: ${reason}`, { cause: error });
+  }
+}
+
+export function createBaselineLoader(
+  source: BaselineSource,
+  options: BaselineLoaderOptions,
+): () => Promise<Baseline> {
+  const now = options.now ?? Date.now;
+  const read = options.read ?? readSource;
+  let current: { baseline: Baseline; loadedAt: number } | undefined;
+  let loading: Promise<Baseline> | undefined;
+
+  const load = async (): Promise<Baseline> => {
+    try {
+      const baseline = parseBaseline(await read(source), source.label);
+      current = { baseline, loadedAt: now() };
+      return baseline;
+    } catch (error) {
+      if (!current) throw error;
+      options.onStaleRefreshError?.(errorMessage(error));
+      current = { baseline: current.baseline, loadedAt: now() };
+      return current.baseline;
+    } finally {
+      loading = undefined;
+    }
+  };
+
+  return () => {
+    if (current && now() - current.loadedAt < options.cacheSeconds * 1000) {
+      return Promise.resolve(current.baseline);
+    }
+    loading ??= load();
+    return loading;
+  };
+}

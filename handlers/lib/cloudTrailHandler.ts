@@ -1,0 +1,61 @@
+/**
+ * The shape both CloudTrail handlers share (iam-events, ec2-events): decode, once per eventID, evaluate,
+ * remediate, notify. Each handler file builds its own clients and passes them in.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { MiddlewareObj } from '@middy/core';
+import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
+import type { Remediate } from '../../src/actions/index.ts';
+import type { Baseline } from '../../src/baseline/baseline.ts';
+import type { Severity } from '../../src/core/types.ts';
+import type { Notifier } from '../../src/notify/notifier.ts';
+import type { EventSummary } from '../../src/respond/index.ts';
+import { respondToRecord } from '../../src/respond/index.ts';
+import type { DecodedCloudTrailEvent } from '../middleware/decodeEvent.ts';
+import { decodeCloudTrailEvent } from '../middleware/decodeEvent.ts';
+import { logErrors } from '../middleware/logErrors.ts';
+
+export interface CloudTrailHandlerDeps {
+  readonly logger: Logger;
+  /** The services this function is wired to (its EventBridge rule); others are skipped with a reason. */
+  readonly eventSources: readonly string[];
+  readonly baseline: () => Promise<Baseline>;
+  readonly remediate: Remediate;
+  readonly notifier: Notifier;
+  /** GUARDRAIL_MIN_SEVERITY; the baseline's notify.minSeverity when undefined. */
+  readonly minSeverity: Severity | undefined;
+  /** The idempotency middleware; null only in tests that exercise the rest without a store. */
+  readonly idempotency: MiddlewareObj | null;
+}
+
+export type LambdaHandler<R> = (event: unknown, context: Context) => Promise<R>;
+
+export function cloudTrailHandler(deps: CloudTrailHandlerDeps): LambdaHandler<EventSummary> {
+  const handler = middy(async (event: unknown): Promise<EventSummary> => {
+    const { record } = event as DecodedCloudTrailEvent;
+    if (!deps.eventSources.includes(record.eventSource)) {
+      const reason = `this function handles ${deps.eventSources.join(', ')} events, not ${record.eventSource}`;
+      deps.logger.warn('skipped', { reason });
+      return { status: 'skipped', eventId: record.eventID, eventName: record.eventName, reason };
+    }
+    const baseline = await deps.baseline();
+    return respondToRecord(record, baseline, {
+      remediate: deps.remediate,
+      notifier: deps.notifier,
+      minSeverity: deps.minSeverity ?? baseline.notify.minSeverity,
+      log: deps.logger,
+    });
+  })
+    // Order matters: befores run top to bottom, afters and onErrors bottom to top.
+    // 1. Lambda context (request id, cold start) on every log line; invocation keys reset afterwards.
+    .use(injectLambdaContext(deps.logger, { resetKeys: true }))
+    // 2. A failure is logged as one line, after idempotency has released its record.
+    .use(logErrors(deps.logger))
+    // 3. Envelope → record; eventId joins the logs. Before idempotency, which keys on record.eventID.
+    .use(decodeCloudTrailEvent(deps.logger));
+  // 4. Once per eventID: a duplicate returns the stored summary without acting.
+  if (deps.idempotency) handler.use(deps.idempotency);
+  return handler as unknown as LambdaHandler<EventSummary>;
+}

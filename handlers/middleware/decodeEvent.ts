@@ -1,0 +1,53 @@
+/**
+ * Middy middleware: the EventBridge envelope (or a bare CloudTrail record) becomes `{ record }`, validated
+ * at the boundary; the record's eventId and eventName join every log line of the invocation. A malformed
+ * event throws a one-line EventDecodeError: Lambda retries it, then the DLQ keeps it for a person.
+ */
+import type { Logger } from '@aws-lambda-powertools/logger';
+import type { MiddlewareObj } from '@middy/core';
+import { EventDecodeError } from '../../src/core/errors.ts';
+import type { CloudTrailRecord } from '../../src/core/types.ts';
+import { decodeValue } from '../../src/events/decode.ts';
+
+export interface DecodedCloudTrailEvent {
+  readonly record: CloudTrailRecord;
+}
+
+export function decodeCloudTrailEvent(logger: Logger): MiddlewareObj {
+  return {
+    name: 'decodeCloudTrailEvent',
+    before: (request) => {
+      const decoded = [...decodeValue(request.event, 'event')];
+      const first = decoded[0];
+      if (decoded.length !== 1 || !first) {
+        throw new EventDecodeError(`event: expected one CloudTrail record, got ${decoded.length}`);
+      }
+      if (first.kind === 'malformed') {
+        if (first.eventId) logger.appendKeys({ eventId: first.eventId });
+        throw new EventDecodeError(`${first.where}: ${first.reason}`);
+      }
+      logger.appendKeys({ eventId: first.record.eventID, eventName: first.record.eventName });
+      request.event = { record: first.record } satisfies DecodedCloudTrailEvent;
+    },
+  };
+}
+
+export interface DecodedScheduledEvent {
+  /** The scheduled event's id (EventBridge redelivers with the same id), or one per manual invocation. */
+  readonly sweepId: string;
+  readonly scheduled: boolean;
+}
+
+/** Scheduled events carry an `id`; a manual invocation (`{}`) gets the Lambda request id instead. */
+export function decodeScheduledEvent(logger: Logger): MiddlewareObj {
+  return {
+    name: 'decodeScheduledEvent',
+    before: (request) => {
+      const event = request.event as { id?: unknown } | null;
+      const id = typeof event?.id === 'string' && event.id !== '' ? event.id : undefined;
+      const sweepId = id ?? `manual-${request.context.awsRequestId}`;
+      logger.appendKeys({ eventId: sweepId });
+      request.event = { sweepId, scheduled: id !== undefined } satisfies DecodedScheduledEvent;
+    },
+  };
+}

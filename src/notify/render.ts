@@ -1,0 +1,338 @@
+/**
+ * Rendering findings into one SNS message per protocol: `default` is an AWS Chatbot custom notification
+ * (Slack, Teams), `email` is plain text a person reads top to bottom. Everything from an event is escaped
+ * (escape.ts); nothing here reads `details` wholesale, so a secret that slipped into a record stays out.
+ */
+import { createHash } from 'node:crypto';
+import { oneLine } from '../core/errors.ts';
+import type { Finding, Severity } from '../core/types.ts';
+import { SEVERITY_ORDER, severityRank } from '../core/types.ts';
+import { chatCode, escapeChat, plain, snsSubject } from './escape.ts';
+import { consoleLinks } from './links.ts';
+import { ruleInfo } from './ruleInfo.ts';
+import type { ChatbotNotification, Digest, MessageAttribute, RenderedMessage } from './types.ts';
+
+/** SNS's limit for a whole message: body, subject and attributes together. */
+export const SNS_MAX_BYTES = 262_144;
+/** Headroom for the JSON envelope SNS adds around protocol messages and for attribute overhead. */
+const SIZE_MARGIN = 4_096;
+/** Chat clients truncate long posts; a digest lists this many findings in chat, email lists all that fit. */
+const CHAT_DIGEST_ITEMS = 20;
+const CHAT_DESCRIPTION_MAX = 7_000;
+const CHAT_TITLE_MAX = 250;
+
+const EMOJI: Record<Severity, string> = {
+  info: ':information_source:',
+  low: ':large_blue_circle:',
+  medium: ':large_yellow_circle:',
+  high: ':large_orange_circle:',
+  critical: ':red_circle:',
+};
+
+function cap(text: string, max: number): string {
+  return text.length > max ? `${text.slice(0, max - 1)}…` : text;
+}
+
+function shortHash(text: string): string {
+  return createHash('sha256').update(text).digest('hex').slice(0, 16);
+}
+
+function remediationLine(finding: Finding): string {
+  const r = finding.remediation;
+  if (!r) return 'Nothing to change automatically: this rule reports only.';
+  const note = r.note ? `: ${r.note}` : '';
+  switch (r.status) {
+    case 'applied':
+      return `Applied ${r.action}${note}.`;
+    case 'already-compliant':
+      return `Nothing to do (${r.action})${note}.`;
+    case 'dry-run':
+      return `Dry run, nothing changed (${r.action})${note}. Set rules["${finding.ruleId}"].mode: enforce in the baseline to let guardrail apply it.${r.error ? ` Warning: ${r.error}.` : ''}`;
+    case 'failed':
+      return `FAILED ${r.action} (${r.mode}): ${r.error ?? 'unknown error'}${r.note ? ` (${r.note})` : ''}. Fix it by hand.`;
+    case 'proposed':
+      return `Proposed ${r.action} (${r.mode}); this run did not act on it.`;
+  }
+}
+
+function who(finding: Finding): string {
+  if (finding.eventName === 'OrphanSweep') {
+    return finding.actor === 'unknown'
+      ? 'creator unknown (the user carries no guardrail:creator tag)'
+      : `created by ${finding.actor}`;
+  }
+  return finding.actor;
+}
+
+function attributes(
+  severity: Severity,
+  ruleIds: readonly string[],
+  kind: string,
+): Record<string, MessageAttribute> {
+  const unique = [...new Set(ruleIds)].sort();
+  return {
+    severity: { DataType: 'String', StringValue: severity },
+    // A digest carries every rule id: SNS filter policies match a String.Array when any element matches.
+    ruleId:
+      unique.length === 1
+        ? { DataType: 'String', StringValue: unique[0] as string }
+        : { DataType: 'String.Array', StringValue: JSON.stringify(unique) },
+    severityRank: { DataType: 'Number', StringValue: String(severityRank(severity)) },
+    kind: { DataType: 'String', StringValue: kind },
+  };
+}
+
+function chatLinks(finding: Finding): string {
+  return consoleLinks(finding)
+    .map((link) => `<${link.url}|${link.label}>`)
+    .join(' · ');
+}
+
+function chatFindingDescription(finding: Finding): string {
+  const lines = [
+    escapeChat(finding.summary, 1_500),
+    '',
+    `*Who:* ${chatCode(who(finding))}${finding.sourceIp ? ` from ${chatCode(finding.sourceIp, 100)}` : ''}`,
+    `*Resource:* ${chatCode(finding.resource)}`,
+    `*Event:* ${chatCode(finding.eventName, 80)} ${chatCode(finding.eventId, 100)} at ${escapeChat(finding.eventTime, 40)} in ${escapeChat(finding.region, 40)}, account ${escapeChat(finding.account, 20)}`,
+    `*Why it matters:* ${escapeChat(ruleInfo(finding.ruleId).rationale, 800)}`,
+    `*What guardrail did:* ${escapeChat(remediationLine(finding), 1_200)}`,
+  ];
+  const links = chatLinks(finding);
+  if (links) lines.push(`*Console:* ${links}`);
+  return cap(lines.join('\n'), CHAT_DESCRIPTION_MAX);
+}
+
+function emailFindingBlock(finding: Finding, indent = ''): string[] {
+  const info = ruleInfo(finding.ruleId);
+  const lines = [
+    'What happened',
+    `  ${plain(finding.summary)}`,
+    `  Event ${plain(finding.eventName, 80)} (${plain(finding.eventId, 100)}) at ${plain(finding.eventTime, 40)}, region ${plain(finding.region, 40)}, account ${plain(finding.account, 20)}.`,
+    `  Resource: ${plain(finding.resource, 300)}`,
+    '',
+    'Who did it',
+    `  ${plain(who(finding), 300)}`,
+    ...(finding.sourceIp ? [`  from ${plain(finding.sourceIp, 100)}`] : []),
+    '',
+    'Why it matters',
+    `  ${plain(info.rationale)}`,
+    '',
+    'What guardrail did',
+    `  ${plain(remediationLine(finding))}`,
+    '',
+    'What to do next',
+    ...info.nextSteps.map((step) => `  - ${plain(step)}`),
+  ];
+  const links = consoleLinks(finding);
+  if (links.length > 0) lines.push('', 'Console', ...links.map((link) => `  ${link.label}: ${link.url}`));
+  return lines.map((line) => (line ? `${indent}${line}` : line));
+}
+
+function findingHeadline(finding: Finding): string {
+  return `${finding.severity.toUpperCase()} ${finding.ruleId}: ${ruleInfo(finding.ruleId).title}`;
+}
+
+export function renderFinding(finding: Finding): RenderedMessage {
+  const info = ruleInfo(finding.ruleId);
+  const resourceName = finding.resource.split(/[/:]/).pop() ?? finding.resource;
+  const chat: ChatbotNotification = {
+    version: '1.0',
+    source: 'custom',
+    id: `guardrail-${shortHash(`${finding.eventId}|${finding.ruleId}|${finding.resource}`)}`,
+    content: {
+      textType: 'client-markdown',
+      title: cap(
+        `${EMOJI[finding.severity]} *${finding.severity.toUpperCase()}* ${escapeChat(info.title, 120)}: ${escapeChat(resourceName, 100)}`,
+        CHAT_TITLE_MAX,
+      ),
+      description: chatFindingDescription(finding),
+      nextSteps: info.nextSteps.slice(0, 5).map((step) => escapeChat(step, 300)),
+      keywords: [
+        finding.ruleId,
+        finding.severity,
+        escapeChat(finding.eventName, 60),
+        finding.remediation?.status ?? 'report',
+      ],
+    },
+    metadata: {
+      // One thread per rule and resource: a second finding on the same instance lands under the first.
+      threadId: `guardrail-${shortHash(`${finding.ruleId}|${finding.resource}`)}`,
+      summary: escapeChat(`${finding.severity.toUpperCase()} ${finding.ruleId}: ${finding.summary}`, 500),
+      eventType: finding.ruleId,
+      relatedResources: [escapeChat(finding.resource, 1_000)],
+      additionalContext: {
+        eventId: escapeChat(finding.eventId, 100),
+        eventName: escapeChat(finding.eventName, 100),
+        account: escapeChat(finding.account, 20),
+        region: escapeChat(finding.region, 40),
+        remediation: finding.remediation
+          ? `${finding.remediation.action} ${finding.remediation.status}`
+          : 'none',
+      },
+    },
+  };
+  const email = [
+    `guardrail: ${findingHeadline(finding)}`,
+    '',
+    ...emailFindingBlock(finding),
+    '',
+    `-- guardrail, rule ${finding.ruleId}, event ${plain(finding.eventId, 100)}`,
+    '',
+  ].join('\n');
+  return {
+    subject: snsSubject(`[guardrail] ${finding.severity.toUpperCase()} ${finding.ruleId} ${resourceName}`),
+    chat,
+    email,
+    attributes: attributes(finding.severity, [finding.ruleId], 'finding'),
+    shown: 1,
+    omitted: 0,
+  };
+}
+
+function highest(findings: readonly Finding[]): Severity {
+  let rank = 0;
+  for (const finding of findings) rank = Math.max(rank, severityRank(finding.severity));
+  return SEVERITY_ORDER[rank] ?? 'info';
+}
+
+function bySeverity(a: Finding, b: Finding): number {
+  return (
+    severityRank(b.severity) - severityRank(a.severity) ||
+    a.ruleId.localeCompare(b.ruleId) ||
+    a.resource.localeCompare(b.resource)
+  );
+}
+
+function counts(findings: readonly Finding[]): string {
+  const bySev = new Map<Severity, number>();
+  for (const f of findings) bySev.set(f.severity, (bySev.get(f.severity) ?? 0) + 1);
+  return [...SEVERITY_ORDER]
+    .reverse()
+    .filter((s) => bySev.has(s))
+    .map((s) => `${bySev.get(s)} ${s}`)
+    .join(', ');
+}
+
+function renderDigestWith(digest: Digest, sorted: readonly Finding[], shownCount: number): RenderedMessage {
+  const shown = sorted.slice(0, shownCount);
+  const omitted = sorted.length - shownCount;
+  const severity = highest(sorted);
+  const intro = escapeChat(digest.intro, 1_000);
+  const notes = (digest.notes ?? []).map((note) => `_${escapeChat(note, 400)}_`);
+  // Items go in while they fit: the tail ("…and N more", notes) must survive the description's cap.
+  const budget = CHAT_DESCRIPTION_MAX - intro.length - notes.join('\n').length - 200;
+  const chatItems: string[] = [];
+  let used = 0;
+  for (const f of shown.slice(0, CHAT_DIGEST_ITEMS)) {
+    const did = f.remediation ? ` _${f.remediation.action}: ${f.remediation.status}_` : '';
+    const item = `• *${f.severity.toUpperCase()}* ${chatCode(f.ruleId, 60)} ${chatCode(f.resource)}: ${escapeChat(f.summary, 300)}${did}`;
+    if (used + item.length + 1 > budget) break;
+    chatItems.push(item);
+    used += item.length + 1;
+  }
+  const notInChat = sorted.length - chatItems.length;
+  const description = cap(
+    [
+      intro,
+      ...(sorted.length > 0 ? ['', `*Findings:* ${counts(sorted)}`, ...chatItems] : []),
+      ...(notInChat > 0 ? [`…and ${notInChat} more: see the email or the report.`] : []),
+      ...(notes.length > 0 ? ['', ...notes] : []),
+    ].join('\n'),
+    CHAT_DESCRIPTION_MAX,
+  );
+  const steps = [...new Set(sorted.flatMap((f) => ruleInfo(f.ruleId).nextSteps))].slice(0, 5);
+  const chat: ChatbotNotification = {
+    version: '1.0',
+    source: 'custom',
+    id: `guardrail-${shortHash(`${digest.kind}|${digest.id}`)}`,
+    content: {
+      textType: 'client-markdown',
+      title: cap(`${EMOJI[severity]} ${escapeChat(digest.title, 200)}`, CHAT_TITLE_MAX),
+      description,
+      nextSteps: steps.map((step) => escapeChat(step, 300)),
+      keywords: [digest.kind, severity, ...new Set(sorted.map((f) => f.ruleId))].slice(0, 6),
+    },
+    metadata: {
+      threadId: `guardrail-${escapeChat(digest.kind, 40)}`,
+      summary: escapeChat(`${digest.title}. ${counts(sorted)}`, 500),
+      eventType: `guardrail.${escapeChat(digest.kind, 40)}`,
+      relatedResources: [...new Set(sorted.map((f) => escapeChat(f.resource, 1_000)))].slice(0, 5),
+      additionalContext: {
+        id: escapeChat(digest.id, 100),
+        findings: String(sorted.length),
+        shownInEmail: String(shown.length),
+      },
+    },
+  };
+  const email = [
+    `guardrail: ${plain(digest.title, 300)}`,
+    '',
+    plain(digest.intro, 4_000),
+    ...(sorted.length > 0 ? ['', `Findings: ${counts(sorted)}`] : ['', 'No findings.']),
+    ...shown.flatMap((f, index) => [
+      '',
+      `=== ${index + 1}/${sorted.length} ${findingHeadline(f)}`,
+      ...emailFindingBlock(f, '  '),
+    ]),
+    ...(omitted > 0
+      ? [
+          '',
+          `...and ${omitted} more finding${omitted === 1 ? '' : 's'} left out to stay within SNS's 256 KB message limit.`,
+        ]
+      : []),
+    ...((digest.notes ?? []).length > 0
+      ? ['', 'Notes', ...(digest.notes ?? []).map((n) => `  - ${plain(n)}`)]
+      : []),
+    '',
+    `-- guardrail ${plain(digest.kind, 40)} ${plain(digest.id, 100)}`,
+    '',
+  ].join('\n');
+  return {
+    subject: snsSubject(`[guardrail] ${digest.title}`),
+    chat,
+    email,
+    attributes: attributes(
+      severity,
+      sorted.map((f) => f.ruleId),
+      digest.kind,
+    ),
+    shown: shown.length,
+    omitted,
+  };
+}
+
+/** The SNS `Message` for MessageStructure json: one body per protocol, `default` for all the others. */
+export function snsMessage(rendered: RenderedMessage): string {
+  return JSON.stringify({ default: JSON.stringify(rendered.chat), email: rendered.email });
+}
+
+/** Bytes SNS counts against its limit: message, subject and attribute names, types and values. */
+export function snsSize(rendered: RenderedMessage): number {
+  let size = Buffer.byteLength(snsMessage(rendered)) + Buffer.byteLength(rendered.subject);
+  for (const [name, value] of Object.entries(rendered.attributes)) {
+    size +=
+      Buffer.byteLength(name) + Buffer.byteLength(value.DataType) + Buffer.byteLength(value.StringValue);
+  }
+  return size;
+}
+
+/** A digest that fits in one SNS message: when all findings do not fit, the least severe are left out. */
+export function renderDigest(digest: Digest, maxBytes = SNS_MAX_BYTES - SIZE_MARGIN): RenderedMessage {
+  const sorted = [...digest.findings].sort(bySeverity);
+  const full = renderDigestWith(digest, sorted, sorted.length);
+  if (snsSize(full) <= maxBytes) return full;
+  let fits = 0;
+  let tooMany = sorted.length;
+  while (tooMany - fits > 1) {
+    const mid = Math.floor((fits + tooMany) / 2);
+    if (snsSize(renderDigestWith(digest, sorted, mid)) <= maxBytes) fits = mid;
+    else tooMany = mid;
+  }
+  return renderDigestWith(digest, sorted, fits);
+}
+
+/** One line for logs: what a message was about, never its body. */
+export function describeMessage(rendered: RenderedMessage): string {
+  return oneLine(`${rendered.subject} (${rendered.shown} shown, ${rendered.omitted} omitted)`, 200);
+}

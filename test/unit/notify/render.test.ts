@@ -1,0 +1,228 @@
+import { describe, expect, it } from 'vitest';
+import type { Finding } from '../../../src/core/types.ts';
+import {
+  renderDigest,
+  renderFinding,
+  SNS_MAX_BYTES,
+  snsMessage,
+  snsSize,
+} from '../../../src/notify/render.ts';
+import { EPHEMERAL_USER, findingsFor, onlyFinding } from '../../helpers/findings.ts';
+import { createAccessKey, createUser, identities, modifyImds } from '../../helpers/records.ts';
+
+const ephemeral = onlyFinding(
+  createUser(EPHEMERAL_USER, { userIdentity: identities.aimodelshareAutomation }),
+);
+const imds = onlyFinding(
+  modifyImds(
+    'i-1234567890abcdef0',
+    { HttpTokens: 'optional' },
+    { httpTokens: 'optional', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
+  ),
+);
+const applied: Finding = {
+  ...imds,
+  remediation: {
+    ...(imds.remediation as NonNullable<Finding['remediation']>),
+    mode: 'enforce',
+    status: 'applied',
+    note: 'set i-1234567890abcdef0: HttpTokens optional → required, hop limit 1 → 2',
+  } as Finding['remediation'],
+};
+
+describe('one finding, one message', () => {
+  it('is an AWS Chatbot custom notification in the documented schema', () => {
+    const { chat } = renderFinding(applied);
+    expect(chat).toMatchObject({
+      version: '1.0',
+      source: 'custom',
+      content: { textType: 'client-markdown' },
+    });
+    expect(Object.keys(chat.content).sort()).toEqual([
+      'description',
+      'keywords',
+      'nextSteps',
+      'textType',
+      'title',
+    ]);
+    expect(Object.keys(chat.metadata).sort()).toEqual([
+      'additionalContext',
+      'eventType',
+      'relatedResources',
+      'summary',
+      'threadId',
+    ]);
+    expect(chat.content.title).toBe(
+      ':large_orange_circle: *HIGH* Instance allows IMDSv1: i-1234567890abcdef0',
+    );
+    expect(chat.content.nextSteps[0]).toMatch(/^Set HttpTokens to required/);
+    expect(chat.content.keywords).toEqual([
+      'ec2.imds.v1-allowed',
+      'high',
+      'ModifyInstanceMetadataOptions',
+      'applied',
+    ]);
+    expect(chat.metadata.relatedResources).toEqual([imds.resource]);
+    expect(chat.content.description).toContain(
+      '*What guardrail did:* Applied enforce-imdsv2: set i-1234567890abcdef0',
+    );
+    expect(chat.content.description).toContain(
+      '<https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#InstanceDetails:instanceId=i-1234567890abcdef0|EC2 instance>',
+    );
+    // The same rule on the same resource threads together; another resource gets its own thread.
+    expect(renderFinding(imds).chat.metadata.threadId).toBe(chat.metadata.threadId);
+    expect(renderFinding(ephemeral).chat.metadata.threadId).not.toBe(chat.metadata.threadId);
+  });
+
+  it('has a plain email saying what, who, from where, why, what was done, what next, and links', () => {
+    const { email } = renderFinding(ephemeral);
+    const sections = [
+      'What happened',
+      'Who did it',
+      'Why it matters',
+      'What guardrail did',
+      'What to do next',
+      'Console',
+    ];
+    let at = 0;
+    for (const section of sections) {
+      const found = email.indexOf(`\n${section}\n`, at);
+      expect(found, section).toBeGreaterThan(at);
+      at = found;
+    }
+    expect(email).toContain(`created ephemeral user ${EPHEMERAL_USER}`);
+    expect(email).toContain('  arn:aws:iam::123456789012:user/aimodelshare-admin\n  from 203.0.113.10');
+    expect(email).toContain('Proposed tag-ephemeral (enforce); this run did not act on it.');
+    expect(email).toContain(
+      `IAM user: https://console.aws.amazon.com/iam/home#/users/details/${EPHEMERAL_USER}`,
+    );
+    expect(email).toContain(
+      `CloudTrail event: https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/${ephemeral.eventId}`,
+    );
+    expect(email).not.toMatch(/[<>*`]/);
+  });
+
+  it('says a dry run changed nothing and how to enforce; a failure gives the error', () => {
+    const dry = {
+      ...imds,
+      remediation: { ...imds.remediation, status: 'dry-run', note: 'would set i-1' },
+    } as Finding;
+    expect(renderFinding(dry).email).toContain(
+      'Dry run, nothing changed (enforce-imdsv2): would set i-1. Set rules["ec2.imds.v1-allowed"].mode: enforce in the baseline',
+    );
+    const failed = {
+      ...imds,
+      remediation: {
+        ...imds.remediation,
+        mode: 'enforce',
+        status: 'failed',
+        error: 'UnauthorizedOperation: denied',
+      },
+    } as Finding;
+    expect(renderFinding(failed).email).toContain(
+      'FAILED enforce-imdsv2 (enforce): UnauthorizedOperation: denied. Fix it by hand.',
+    );
+  });
+
+  it('carries severity and ruleId attributes for subscription filter policies, and a short ASCII subject', () => {
+    const rendered = renderFinding(applied);
+    expect(rendered.attributes.severity).toEqual({ DataType: 'String', StringValue: 'high' });
+    expect(rendered.attributes.ruleId).toEqual({ DataType: 'String', StringValue: 'ec2.imds.v1-allowed' });
+    expect(rendered.attributes.severityRank).toEqual({ DataType: 'Number', StringValue: '3' });
+    expect(rendered.subject).toBe('[guardrail] HIGH ec2.imds.v1-allowed i-1234567890abcdef0');
+    const message = JSON.parse(snsMessage(rendered));
+    expect(Object.keys(message).sort()).toEqual(['default', 'email']);
+    expect(JSON.parse(message.default)).toEqual(rendered.chat);
+  });
+
+  it('escapes attacker-controlled names everywhere in chat, and keeps them one line in email and subject', () => {
+    const evil = '<!channel> [click](javascript:alert(1)) `x`\nSubject: spoofed';
+    // IAM names cannot carry this text (the boundary refuses them); the caller's ARN and source IP of a forged
+    // record can, and both are rendered.
+    const [finding] = findingsFor(
+      createUser('new-user', { userIdentity: { ...identities.developer, arn: evil }, sourceIPAddress: evil }),
+    );
+    const rendered = renderFinding(finding as Finding);
+    const chatText = JSON.stringify(rendered.chat);
+    expect(chatText).not.toContain('<!channel>');
+    expect(chatText).not.toMatch(/\]\s*\(javascript/);
+    expect(chatText).toContain('&lt;!channel&gt;');
+    expect(rendered.email).not.toContain('\nSubject: spoofed');
+    expect(rendered.subject).not.toMatch(/[\r\n]/);
+    expect(rendered.subject.length).toBeLessThanOrEqual(99);
+  });
+
+  it('never shows a secret that slipped into a record', () => {
+    const record = createAccessKey(EPHEMERAL_USER, { userIdentity: identities.aimodelshareAutomation });
+    const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
+    (record.responseElements as { accessKey: Record<string, string> }).accessKey.secretAccessKey = secret;
+    const [finding] = findingsFor(record);
+    const rendered = renderFinding(finding as Finding);
+    expect(snsMessage(rendered)).not.toContain(secret);
+    expect(rendered.subject).not.toContain(secret);
+  });
+});
+
+describe('digest', () => {
+  const many = (count: number, summaryLength = 600): Finding[] =>
+    Array.from({ length: count }, (_, i) => ({
+      ...ephemeral,
+      ruleId: i % 3 === 0 ? 'iam.user.orphaned' : 'iam.accesskey.stale',
+      severity: i % 7 === 0 ? 'high' : 'medium',
+      resource: `arn:aws:iam::123456789012:user/user-${i}`,
+      summary: `User user-${i} ${'x'.repeat(summaryLength)}`,
+      eventName: 'OrphanSweep',
+      eventId: 'sweep-1',
+    })) as Finding[];
+  const digest = (findings: Finding[]) => ({
+    id: 'sweep-1',
+    kind: 'sweep',
+    title: `Orphan sweep of 123456789012: ${findings.length} findings`,
+    intro: 'guardrail examined the users.',
+    findings,
+    notes: ['1 user(s) could not be read and were not judged: x (AccessDenied)'],
+  });
+
+  it('lists every finding, most severe first, with every rule id as a String.Array attribute', () => {
+    const rendered = renderDigest(digest(many(10)));
+    expect(rendered).toMatchObject({ shown: 10, omitted: 0 });
+    expect(rendered.attributes.ruleId).toEqual({
+      DataType: 'String.Array',
+      StringValue: '["iam.accesskey.stale","iam.user.orphaned"]',
+    });
+    expect(rendered.attributes.severity?.StringValue).toBe('high');
+    const order = [...rendered.email.matchAll(/^=== \d+\/10 (\w+)/gm)].map((m) => m[1]);
+    expect(order).toEqual([
+      'HIGH',
+      'HIGH',
+      'MEDIUM',
+      'MEDIUM',
+      'MEDIUM',
+      'MEDIUM',
+      'MEDIUM',
+      'MEDIUM',
+      'MEDIUM',
+      'MEDIUM',
+    ]);
+    expect(rendered.email).toContain('Notes\n  - 1 user(s) could not be read');
+    expect(rendered.chat.content.description.split('\n').filter((l) => l.startsWith('• '))).toHaveLength(10);
+  });
+
+  it('stays within the SNS 256 KB limit by leaving out the least severe findings, and says so', () => {
+    const rendered = renderDigest(digest(many(2000)));
+    expect(snsSize(rendered)).toBeLessThanOrEqual(SNS_MAX_BYTES);
+    expect(rendered.omitted).toBeGreaterThan(0);
+    expect(rendered.shown + rendered.omitted).toBe(2000);
+    expect(rendered.email).toContain(
+      `...and ${rendered.omitted} more findings left out to stay within SNS's 256 KB message limit.`,
+    );
+    // One more finding would not have fitted: the cut is as late as it can be.
+    expect(rendered.shown).toBeGreaterThan(100);
+    const listed = rendered.chat.content.description.split('\n').filter((l) => l.startsWith('• ')).length;
+    expect(listed).toBeGreaterThan(5);
+    expect(rendered.chat.content.description).toContain(
+      `…and ${2000 - listed} more: see the email or the report.`,
+    );
+    expect(rendered.chat.content.description.length).toBeLessThanOrEqual(7000);
+  });
+});

@@ -26,7 +26,7 @@ import { oneLine } from '../src/core/errors.ts';
 import { GuardrailTag } from '../src/core/tags.ts';
 import type { ChatbotNotification } from '../src/notify/types.ts';
 import type { EventSummary, SweepSummary } from '../src/respond/index.ts';
-import { SEED_CASES } from '../test/cases/seeds.ts';
+import { SEED_CASES, SEED_INSTANCES } from '../test/cases/seeds.ts';
 import type { LocalAccount, TopicMessage } from '../test/helpers/account.ts';
 import { localAccount } from '../test/helpers/account.ts';
 import { EXAMPLE_BASELINE_PATH } from '../test/helpers/baseline.ts';
@@ -132,8 +132,8 @@ async function createSeedResources(account: LocalAccount): Promise<Instances> {
  */
 function happeningNow(record: Json, instances: Instances): Json {
   const text = JSON.stringify(record)
-    .replaceAll('i-1234567890abcdef0', instances.imageGenerator)
-    .replaceAll('i-0kdcube00000000001', instances.kdcube);
+    .replaceAll(SEED_INSTANCES.imageGenerator, instances.imageGenerator)
+    .replaceAll(SEED_INSTANCES.kdcube, instances.kdcube);
   return { ...(JSON.parse(text) as Json), eventTime: `${new Date().toISOString().slice(0, 19)}Z` };
 }
 

@@ -12,6 +12,12 @@ import {
   putRolePolicy,
 } from '../helpers/records.ts';
 
+/** Instance ids the seed events name; the demo maps them onto the instances it launches. */
+export const SEED_INSTANCES = {
+  imageGenerator: 'i-1234567890abcdef0',
+  kdcube: 'i-0a1b2c3d4e5f60718',
+} as const;
+
 export interface SeedCase {
   readonly seed: string;
   readonly name: string;
@@ -135,7 +141,7 @@ export const SEED_CASES: readonly SeedCase[] = [
     seed: '000',
     name: 'instance flipped back to IMDSv1',
     record: modifyImds(
-      'i-1234567890abcdef0',
+      SEED_INSTANCES.imageGenerator,
       { HttpTokens: 'optional' },
       { httpTokens: 'optional', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
     ),
@@ -211,7 +217,7 @@ export const SEED_CASES: readonly SeedCase[] = [
     seed: '002',
     name: 'modify-instance-metadata-options --http-tokens required --http-put-response-hop-limit 2',
     record: modifyImds(
-      'i-0a1b2c3d4e5f60718',
+      SEED_INSTANCES.kdcube,
       { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
       { httpTokens: 'required', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
     ),
@@ -229,7 +235,7 @@ export const SEED_CASES: readonly SeedCase[] = [
     seed: '002',
     name: 'hop limit raised to 5',
     record: modifyImds(
-      'i-0a1b2c3d4e5f60718',
+      SEED_INSTANCES.kdcube,
       { HttpPutResponseHopLimit: 5 },
       { httpTokens: 'required', httpPutResponseHopLimit: 5, httpEndpoint: 'enabled' },
     ),
@@ -238,7 +244,7 @@ export const SEED_CASES: readonly SeedCase[] = [
   {
     seed: '002',
     name: 'IMDSv1 back on (no response elements: the request alone decides)',
-    record: modifyImds('i-0a1b2c3d4e5f60718', { HttpTokens: 'optional', HttpPutResponseHopLimit: 3 }),
+    record: modifyImds(SEED_INSTANCES.kdcube, { HttpTokens: 'optional', HttpPutResponseHopLimit: 3 }),
     expect: ['ec2.imds.hop-limit', 'ec2.imds.v1-allowed'],
   },
 

@@ -1,5 +1,6 @@
 import { defineRule } from '../core/rule.ts';
 import { RuleId } from '../core/types.ts';
+import { enforceImdsV2 } from './imds.ts';
 
 export const imdsHopLimit = defineRule({
   id: RuleId.imdsHopLimit,
@@ -28,15 +29,7 @@ export const imdsHopLimit = defineRule({
           requested: subject.requested,
           resulting: subject.resulting,
         },
-        remediation: {
-          action: 'enforce-imdsv2',
-          params: {
-            instanceId: subject.instanceId,
-            region: record.awsRegion,
-            httpTokens: 'required',
-            hopLimit: baseline.imds.hopLimit,
-          },
-        },
+        remediation: enforceImdsV2(subject, record.awsRegion, baseline),
       },
     ];
   },

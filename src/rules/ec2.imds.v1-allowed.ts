@@ -1,5 +1,6 @@
 import { defineRule } from '../core/rule.ts';
 import { RuleId } from '../core/types.ts';
+import { enforceImdsV2 } from './imds.ts';
 
 export const imdsV1Allowed = defineRule({
   id: RuleId.imdsV1Allowed,
@@ -28,15 +29,7 @@ export const imdsV1Allowed = defineRule({
           resulting,
           required: { httpTokens: baseline.imds.httpTokens, hopLimit: baseline.imds.hopLimit },
         },
-        remediation: {
-          action: 'enforce-imdsv2',
-          params: {
-            instanceId: subject.instanceId,
-            region: record.awsRegion,
-            httpTokens: 'required',
-            hopLimit: baseline.imds.hopLimit,
-          },
-        },
+        remediation: enforceImdsV2(subject, record.awsRegion, baseline),
       },
     ];
   },

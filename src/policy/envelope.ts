@@ -505,8 +505,8 @@ export function compareToEnvelope(
       );
     }
   }
-  if (!variables && doc.statements.some((s) => s.resources.patterns.some((p) => p.includes('$' + '{')))) {
-    notes.push('the document has no Version 2012-10-17, so ${…} in it is read literally, as IAM does');
+  if (!variables && doc.statements.some((s) => s.resources.patterns.some((p) => /\$\{/.test(p)))) {
+    notes.push(`the document has no Version 2012-10-17, so \${…} in it is read literally, as IAM does`);
   }
   return { newAccess, coveredStatements, notes, unknownActions };
 }

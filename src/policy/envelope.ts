@@ -66,6 +66,8 @@ interface Prepared {
   readonly source: NormalizedStatement;
   readonly actions: ActionSet;
   readonly language: LanguageRef;
+  /** Whether `${…}` in it are policy variables. */
+  readonly variables: boolean;
 }
 
 interface LanguageRef {
@@ -93,12 +95,20 @@ function compiled(pattern: string, mode: PatternMode, variables: boolean): Compi
   return result;
 }
 
+/** A NotResource list is a complement: approximating the set from above means its patterns from below. */
+const NEGATED_MODE: Readonly<Record<PatternMode, PatternMode>> = {
+  gen: 'under',
+  under: 'over',
+  over: 'under',
+};
+
 function languageOf(
   patterns: readonly string[],
   negated: boolean,
-  mode: PatternMode,
+  requested: PatternMode,
   variables: boolean,
 ): LanguageRef {
+  const mode = negated ? NEGATED_MODE[requested] : requested;
   return {
     key: `${negated ? '!' : ''}${mode}${variables ? 'v' : '-'}${patterns.join('\u0002')}`,
     language: { negated, patterns: patterns.map((p) => compiled(p, mode, variables)) },
@@ -119,6 +129,7 @@ function prepare(statement: NormalizedStatement, mode: PatternMode, variables: b
     source: statement,
     actions: statementActions(statement),
     language: languageOf(statement.resources.patterns, statement.resources.negated, mode, variables),
+    variables,
   };
 }
 
@@ -182,6 +193,8 @@ function requestSpace(action: CatalogueAction | null, partition: string | undefi
 interface ResourceItem {
   /** As the witness shows it. */
   readonly label: string;
+  /** Whether `${…}` are policy variables in the document the item comes from. */
+  readonly variables: boolean;
   readonly single: string | null;
   readonly gen: LanguageRef;
   readonly over: LanguageRef;
@@ -208,6 +221,23 @@ function keys(refs: readonly { language: LanguageRef }[]): string {
   return refs.map((r) => r.language.key).join('\u0003');
 }
 
+/**
+ * Whether every resource `inner` lists is within what `outer` lists, both read as written (a variable is the
+ * same unknown value on both sides). For NotResource against NotResource: excluding more grants less.
+ */
+function listedWithin(inner: readonly string[], outer: readonly string[], variables: boolean): boolean {
+  if (inner.every((p) => outer.includes(p))) return true;
+  const rest = languageOf(outer, false, 'under', variables);
+  return inner.every((pattern) => {
+    const one = languageOf([pattern], false, 'gen', variables);
+    return (
+      search(`L|${one.key}|${rest.key}`, () =>
+        findResource({ all: [one.language], none: [rest.language], any: [] }),
+      ).kind === 'empty'
+    );
+  });
+}
+
 /** True when the item's single pattern provably names no resource the action can be requested on. */
 function outOfReach(item: ResourceItem, ctx: GroupContext): boolean {
   const tokens = item.gen.language.patterns[0]?.tokens;
@@ -217,6 +247,17 @@ function outOfReach(item: ResourceItem, ctx: GroupContext): boolean {
 
 function uncoveredBy(item: ResourceItem, ctx: GroupContext, allows: readonly Prepared[]): SearchResult {
   if (outOfReach(item, ctx)) return { kind: 'empty' };
+  // NotResource within a NotResource that excludes no more: decided on what they exclude, variables and all.
+  if (item.single === null) {
+    const excluded = item.gen.language.patterns.map((p) => p.source);
+    const within = allows.some(
+      (allow) =>
+        allow.source.resources.negated &&
+        allow.variables === item.variables &&
+        listedWithin(allow.source.resources.patterns, excluded, item.variables),
+    );
+    if (within) return { kind: 'empty' };
+  }
   const ownDenies = ctx.ownDenies.filter((d) => d.source.condition === null);
   if (!item.gen.language.negated && ownDenies.length === 0) {
     const tokens = item.gen.language.patterns[0]?.tokens ?? [];
@@ -251,6 +292,16 @@ function deniedBy(
   const applicable = ctx.ownDenies.filter((own) =>
     conditionImplies(deny.source.condition, own.source.condition),
   );
+  // The document repeats the baseline Deny (or a broader one): decided on the lists as written, variables and all.
+  const repeated = applicable.some((own) => {
+    const mine = own.source.resources;
+    const theirs = deny.source.resources;
+    if (mine.negated !== theirs.negated || own.variables !== deny.variables) return false;
+    return theirs.negated
+      ? listedWithin(mine.patterns, theirs.patterns, item.variables)
+      : listedWithin(theirs.patterns, mine.patterns, item.variables);
+  });
+  if (repeated) return { kind: 'empty' };
   const grantView = denyAsGrant.get(deny);
   if (grantView) {
     for (const own of applicable) {
@@ -355,6 +406,7 @@ function resourceItems(statement: NormalizedStatement, variables: boolean): Reso
     return [
       {
         label: `NotResource ${patterns.join(', ')}`,
+        variables,
         single: null,
         gen: languageOf(patterns, true, 'gen', variables),
         over: languageOf(patterns, true, 'over', variables),
@@ -363,6 +415,7 @@ function resourceItems(statement: NormalizedStatement, variables: boolean): Reso
   }
   return minimalResources(patterns, variables).map((pattern) => ({
     label: pattern,
+    variables,
     single: pattern,
     gen: languageOf([pattern], false, 'gen', variables),
     over: languageOf([pattern], false, 'over', variables),

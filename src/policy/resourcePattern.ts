@@ -25,9 +25,10 @@ export type Token =
 
 /**
  * How a pattern's wildcards and variables are read, so that every approximation errs towards reporting drift:
- * - `gen`: the new document's grants. A variable is a symbol of its own; wildcards produce characters.
- * - `under`: what may cover a grant (the baseline's Allows, the new document's own Denies). A variable covers
- *   only the same variable; a `*` that may span anything covers a variable's unknown value too.
+ * - `gen`: the new document's grants. A variable is a symbol of its own (same variable, same request, same
+ *   value); a `*` may match it, a `?` may not (a value may be longer than one character).
+ * - `under`: what may cover a grant (the baseline's Allows, the new document's own Denies): read like `gen`,
+ *   so a variable is covered only by the same variable or a `*`.
  * - `over`: what may take away from the baseline or bound the request space (baseline Denies, resource-type
  *   templates). A variable is read as `*`.
  */
@@ -125,9 +126,9 @@ export function compilePattern(pattern: string, mode: PatternMode, variables: bo
         tokens.push({ t: 'lit', c: inArnHead ? item.c.toLowerCase() : item.c });
         break;
       case 'star':
-        // A `*` that may span anything also covers a variable's value; one held inside a segment may not
-        // (the value could hold a colon), so only `over` lets it.
-        tokens.push(anyToken(true, excl, mode === 'over' || (mode === 'under' && !inArnHead)));
+        // A variable's value is some string, so any `*` may match it. (Values are taken to hold no colon:
+        // one that did would shift the ARN's segments, and IAM matches segment by segment.)
+        tokens.push(anyToken(true, excl, true));
         break;
       case 'one':
         tokens.push(anyToken(false, excl, mode === 'over'));

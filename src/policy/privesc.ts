@@ -17,7 +17,7 @@ export interface EscalationPath {
   readonly actions: readonly (string | readonly string[])[];
   readonly why: string;
   readonly reference: string;
-  /** Fires only when these actions are allowed on a wildcard resource (e.g. PassRole on every role). */
+  /** Fires only when these actions are allowed on every resource of their type (PassRole on every role). */
   readonly broadResource?: readonly string[];
 }
 
@@ -254,14 +254,25 @@ interface Grant {
   readonly isNew: boolean;
 }
 
+/**
+ * Whether a statement reaches every resource of a type: `*`, NotResource, or an ARN whose resource part is `*`,
+ * `type/*` or `type:*` (`arn:aws:iam::123456789012:role/*` is every role; `role/app-*` is not).
+ */
+function reachesEveryResource(statement: NormalizedStatement): boolean {
+  if (statement.resources.negated) return true;
+  return statement.resources.patterns.some((pattern) => {
+    if (pattern === '*') return true;
+    const resourcePart = pattern.split(':').slice(5).join(':');
+    return resourcePart === '*' || /^[\w-]+[/:]\*$/.test(resourcePart);
+  });
+}
+
 function grantOf(statement: NormalizedStatement, isNew: boolean): Grant {
   const { set } = actionSetOfPatterns(statement.actions.patterns);
   return {
     statement,
     actions: statement.actions.negated ? set.complement() : set,
-    broad:
-      statement.resources.negated ||
-      statement.resources.patterns.some((p) => p.includes('*') || p.includes('?')),
+    broad: reachesEveryResource(statement),
     isNew,
   };
 }

@@ -5,10 +5,24 @@
  */
 
 export class ActionSet {
+  /** Words [lo, hi) hold every set bit: most sets are one service, a few words of ~700, so loops stay short. */
+  private lo = -1;
+  private hi = 0;
+
   private constructor(
     private readonly words: Uint32Array,
     readonly size: number,
   ) {}
+
+  private bounds(): void {
+    if (this.lo !== -1) return;
+    let lo = 0;
+    while (lo < this.words.length && this.words[lo] === 0) lo++;
+    let hi = this.words.length;
+    while (hi > lo && this.words[hi - 1] === 0) hi--;
+    this.lo = lo;
+    this.hi = hi;
+  }
 
   static empty(size: number): ActionSet {
     return new ActionSet(new Uint32Array(Math.ceil(size / 32)), size);
@@ -105,7 +119,8 @@ export class ActionSet {
   }
 
   *indices(): IterableIterator<number> {
-    for (let w = 0; w < this.words.length; w++) {
+    this.bounds();
+    for (let w = this.lo; w < this.hi; w++) {
       let word = this.words[w] ?? 0;
       while (word !== 0) {
         const bit = 31 - Math.clz32(word & -word);

@@ -156,11 +156,22 @@ export function actionSetOf(pattern: string): ActionSet | null {
   return set;
 }
 
-/** The union of the actions a list of patterns names, and the patterns that name none. */
+/** Forgets cached expansions (benchmarks measure cold runs with it). */
+export function clearActionSetCaches(): void {
+  setCache.clear();
+  listCache.clear();
+}
+
+const listCache = new Map<string, { readonly set: ActionSet; readonly unknown: readonly string[] }>();
+
+/** The union of the actions a list of patterns names, and the patterns that name none. Cached per list. */
 export function actionSetOfPatterns(patterns: readonly string[]): {
   readonly set: ActionSet;
   readonly unknown: readonly string[];
 } {
+  const key = patterns.join('\u0000');
+  const cached = listCache.get(key);
+  if (cached) return cached;
   let set = ActionSet.empty(actionCatalogue().actions.length);
   const unknown: string[] = [];
   for (const pattern of patterns) {
@@ -168,7 +179,10 @@ export function actionSetOfPatterns(patterns: readonly string[]): {
     if (one === null) unknown.push(pattern);
     else set = set.union(one);
   }
-  return { set, unknown };
+  const result = { set, unknown };
+  if (listCache.size > 5_000) listCache.clear();
+  listCache.set(key, result);
+  return result;
 }
 
 export function isReadOnly(action: CatalogueAction): boolean {

@@ -15,7 +15,7 @@
  */
 import type { ActionSet } from './actionSet.ts';
 import type { CatalogueAction } from './catalogue.ts';
-import { actionCatalogue, actionSetOfPatterns } from './catalogue.ts';
+import { actionCatalogue, actionSetOfPatterns, clearActionSetCaches } from './catalogue.ts';
 import { conditionImplies } from './conditions.ts';
 import { globCovers, globsIntersect } from './glob.ts';
 import type { NormalizedStatement, PolicyDocument } from './parse.ts';
@@ -78,6 +78,13 @@ interface LanguageRef {
 interface PreparedEnvelope {
   readonly allows: readonly Prepared[];
   readonly denies: readonly Prepared[];
+  /**
+   * Which statements (allows, then denies) name each action: a document statement of a few actions finds its
+   * relevant envelope statements without testing all of them. Statements naming more than BROAD actions
+   * (`*`, NotAction) are in `broad` instead and tested directly.
+   */
+  readonly byAction: ReadonlyMap<number, readonly Prepared[]>;
+  readonly broad: readonly Prepared[];
   /** Deny statements compiled as grants (`gen`), to test whether a document Deny neutralises them. */
   readonly denyAsGrant: ReadonlyMap<Prepared, LanguageRef>;
 }
@@ -133,6 +140,9 @@ function prepare(statement: NormalizedStatement, mode: PatternMode, variables: b
   };
 }
 
+const BROAD = 2_000;
+const NONE: readonly Prepared[] = [];
+
 const envelopeCache = new WeakMap<readonly NormalizedStatement[], Map<string, PreparedEnvelope>>();
 
 function prepareEnvelope(envelope: readonly NormalizedStatement[], variables: boolean): PreparedEnvelope {
@@ -152,7 +162,20 @@ function prepareEnvelope(envelope: readonly NormalizedStatement[], variables: bo
       languageOf(d.source.resources.patterns, d.source.resources.negated, 'gen', variables),
     ]),
   );
-  const prepared = { allows, denies, denyAsGrant };
+  const byAction = new Map<number, Prepared[]>();
+  const broad: Prepared[] = [];
+  for (const statement of [...allows, ...denies]) {
+    if (statement.actions.count() > BROAD) {
+      broad.push(statement);
+      continue;
+    }
+    for (const index of statement.actions.indices()) {
+      const list = byAction.get(index);
+      if (list) list.push(statement);
+      else byAction.set(index, [statement]);
+    }
+  }
+  const prepared = { allows, denies, denyAsGrant, byAction, broad };
   byOptions.set(key, prepared);
   return prepared;
 }
@@ -378,6 +401,14 @@ function decide(
   return { covered: true };
 }
 
+/** Forgets every cached decision and compiled pattern (benchmarks measure cold runs with it). */
+export function clearPolicyCaches(): void {
+  verdictCache.clear();
+  compiledCache.clear();
+  templateCache.clear();
+  clearActionSetCaches();
+}
+
 // ---------------------------------------------------------------------------------------------------------
 
 /** Drops resource patterns covered by the others of the same list: they add nothing, and witnesses stay minimal. */
@@ -388,6 +419,9 @@ export function minimalResources(patterns: readonly string[], variables: boolean
     if (others.length === 0 || others.length === kept.length) continue;
     const gen = languageOf([pattern], false, 'gen', variables);
     const rest = languageOf(others, false, 'under', variables);
+    const tokens = compiled(pattern, 'gen', variables).tokens;
+    // Nothing to search when every other pattern starts differently (`b/shared/*` beside `b/projects/*`).
+    if (others.every((o) => patternsDisjoint(compiled(o, 'under', variables).tokens, tokens))) continue;
     const covered =
       others.some((o) =>
         patternCovers(compiled(o, 'under', variables).tokens, compiled(pattern, 'gen', variables).tokens),
@@ -487,30 +521,35 @@ export function compareToEnvelope(
     // Catalogue actions, grouped by the statements that apply to them and by their resource types.
     const { set: listed, unknown } = actionSetOfPatterns(statement.actions.patterns);
     const granted = statement.actions.negated ? listed.complement() : listed;
-    const relevant = <T extends Prepared>(list: readonly T[]): T[] =>
-      list.filter((p) => p.actions.intersects(granted));
-    const eligible = relevant(eligibleAll);
-    const blocked = relevant(blockedAll);
-    const denies = relevant(prepared.denies);
-    const own = relevant(ownDenies);
-    const lists = [...eligible, ...blocked, ...denies, ...own];
-    const groups = new Map<string, { first: CatalogueAction; actions: CatalogueAction[] }>();
+    const eligibleSet = new Set(eligibleAll);
+    const own = ownDenies.filter((p) => p.actions.intersects(granted));
+    const broad = prepared.broad.filter((p) => p.actions.intersects(granted));
+    const groups = new Map<
+      string,
+      { first: CatalogueAction; members: Prepared[]; actions: CatalogueAction[] }
+    >();
     for (const index of granted.indices()) {
       const action = catalogue.actions[index] as CatalogueAction;
+      const members = [...(prepared.byAction.get(index) ?? NONE)];
+      for (const p of broad) if (p.actions.has(index)) members.push(p);
+      for (const p of own) if (p.actions.has(index)) members.push(p);
       let key = action.resourceKey;
-      for (let i = 0; i < lists.length; i++) if ((lists[i] as Prepared).actions.has(index)) key += `,${i}`;
+      for (const p of members) key += `,${p.id}`;
       const group = groups.get(key);
       if (group) group.actions.push(action);
-      else groups.set(key, { first: action, actions: [action] });
+      else groups.set(key, { first: action, members, actions: [action] });
     }
-    for (const { first, actions } of groups.values()) {
-      const pick = (list: readonly Prepared[]): Prepared[] => list.filter((p) => p.actions.has(first.index));
+    for (const { first, members, actions } of groups.values()) {
       const ctx: GroupContext = {
         space: requestSpace(first, options.partition),
-        eligible: pick(eligible),
-        blocked: pick(blocked),
-        denies: pick(denies),
-        ownDenies: pick(own),
+        eligible: members.filter(
+          (p) => p.source.effect === 'Allow' && !ownDenies.includes(p) && eligibleSet.has(p),
+        ),
+        blocked: members.filter(
+          (p) => p.source.effect === 'Allow' && !ownDenies.includes(p) && !eligibleSet.has(p),
+        ),
+        denies: members.filter((p) => p.source.effect === 'Deny' && !ownDenies.includes(p)),
+        ownDenies: members.filter((p) => ownDenies.includes(p)),
       };
       for (const item of items) {
         const verdict = decide(item, ctx, prepared, statement);

@@ -1,7 +1,7 @@
 /**
  * Exact reasoning over sets of resources written as IAM patterns. A question is a boolean combination of
  * pattern languages ("a resource the new statement grants, that the resource type can have, that no baseline
- * Allow covers"); the answer is the shortest such resource, or that none exists. It runs all patterns' NFAs in
+ * Allow covers"); the answer is one such resource, or that none exists. It runs all patterns' NFAs in
  * lock-step (a product of subset constructions) over a finite alphabet: the characters the patterns name, one
  * symbol for "any other character", and one per policy variable. Unions are handled exactly, so
  * `bucket*` is covered by `bucket` plus `bucket?*`, which pairwise subsumption misses.
@@ -118,7 +118,7 @@ function collectAlphabet(query: ResourceQuery): string[] {
   return [OTHER, ...[...chars].sort(), ...[...vars].sort()];
 }
 
-/** The shortest resource satisfying the query, or proof that there is none. */
+/** A resource satisfying the query (short and readable, not always the shortest), or proof that there is none. */
 export function findResource(query: ResourceQuery): SearchResult {
   const alphabet = collectAlphabet(query);
   const nfas: Nfa[] = [];
@@ -163,36 +163,65 @@ export function findResource(query: ResourceQuery): SearchResult {
   const parents = new Map<string, { readonly parent: string | null; readonly symbol: number }>();
   const startKey = keyOf(start);
   parents.set(startKey, { parent: null, symbol: -1 });
-  let frontier: { key: string; sets: number[][] }[] = [{ key: startKey, sets: start }];
   // The all-languages' NFAs first: most symbols kill the granting pattern at once, and then nothing else runs.
   const allIndices = all.flatMap((s) => s.nfaIndices);
   const restIndices = nfas.map((_, i) => i).filter((i) => !allIndices.includes(i));
-  while (frontier.length > 0) {
-    const next: { key: string; sets: number[][] }[] = [];
-    for (const { key, sets } of frontier) {
-      if (satisfied(sets)) return { kind: 'witness', example: render(key, parents, alphabet) };
-      for (let symbolIndex = 0; symbolIndex < alphabet.length; symbolIndex++) {
-        const symbol = alphabet[symbolIndex] as string;
-        const stepped: number[][] = new Array(nfas.length);
-        let dead = false;
-        for (const index of allIndices) {
-          const set = stepSet(nfas[index] as Nfa, sets[index] as number[], symbolIndex, symbol);
-          stepped[index] = set;
+  const successor = (sets: readonly number[][], symbolIndex: number): number[][] | null => {
+    const symbol = alphabet[symbolIndex] as string;
+    const stepped: number[][] = new Array(nfas.length);
+    for (const index of allIndices)
+      stepped[index] = stepSet(nfas[index] as Nfa, sets[index] as number[], symbolIndex, symbol);
+    for (const s of all) if (status(s, stepped) === 'reject-all') return null;
+    for (const index of restIndices)
+      stepped[index] = stepSet(nfas[index] as Nfa, sets[index] as number[], symbolIndex, symbol);
+    return hopeless(stepped) ? null : stepped;
+  };
+  // Symbols worth trying from a state: when a positive all-language sits only on literal characters (the
+  // `arn:aws:s3:::bucket` prefix of a grant), only those can keep it alive.
+  const symbolIndex = new Map(alphabet.map((symbol, i) => [symbol, i]));
+  const everySymbol = alphabet.map((_, i) => i);
+  const candidates = (sets: readonly number[][]): readonly number[] => {
+    let allowed = null as Set<number> | null;
+    for (const s of all) {
+      if (s.language.negated) continue;
+      const chars = new Set<number>();
+      let open = false;
+      for (const index of s.nfaIndices) {
+        const nfa = nfas[index] as Nfa;
+        for (const position of sets[index] as number[]) {
+          const token = nfa.tokens[position];
+          if (token === undefined) continue;
+          if (token.t !== 'lit') open = true;
+          else chars.add(symbolIndex.get(token.c) as number);
         }
-        for (const s of all) if (status(s, stepped) === 'reject-all') dead = true;
-        if (dead) continue;
-        for (const index of restIndices) {
-          stepped[index] = stepSet(nfas[index] as Nfa, sets[index] as number[], symbolIndex, symbol);
-        }
-        if (hopeless(stepped)) continue;
-        const steppedKey = keyOf(stepped);
-        if (parents.has(steppedKey)) continue;
-        parents.set(steppedKey, { parent: key, symbol: symbolIndex });
-        if (parents.size > MAX_STATES) return { kind: 'undecided' };
-        next.push({ key: steppedKey, sets: stepped });
+        if (open) break;
       }
+      if (open) continue;
+      allowed = allowed === null ? chars : new Set([...allowed].filter((c) => chars.has(c)));
     }
-    frontier = next;
+    return allowed === null ? everySymbol : [...allowed].sort((a, b) => a - b);
+  };
+  // Depth first, "any other character" tried first: a witness, when there is one, is found in about as many
+  // steps as it has characters and reads `bucket-x/x`; proving there is none visits every reachable state once.
+  if (satisfied(start)) return { kind: 'witness', example: '' };
+  const stack: { key: string; sets: number[][]; symbols: readonly number[]; next: number }[] = [
+    { key: startKey, sets: start, symbols: candidates(start), next: 0 },
+  ];
+  while (stack.length > 0) {
+    const top = stack[stack.length - 1] as (typeof stack)[number];
+    if (top.next >= top.symbols.length) {
+      stack.pop();
+      continue;
+    }
+    const symbol = top.symbols[top.next++] as number;
+    const stepped = successor(top.sets, symbol);
+    if (!stepped) continue;
+    const steppedKey = keyOf(stepped);
+    if (parents.has(steppedKey)) continue;
+    parents.set(steppedKey, { parent: top.key, symbol });
+    if (satisfied(stepped)) return { kind: 'witness', example: render(steppedKey, parents, alphabet) };
+    if (parents.size > MAX_STATES) return { kind: 'undecided' };
+    stack.push({ key: steppedKey, sets: stepped, symbols: candidates(stepped), next: 0 });
   }
   return { kind: 'empty' };
 }
@@ -246,7 +275,22 @@ export function patternsDisjoint(a: readonly Token[], b: readonly Token[]): bool
  * Cheap sufficient test that `outer` covers `inner` (every resource `inner` matches, `outer` matches), read
  * pairwise on tokens. False means "not shown", and the caller falls back to findResource.
  */
+const coversCache = new WeakMap<readonly Token[], WeakMap<readonly Token[], boolean>>();
+
 export function patternCovers(outer: readonly Token[], inner: readonly Token[]): boolean {
+  let row = coversCache.get(outer);
+  if (!row) {
+    row = new WeakMap();
+    coversCache.set(outer, row);
+  }
+  const known = row.get(inner);
+  if (known !== undefined) return known;
+  const result = computeCovers(outer, inner);
+  row.set(inner, result);
+  return result;
+}
+
+function computeCovers(outer: readonly Token[], inner: readonly Token[]): boolean {
   const width = inner.length + 1;
   const memo = new Int8Array((outer.length + 1) * width);
   const within = (star: Token & { t: 'any' }, token: Token): boolean => {

@@ -31,7 +31,7 @@ export const RESOURCE_POOL = [
   'arn:aws:iam::123456789012:role/app-*',
   'arn:aws:ec2:*:*:instance/*',
   'arn:aws:secretsmanager:us-east-1:123456789012:secret:app/*',
-  'arn:aws:s3:::assets/${aws:username}/*',
+  `arn:aws:s3:::assets/\${aws:username}/*`,
   '*',
 ] as const;
 

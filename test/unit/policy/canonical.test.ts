@@ -169,7 +169,7 @@ describe('canonical form and hash', () => {
         expect(compareToEnvelope(canonical, doc.statements, { partition: 'aws' }).newAccess).toEqual([]);
         expect(compareToEnvelope(doc, canonical.statements, { partition: 'aws' }).newAccess).toEqual([]);
       }),
-      { numRuns: 60 },
+      { numRuns: 40 },
     );
   });
 });

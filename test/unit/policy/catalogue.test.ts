@@ -22,10 +22,10 @@ describe('the IAM action catalogue', () => {
     const catalogue = actionCatalogue();
     expect(catalogue.actions.length).toBeGreaterThan(20_000);
     const getObject = catalogue.byKey.get('s3:getobject');
-    expect(getObject?.resourceTemplates).toContain('arn:${Partition}:s3:::${BucketName}/${ObjectName}');
+    expect(getObject?.resourceTemplates).toContain(`arn:\${Partition}:s3:::\${BucketName}/\${ObjectName}`);
     expect(catalogue.byKey.get('s3:listallmybuckets')?.resourceTemplates).toEqual([]);
     expect(catalogue.byKey.get('s3:listbucket')?.resourceTemplates).toContain(
-      'arn:${Partition}:s3:::${BucketName}',
+      `arn:\${Partition}:s3:::\${BucketName}`,
     );
   });
 

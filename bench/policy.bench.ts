@@ -1,0 +1,345 @@
+/**
+ * `npm run bench`: the envelope comparison on a ~10 KB inline policy against a 50-statement baseline envelope,
+ * cold (every cache of decisions and compiled patterns cleared before each run; the catalogue stays loaded, as
+ * in a warm Lambda) and warm (the same document again, as a replay sees it), plus Action "*" and NotAction
+ * documents and a replay of 2,000 distinct PutRolePolicy documents. Prints medians and p95 in milliseconds.
+ */
+
+import { canonicalJson } from '../src/policy/canonical.ts';
+import { actionCatalogue } from '../src/policy/catalogue.ts';
+import { clearPolicyCaches, compareToEnvelope } from '../src/policy/envelope.ts';
+import type { PolicyDocument } from '../src/policy/parse.ts';
+import { normalizeStatements, parsePolicyDocument } from '../src/policy/parse.ts';
+
+const ACCOUNT = '123456789012';
+type Json = Record<string, unknown>;
+
+/** 50 statements over the services a typical workload role touches, with wildcards, conditions and Denies. */
+function envelopeStatements(): Json[] {
+  const statements: Json[] = [];
+  for (let i = 0; i < 10; i++) {
+    statements.push({
+      Effect: 'Allow',
+      Action: [
+        's3:GetObject',
+        's3:PutObject',
+        's3:DeleteObject',
+        's3:GetObjectTagging',
+        's3:PutObjectTagging',
+      ],
+      Resource: `arn:aws:s3:::team-${i}-data/*`,
+    });
+    statements.push({
+      Effect: 'Allow',
+      Action: ['s3:ListBucket', 's3:GetBucketLocation', 's3:ListBucketMultipartUploads'],
+      Resource: `arn:aws:s3:::team-${i}-data`,
+    });
+  }
+  for (let i = 0; i < 8; i++) {
+    statements.push({
+      Effect: 'Allow',
+      Action: [
+        'dynamodb:GetItem',
+        'dynamodb:PutItem',
+        'dynamodb:UpdateItem',
+        'dynamodb:Query',
+        'dynamodb:BatchGetItem',
+      ],
+      Resource: [
+        `arn:aws:dynamodb:*:${ACCOUNT}:table/app-${i}`,
+        `arn:aws:dynamodb:*:${ACCOUNT}:table/app-${i}/index/*`,
+      ],
+    });
+  }
+  for (let i = 0; i < 6; i++) {
+    statements.push({
+      Effect: 'Allow',
+      Action: ['sqs:SendMessage', 'sqs:ReceiveMessage', 'sqs:DeleteMessage', 'sqs:GetQueueAttributes'],
+      Resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:jobs-${i}*`,
+    });
+  }
+  statements.push(
+    {
+      Effect: 'Allow',
+      Action: ['logs:CreateLogGroup', 'logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: 'arn:aws:logs:*:*:*',
+    },
+    {
+      Effect: 'Allow',
+      Action: 'lambda:InvokeFunction',
+      Resource: `arn:aws:lambda:*:${ACCOUNT}:function:app-*`,
+    },
+    {
+      Effect: 'Allow',
+      Action: ['kms:Decrypt', 'kms:GenerateDataKey', 'kms:DescribeKey'],
+      Resource: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/*`,
+      Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } },
+    },
+    {
+      Effect: 'Allow',
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: `arn:aws:secretsmanager:*:${ACCOUNT}:secret:app/*`,
+    },
+    {
+      Effect: 'Allow',
+      Action: ['ssm:GetParameter', 'ssm:GetParameters', 'ssm:GetParametersByPath'],
+      Resource: `arn:aws:ssm:*:${ACCOUNT}:parameter/app/*`,
+    },
+    { Effect: 'Allow', Action: ['ecr:GetAuthorizationToken'], Resource: '*' },
+    {
+      Effect: 'Allow',
+      Action: ['ecr:BatchGetImage', 'ecr:GetDownloadUrlForLayer'],
+      Resource: `arn:aws:ecr:*:${ACCOUNT}:repository/app-*`,
+    },
+    {
+      Effect: 'Allow',
+      Action: ['cloudwatch:PutMetricData'],
+      Resource: '*',
+      Condition: { StringEquals: { 'cloudwatch:namespace': 'App' } },
+    },
+    { Effect: 'Allow', Action: ['xray:PutTraceSegments', 'xray:PutTelemetryRecords'], Resource: '*' },
+    { Effect: 'Allow', Action: ['sns:Publish'], Resource: `arn:aws:sns:*:${ACCOUNT}:alerts-*` },
+    {
+      Effect: 'Allow',
+      Action: ['states:StartExecution'],
+      Resource: `arn:aws:states:*:${ACCOUNT}:stateMachine:app-*`,
+    },
+    { Effect: 'Allow', Action: ['events:PutEvents'], Resource: `arn:aws:events:*:${ACCOUNT}:event-bus/app` },
+    { Effect: 'Allow', Action: ['s3:GetObject'], Resource: `arn:aws:s3:::shared-assets/\${aws:username}/*` },
+    { Effect: 'Deny', Action: 's3:DeleteObject', Resource: 'arn:aws:s3:::team-*-data/audit/*' },
+  );
+  while (statements.length < 50) {
+    const n = statements.length;
+    statements.push({
+      Effect: 'Allow',
+      Action: ['sqs:SendMessage'],
+      Resource: `arn:aws:sqs:*:${ACCOUNT}:extra-${n}`,
+    });
+  }
+  return statements.slice(0, 50);
+}
+
+/** An inline policy of about 10 KB: mostly inside the envelope (narrower, reordered), with a few new grants. */
+function policyDocument(variant: number): Json {
+  const statements: Json[] = [];
+  for (let i = 0; i < 10; i++) {
+    statements.push({
+      Sid: `TeamObjects${i}`,
+      Effect: 'Allow',
+      Action: ['s3:getobject', 's3:PutObject', 's3:PutObjectTagging'],
+      Resource: [
+        `arn:aws:s3:::team-${i}-data/projects/p${variant}/*`,
+        `arn:aws:s3:::team-${i}-data/shared/*`,
+      ],
+    });
+    statements.push({ Effect: 'Allow', Action: 's3:ListBucket', Resource: `arn:aws:s3:::team-${i}-data` });
+  }
+  for (let i = 0; i < 8; i++) {
+    statements.push({
+      Effect: 'Allow',
+      Action: ['dynamodb:GetItem', 'dynamodb:Query'],
+      Resource: `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/app-${i}`,
+    });
+  }
+  for (let i = 0; i < 6; i++) {
+    statements.push({
+      Effect: 'Allow',
+      Action: ['sqs:SendMessage', 'sqs:ReceiveMessage'],
+      Resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:jobs-${i}-high-${variant}`,
+    });
+    statements.push({
+      Effect: 'Allow',
+      Action: ['dynamodb:PutItem', 'dynamodb:UpdateItem', 'dynamodb:BatchGetItem'],
+      Resource: [
+        `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/app-${i}`,
+        `arn:aws:dynamodb:eu-west-1:${ACCOUNT}:table/app-${i}/index/by-date-${variant}`,
+      ],
+    });
+  }
+  statements.push(
+    {
+      Effect: 'Allow',
+      Action: ['logs:CreateLogStream', 'logs:PutLogEvents'],
+      Resource: `arn:aws:logs:us-east-1:${ACCOUNT}:log-group:/aws/lambda/app-${variant}:*`,
+    },
+    {
+      Effect: 'Allow',
+      Action: 'kms:Decrypt',
+      Resource: `arn:aws:kms:eu-west-1:${ACCOUNT}:key/1234abcd-12ab-34cd-56ef-1234567890ab`,
+      Condition: { StringEquals: { 'kms:ViaService': 's3.eu-west-1.amazonaws.com' } },
+    },
+    {
+      Effect: 'Allow',
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: `arn:aws:secretsmanager:us-east-1:${ACCOUNT}:secret:app/db-*`,
+    },
+    {
+      Effect: 'Allow',
+      Action: 's3:GetObject',
+      Resource: `arn:aws:s3:::shared-assets/\${aws:username}/reports/*`,
+    },
+    // Drift: a wider bucket pattern, a new action, a wildcard action, a region-wide secret.
+    { Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::team-*' },
+    {
+      Effect: 'Allow',
+      Action: ['s3:PutBucketPolicy', 'dynamodb:DeleteTable'],
+      Resource: [
+        `arn:aws:s3:::team-${variant % 10}-data`,
+        `arn:aws:dynamodb:us-east-1:${ACCOUNT}:table/app-1`,
+      ],
+    },
+    { Effect: 'Allow', Action: 'sqs:*', Resource: `arn:aws:sqs:us-east-1:${ACCOUNT}:jobs-*` },
+    {
+      Effect: 'Allow',
+      Action: 'secretsmanager:GetSecretValue',
+      Resource: `arn:aws:secretsmanager:eu-west-1:${ACCOUNT}:secret:*`,
+    },
+    {
+      Effect: 'Deny',
+      Action: 's3:DeleteObject',
+      Resource: '*',
+      Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'false' } },
+    },
+  );
+  return { Version: '2012-10-17', Statement: statements };
+}
+
+function stats(samples: number[]): { median: number; p95: number; min: number } {
+  const sorted = [...samples].sort((a, b) => a - b);
+  const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] as number;
+  return { median: at(0.5), p95: at(0.95), min: sorted[0] as number };
+}
+
+function time(runs: number, before: () => void, body: () => void): number[] {
+  const samples: number[] = [];
+  for (let i = 0; i < runs; i++) {
+    before();
+    const start = performance.now();
+    body();
+    samples.push(performance.now() - start);
+  }
+  return samples;
+}
+
+const catalogueStart = performance.now();
+actionCatalogue();
+const catalogueMs = performance.now() - catalogueStart;
+
+const rawEnvelope = envelopeStatements();
+const docText = JSON.stringify(policyDocument(3), null, 2);
+const doc = parsePolicyDocument(docText, 'bench');
+const freshEnvelope = () => normalizeStatements(rawEnvelope, 'bench-baseline.yml', 'roles.bench.permissions');
+let envelope = freshEnvelope();
+const compare = (d: PolicyDocument) => compareToEnvelope(d, envelope, { partition: 'aws' });
+
+// Warm-up: JIT, regexes, action-set cache.
+for (let i = 0; i < 30; i++) compare(doc);
+const witnesses = compare(doc).newAccess.length;
+
+const rows: [string, ReturnType<typeof stats>][] = [];
+rows.push([
+  '10 KB policy, cold (every cache cleared, envelope prepared again)',
+  stats(
+    time(
+      200,
+      () => {
+        clearPolicyCaches();
+        envelope = freshEnvelope();
+      },
+      () => compare(doc),
+    ),
+  ),
+]);
+// A replay or a live stream sees a new document each time: 300 distinct ones, each compared once.
+const distinct = Array.from({ length: 300 }, (_, i) =>
+  parsePolicyDocument(policyDocument(1000 + i), 'distinct'),
+);
+let cursor = 0;
+rows.push([
+  '10 KB policy, a new document each run (role and process warm)',
+  stats(
+    time(
+      distinct.length,
+      () => {},
+      () => compare(distinct[cursor++] as PolicyDocument),
+    ),
+  ),
+]);
+rows.push([
+  '10 KB policy, warm (same document again)',
+  stats(
+    time(
+      500,
+      () => {},
+      () => compare(doc),
+    ),
+  ),
+]);
+const star = parsePolicyDocument(
+  { Version: '2012-10-17', Statement: { Effect: 'Allow', Action: '*', Resource: '*' } },
+  'star',
+);
+rows.push([
+  'Action "*" on "*", cold',
+  stats(
+    time(
+      30,
+      () => {
+        clearPolicyCaches();
+        envelope = freshEnvelope();
+      },
+      () => compare(star),
+    ),
+  ),
+]);
+const notAction = parsePolicyDocument(
+  {
+    Version: '2012-10-17',
+    Statement: { Effect: 'Allow', NotAction: 'iam:*', Resource: 'arn:aws:s3:::team-1-data/*' },
+  },
+  'not',
+);
+rows.push([
+  'NotAction iam:* on one bucket, cold',
+  stats(
+    time(
+      30,
+      () => {
+        clearPolicyCaches();
+        envelope = freshEnvelope();
+      },
+      () => compare(notAction),
+    ),
+  ),
+]);
+rows.push([
+  'canonical form of the 10 KB policy',
+  stats(
+    time(
+      200,
+      () => {},
+      () => canonicalJson(doc),
+    ),
+  ),
+]);
+
+// Replay: 2,000 PutRolePolicy documents, 200 distinct (a replay re-puts the same policies), parsed and compared.
+// The rule layer (policyAnalysis) also caches per document text; this measures the comparison alone.
+const replayDocs = Array.from({ length: 2000 }, (_, i) => JSON.stringify(policyDocument(i % 200)));
+clearPolicyCaches();
+envelope = freshEnvelope();
+const replayStart = performance.now();
+for (const text of replayDocs) compare(parsePolicyDocument(text, 'replay'));
+const replayMs = performance.now() - replayStart;
+
+console.log(
+  `policy: ${(docText.length / 1024).toFixed(1)} KB, ${doc.statements.length} statements, ${witnesses} witnesses; envelope: ${rawEnvelope.length} statements`,
+);
+console.log(`catalogue load (once per process): ${catalogueMs.toFixed(1)} ms; node ${process.version}`);
+console.log('| case | median ms | p95 ms | min ms |');
+console.log('|---|---|---|---|');
+for (const [name, s] of rows)
+  console.log(`| ${name} | ${s.median.toFixed(2)} | ${s.p95.toFixed(2)} | ${s.min.toFixed(2)} |`);
+console.log(
+  `| replay: 2,000 documents (200 distinct), parse + compare, total | ${replayMs.toFixed(0)} | | |`,
+);

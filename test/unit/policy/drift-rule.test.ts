@@ -1,0 +1,79 @@
+import { describe, expect, it } from 'vitest';
+import { evaluate } from '../../../src/core/engine.ts';
+import type { Finding } from '../../../src/core/types.ts';
+import { checkRecord } from '../../../src/events/record.ts';
+import { exampleBaseline } from '../../helpers/baseline.ts';
+import { putRolePolicy } from '../../helpers/records.ts';
+
+function driftFinding(role: string, document: Record<string, unknown>): Finding | undefined {
+  const checked = checkRecord(putRolePolicy(role, 'inline', document));
+  if (!checked.ok) throw new Error(checked.reason);
+  const result = evaluate(checked.record, exampleBaseline());
+  return result.kind === 'evaluated'
+    ? result.findings.find((f) => f.ruleId === 'iam.policy.drift')
+    : undefined;
+}
+
+describe('iam.policy.drift findings', () => {
+  it('put the first witnesses in the sentence, folding a whole service into service:*', () => {
+    const finding = driftFinding('aimodelshare-lambda-exec', {
+      Version: '2012-10-17',
+      Statement: { Effect: 'Allow', Action: 's3:*', Resource: '*' },
+    });
+    expect(finding?.summary).toMatch(
+      /^Inline policy inline on aimodelshare-lambda-exec grants access outside its baseline: s3:\* \(\d+ actions\) on \*\.$/,
+    );
+    expect(finding?.details.newAccessCount).toBeGreaterThan(100);
+  });
+
+  it('keep the full list in details, grouped by statement, resource and reason', () => {
+    const finding = driftFinding('XploreEC2Role', {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Action: ['s3:GetObject', 's3:PutObject', 's3:ListBucket'],
+          Resource: ['arn:aws:s3:::xplore-face-auth-refs', 'arn:aws:s3:::xplore-face-auth-refs/*'],
+        },
+        {
+          Effect: 'Allow',
+          Action: ['secretsmanager:GetSecretValue', 'secretsmanager:PutSecretValue'],
+          Resource: 'arn:aws:secretsmanager:us-east-1:123456789012:secret:*',
+        },
+      ],
+    });
+    expect(finding?.summary).toBe(
+      'Inline policy inline on XploreEC2Role grants access outside its baseline: secretsmanager:GetSecretValue, secretsmanager:PutSecretValue on arn:aws:secretsmanager:us-east-1:123456789012:secret:*.',
+    );
+    expect(finding?.details.coveredStatements).toEqual(['Statement[0]']);
+    expect(finding?.details.newAccessGroups).toEqual([
+      expect.objectContaining({
+        statement: 'Statement[1]',
+        actions: ['secretsmanager:GetSecretValue'],
+        reason: 'the baseline allows this action only on other resources',
+        example: expect.stringMatching(/^arn:aws:secretsmanager:us-east-1:123456789012:secret:/),
+      }),
+      expect.objectContaining({
+        statement: 'Statement[1]',
+        actions: ['secretsmanager:PutSecretValue'],
+        reason: 'no baseline statement allows this action',
+      }),
+    ]);
+  });
+
+  it('say when a condition made the verdict conservative', () => {
+    const finding = driftFinding('XploreEC2Role', {
+      Version: '2012-10-17',
+      Statement: {
+        Effect: 'Allow',
+        Action: 's3:DeleteObject',
+        Resource: 'arn:aws:s3:::xplore-face-auth-refs/*',
+        Condition: { Bool: { 'aws:MultiFactorAuthPresent': 'true' } },
+      },
+    });
+    expect(finding?.summary).toMatch(/Part of this verdict is conservative \(see details\)\.$/);
+    expect(finding?.details.conservative).toEqual([
+      'Statement has a Condition; it was counted as granting everything it lists',
+    ]);
+  });
+});

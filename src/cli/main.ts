@@ -6,6 +6,7 @@ import { Command, CommanderError } from 'commander';
 import { errorMessage, GuardrailError } from '../core/errors.ts';
 import { registerBaseline } from './commands/baseline.ts';
 import { registerEvaluate } from './commands/evaluate.ts';
+import { registerReplay } from './commands/replay.ts';
 import { registerRules } from './commands/rules.ts';
 import type { Io } from './io.ts';
 import { processIo } from './io.ts';
@@ -21,6 +22,7 @@ function buildProgram(io: Io): Command {
   registerEvaluate(program, io);
   registerBaseline(program, io);
   registerRules(program, io);
+  registerReplay(program, io);
   return program;
 }
 

@@ -73,7 +73,8 @@ export function checkRecord(value: unknown): RecordCheck {
   if (parsed.success) return { ok: true, record: parsed.data as CloudTrailRecord };
   const issue = parsed.error.issues[0];
   const path = issue ? formatPath(issue.path) : '(record)';
-  const missing = issue?.code === 'invalid_type' && issue.input === undefined;
+  // zod 4 leaves `issue.input` unset unless asked, so look the value up: only an absent field is "missing".
+  const missing = issue?.code === 'invalid_type' && valueAt(value, issue.path) === undefined;
   const reason = `${path === '(top level)' ? 'record' : path}: ${missing ? 'missing' : (issue?.message ?? 'invalid')}`;
   const eventId =
     typeof value === 'object' &&
@@ -82,4 +83,13 @@ export function checkRecord(value: unknown): RecordCheck {
       ? (value as { eventID: string }).eventID
       : undefined;
   return { ok: false, reason, ...(eventId ? { eventId } : {}) };
+}
+
+function valueAt(value: unknown, path: readonly PropertyKey[]): unknown {
+  let current = value;
+  for (const key of path) {
+    if (typeof current !== 'object' || current === null) return undefined;
+    current = (current as Record<PropertyKey, unknown>)[key];
+  }
+  return current;
 }

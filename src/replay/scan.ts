@@ -186,8 +186,10 @@ export function scanValues(
   return resultOf(file, counter);
 }
 
-/** Decode errors already name the source first (`file: reason`); keep only the reason. */
+/** Decode errors name their source first (`file: reason`, or `: reason` for the unnamed text); keep the reason. */
 function reasonOf(error: unknown, file: string): string {
   const message = errorMessage(error);
-  return message.startsWith(`${file}: `) ? message.slice(file.length + 2) : message;
+  for (const prefix of [`${file}: `, ': '])
+    if (message.startsWith(prefix)) return message.slice(prefix.length);
+  return message;
 }

@@ -5,7 +5,7 @@
  */
 import type { Finding, Severity } from '../core/types.ts';
 import { SEVERITY_ORDER } from '../core/types.ts';
-import type { MalformedEntry, ScanResult } from './scan.ts';
+import type { MalformedEntry, ScanResult, WatchedRecord } from './scan.ts';
 import type { ReplayReport, ReplayScope, ReportFinding, ReportSuppressed } from './types.ts';
 
 /** Beyond this many entries the malformed list stops growing (its count stays exact). */
@@ -29,17 +29,29 @@ function byTime(a: Finding, b: Finding): number {
 
 const collator = new Intl.Collator('en', { numeric: true });
 
+function findingsOf(watched: WatchedRecord): number {
+  return watched.outcome.kind === 'evaluated' ? watched.outcome.findings.length : 0;
+}
+
+interface Kept {
+  readonly file: string;
+  readonly watched: WatchedRecord;
+}
+
+/** Which of two deliveries of one event a report keeps: the first by file and position, whatever the timing. */
+function before(a: Kept, b: Kept): boolean {
+  return (collator.compare(a.file, b.file) || collator.compare(a.watched.where, b.watched.where)) < 0;
+}
+
 export class ReplayAggregator {
-  private readonly seen = new Set<string>();
-  private readonly findings: ReportFinding[] = [];
-  private readonly suppressed: ReportSuppressed[] = [];
+  /** Watched events by eventID: the dedupe set and the report's content at once. */
+  private readonly kept = new Map<string, Kept>();
   private readonly malformed: MalformedEntry[] = [];
+  private findingCount = 0;
   private files = 0;
   private records = 0;
   private duplicates = 0;
   private malformedCount = 0;
-  private evaluated = 0;
-  private skipped = 0;
   private outOfRange = 0;
   private prunedFiles = 0;
 
@@ -53,20 +65,15 @@ export class ReplayAggregator {
     for (const entry of result.malformed)
       if (this.malformed.length < MALFORMED_LIST_CAP) this.malformed.push(entry);
     for (const watched of result.watched) {
-      if (this.seen.has(watched.eventId)) {
+      const candidate: Kept = { file: result.file, watched };
+      const existing = this.kept.get(watched.eventId);
+      if (existing) {
         this.duplicates++;
-        continue;
+        if (!before(candidate, existing)) continue;
+        this.findingCount -= findingsOf(existing.watched);
       }
-      this.seen.add(watched.eventId);
-      this.evaluated++;
-      if (watched.outcome.kind === 'skipped') {
-        this.skipped++;
-        continue;
-      }
-      const source = { file: result.file, ...(watched.where ? { where: watched.where } : {}) };
-      for (const finding of watched.outcome.findings) this.findings.push({ ...finding, source });
-      for (const { finding, suppression } of watched.outcome.suppressed)
-        this.suppressed.push({ finding: { ...finding, source }, suppression });
+      this.kept.set(watched.eventId, candidate);
+      this.findingCount += findingsOf(watched);
     }
   }
 
@@ -78,13 +85,26 @@ export class ReplayAggregator {
     return {
       files: this.files,
       records: this.records,
-      findings: this.findings.length,
+      findings: this.findingCount,
       malformed: this.malformedCount,
     };
   }
 
   report(scope: ReplayScope): ReplayReport {
-    const findings = [...this.findings].sort(byTime);
+    const unsorted: ReportFinding[] = [];
+    const suppressed: ReportSuppressed[] = [];
+    let skipped = 0;
+    for (const { file, watched } of this.kept.values()) {
+      if (watched.outcome.kind === 'skipped') {
+        skipped++;
+        continue;
+      }
+      const source = { file, ...(watched.where ? { where: watched.where } : {}) };
+      for (const finding of watched.outcome.findings) unsorted.push({ ...finding, source });
+      for (const { finding, suppression } of watched.outcome.suppressed)
+        suppressed.push({ finding: { ...finding, source }, suppression });
+    }
+    const findings = unsorted.sort(byTime);
     const byRule: Record<string, number> = Object.fromEntries([...this.ruleIds].sort().map((id) => [id, 0]));
     const bySeverity = Object.fromEntries(SEVERITY_ORDER.map((s) => [s, 0])) as Record<Severity, number>;
     for (const finding of findings) {
@@ -100,19 +120,19 @@ export class ReplayAggregator {
         records: this.records,
         duplicates: this.duplicates,
         malformed: this.malformedCount,
-        evaluated: this.evaluated,
+        evaluated: this.kept.size,
         findings: findings.length,
         byRule,
         bySeverity,
-        skipped: this.skipped,
-        suppressed: this.suppressed.length,
+        skipped,
+        suppressed: suppressed.length,
         outOfRange: this.outOfRange,
         prunedFiles: this.prunedFiles,
         malformedOmitted: this.malformedCount - malformed.length,
       },
       findings,
       malformed,
-      suppressed: [...this.suppressed].sort((a, b) => byTime(a.finding, b.finding)),
+      suppressed: suppressed.sort((a, b) => byTime(a.finding, b.finding)),
       replay: scope,
     };
   }

@@ -18,6 +18,8 @@ export interface LookupOptions {
   readonly maxAttempts?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
+  /** Jitter source in [0, 1); tests pin it. */
+  readonly random?: () => number;
 }
 
 /** One page: its events as a LookupEvents reply, which the decoder reads like any other input. */
@@ -41,6 +43,7 @@ export async function* lookupPages(
 ): AsyncGenerator<LookupPage> {
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
   const minInterval = options.minIntervalMs ?? 500;
   const maxAttempts = options.maxAttempts ?? 8;
   let lastCall = Number.NEGATIVE_INFINITY;
@@ -58,7 +61,8 @@ export async function* lookupPages(
             cause: error,
           });
         }
-        await sleep(Math.min(500 * 2 ** (attempt - 1), 20_000) * (0.5 + Math.random() / 2));
+        // Exponential backoff with jitter, so parallel replays in one account do not retry in step.
+        await sleep(Math.min(500 * 2 ** (attempt - 1), 20_000) * (0.5 + random() / 2));
       }
     }
   };

@@ -118,3 +118,18 @@ describe('ReplayAggregator', () => {
     expect(report.malformed.slice(0, 2).map((m) => m.where)).toEqual(['Records[9]', 'Records[10]']);
   });
 });
+
+describe('ReplayAggregator dedupe order', () => {
+  it('keeps the same delivery of a duplicate whatever order the files complete in', () => {
+    const run = (order: string[]) => {
+      const aggregator = new ReplayAggregator(RULE_IDS);
+      for (const name of order) aggregator.add(file(name, [watched('e1', '2026-01-02T00:00:00Z')]));
+      return aggregator.report(scope);
+    };
+    const forward = run(['a/2.json', 'a/10.json', 'b.json']);
+    const backward = run(['b.json', 'a/10.json', 'a/2.json']);
+    expect(forward).toEqual(backward);
+    expect(forward.findings.map((f) => f.source.file)).toEqual(['a/2.json']);
+    expect(forward.summary).toMatchObject({ duplicates: 2, findings: 1, evaluated: 1 });
+  });
+});

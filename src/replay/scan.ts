@@ -108,9 +108,10 @@ function scanCandidate(candidate: Candidate, file: string, settings: ScanSetting
     into.malformed.push(malformedEntry(file, candidate.where, candidate.reason));
     return;
   }
-  into.records++;
   const value = candidate.value as Record<string, unknown>;
   const problem = envelopeProblem(value);
+  // A whole file that is not CloudTrail is a bad file, not a bad record.
+  if (!(problem === NOT_CLOUDTRAIL && candidate.where === '')) into.records++;
   if (problem) {
     into.malformed.push(malformedEntry(file, candidate.where, problem, value?.eventID));
     return;

@@ -75,6 +75,8 @@ export interface ListOptions {
   readonly until?: number;
   /** Called for each file left out because of its date folder. */
   readonly onPruned?: (file: string) => void;
+  /** Keys per ListObjectsV2 page (S3's default and maximum is 1000; tests page by 2). */
+  readonly s3PageSize?: number;
 }
 
 const DAY_MS = 86_400_000;
@@ -155,7 +157,10 @@ export async function* listJobs(
     }
     const s3 = options.s3;
     if (!s3) continue;
-    const pages = paginateListObjectsV2({ client: s3() }, { Bucket: spec.bucket, Prefix: spec.prefix });
+    const pages = paginateListObjectsV2(
+      { client: s3(), ...(options.s3PageSize ? { pageSize: options.s3PageSize } : {}) },
+      { Bucket: spec.bucket, Prefix: spec.prefix },
+    );
     for await (const page of pages) {
       for (const object of page.Contents ?? []) {
         const key = object.Key;

@@ -1,35 +1,60 @@
 /**
- * Spreads inputs over worker threads. Each worker holds at most two inputs (one being scanned, one loaded and
- * waiting), so memory stays bounded by the worker count whatever the number of files; the job list itself is
- * an async iterator pulled on demand.
+ * Spreads inputs over worker threads. Each worker holds at most two batches (one being scanned, one waiting),
+ * and the listing is read at most LOOKAHEAD inputs ahead, so memory stays bounded whatever the corpus size.
+ *
+ * A worker costs a few hundred milliseconds of CPU to start (it loads the TypeScript sources through tsx), so
+ * the calling thread starts scanning at once and starts the workers only when the work left (known once the
+ * listing is done, else assumed large) is worth it; it hands over as soon as one is ready.
  */
 import { Worker } from 'node:worker_threads';
 import { errorMessage } from '../core/errors.ts';
-import type { ScanResult } from './scan.ts';
+import type { JobPayload } from './payload.ts';
+import { payloadBytes } from './payload.ts';
+import type { ScanResult, ScanSettings } from './scan.ts';
 import { scanBytes } from './scan.ts';
 import type { ScanInit } from './settings.ts';
 import { settingsFrom } from './settings.ts';
-import type { FileJob, JobPayload } from './sources.ts';
-import { payloadBytes } from './sources.ts';
+import type { FileJob } from './sources.ts';
 
 export interface WorkerRequest {
   readonly id: number;
-  readonly file: string;
-  readonly payload: JobPayload;
+  readonly items: readonly { readonly file: string; readonly payload: JobPayload }[];
 }
 
 export type WorkerReply =
-  | { readonly id: number; readonly result: ScanResult }
+  | { readonly ready: true }
+  | { readonly id: number; readonly results: readonly ScanResult[] }
   | { readonly id: number; readonly error: string };
 
 export interface PoolOptions {
-  /** Worker threads; 0 scans on the calling thread. A single input is always scanned in-thread. */
+  /** Worker threads; 0 scans on the calling thread only. */
   readonly workers: number;
+  /**
+   * How long the calling thread scans alone before it may start workers (default 300 ms); they start then only
+   * if the work left is estimated above WORKER_PAYOFF_MS. 0: workers only, from the start.
+   */
+  readonly inlineMs?: number;
   readonly init: ScanInit;
   readonly onResult: (result: ScanResult) => void;
 }
 
 const IN_FLIGHT_PER_WORKER = 2;
+/**
+ * Inputs per message: CloudTrail files are small (often a few KiB), and one round trip per file would make
+ * the calling thread the bottleneck.
+ */
+const BATCH_FILES = 32;
+/** A batch closes early on an input at least this large (sizes are known for S3 objects). */
+const BATCH_BYTES = 8 * 1024 * 1024;
+const DEFAULT_INLINE_MS = 300;
+/** The calling thread yields to the event loop this often, so worker messages and the progress bar get a turn. */
+const YIELD_EVERY_MS = 25;
+/** Inputs listed ahead: enough to know whether threads will pay off, bounded (a path and a closure each). */
+const LOOKAHEAD = 16_384;
+/** Loads (S3 fetches) started ahead of the scan. */
+const PREFETCH = 16;
+/** Start workers only when the work left is estimated above this (a worker takes ~0.4 s of CPU to start). */
+const WORKER_PAYOFF_MS = 1_000;
 const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
 
 function unreadable(file: string, reason: string): ScanResult {
@@ -41,39 +66,55 @@ class ScanWorker {
   private nextId = 0;
   private readonly pending = new Map<
     number,
-    { resolve: (r: ScanResult) => void; reject: (e: Error) => void }
+    { resolve: (r: readonly ScanResult[]) => void; reject: (e: Error) => void }
   >();
   private failure: Error | undefined;
+  private readonly readyFailed: (error: Error) => void;
+  /** Resolves when the worker has loaded its code and baseline; rejects if it dies first. */
+  readonly ready: Promise<void>;
 
   constructor(init: ScanInit) {
     this.worker = new Worker(WORKER_ENTRY, { workerData: init });
+    let onReady: () => void = () => {};
+    let onFail: (error: Error) => void = () => {};
+    this.ready = new Promise((resolve, reject) => {
+      onReady = resolve;
+      onFail = reject;
+    });
+    this.ready.catch(() => {}); // observed by the lanes; never an unhandled rejection
+    this.readyFailed = onFail;
     this.worker.on('message', (reply: WorkerReply) => {
+      if ('ready' in reply) {
+        onReady();
+        return;
+      }
       const waiter = this.pending.get(reply.id);
       if (!waiter) return;
       this.pending.delete(reply.id);
-      if ('result' in reply) waiter.resolve(reply.result);
+      if ('results' in reply) waiter.resolve(reply.results);
       else waiter.reject(new Error(reply.error));
     });
     this.worker.on('error', (error) => this.fail(new Error(`replay worker failed: ${errorMessage(error)}`)));
-    this.worker.on('exit', (code) => {
-      if (this.pending.size > 0) this.fail(new Error(`replay worker exited with code ${code}`));
-    });
+    this.worker.on('exit', (code) => this.fail(new Error(`replay worker exited with code ${code}`)));
   }
 
   private fail(error: Error): void {
     this.failure ??= error;
+    this.readyFailed(error);
     for (const waiter of this.pending.values()) waiter.reject(error);
     this.pending.clear();
   }
 
-  scan(file: string, payload: JobPayload): Promise<ScanResult> {
+  scan(items: WorkerRequest['items']): Promise<readonly ScanResult[]> {
     if (this.failure) return Promise.reject(this.failure);
     const id = this.nextId++;
-    const request: WorkerRequest = { id, file, payload };
+    const request: WorkerRequest = { id, items };
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       // Bytes fetched from S3 move to the worker without a copy.
-      const transfer = payload.kind === 'bytes' ? [payload.bytes.buffer as ArrayBuffer] : [];
+      const transfer = items.flatMap(({ payload }) =>
+        payload.kind === 'bytes' ? [payload.bytes.buffer as ArrayBuffer] : [],
+      );
       this.worker.postMessage(request, transfer);
     });
   }
@@ -83,63 +124,184 @@ class ScanWorker {
   }
 }
 
+interface Entry {
+  readonly job: FileJob;
+  payload?: Promise<JobPayload>;
+}
+
+/**
+ * The listing, read ahead into a bounded buffer by a background loop: it tells how much work is left (once
+ * the listing is done) and starts the loads of the next few inputs early, so S3 fetches overlap the scanning.
+ */
+class JobQueue {
+  /** A deque as an array and a head index: Array#shift on thousands of entries copies them all each time. */
+  private buffer: Entry[] = [];
+  private head = 0;
+  private exhausted = false;
+  private filling = false;
+  private failure: unknown;
+  private waiters: (() => void)[] = [];
+
+  constructor(
+    private readonly iterator: AsyncIterator<FileJob>,
+    private readonly lookahead: number,
+    private readonly prefetch: number,
+  ) {}
+
+  private size(): number {
+    return this.buffer.length - this.head;
+  }
+
+  /** Inputs listed and not yet taken, or undefined while the listing goes on past the lookahead. */
+  knownBacklog(): number | undefined {
+    return this.exhausted ? this.size() : undefined;
+  }
+
+  private wake(): void {
+    for (const wake of this.waiters.splice(0)) wake();
+  }
+
+  private startLoads(): void {
+    const end = Math.min(this.buffer.length, this.head + this.prefetch);
+    for (let index = this.head; index < end; index++) {
+      const entry = this.buffer[index] as Entry;
+      entry.payload ??= entry.job.load();
+    }
+  }
+
+  private shift(): Entry | undefined {
+    if (this.head >= this.buffer.length) return undefined;
+    const entry = this.buffer[this.head++];
+    if (this.head >= 1024 && this.head * 2 >= this.buffer.length) {
+      this.buffer = this.buffer.slice(this.head);
+      this.head = 0;
+    }
+    return entry;
+  }
+
+  private async fill(): Promise<void> {
+    this.filling = true;
+    try {
+      while (!this.exhausted && this.size() < this.lookahead) {
+        const next = await this.iterator.next();
+        if (next.done) this.exhausted = true;
+        else this.buffer.push({ job: next.value });
+        this.startLoads();
+        this.wake();
+      }
+    } catch (error) {
+      this.failure = error;
+      this.exhausted = true;
+      this.wake();
+    } finally {
+      this.filling = false;
+    }
+  }
+
+  private kick(): void {
+    if (!this.filling && !this.exhausted && this.size() < this.lookahead) void this.fill();
+  }
+
+  async take(): Promise<{ readonly job: FileJob; readonly payload: Promise<JobPayload> } | undefined> {
+    for (;;) {
+      if (this.failure !== undefined) throw this.failure;
+      const entry = this.shift();
+      if (entry) {
+        this.startLoads();
+        this.kick();
+        return { job: entry.job, payload: entry.payload ?? entry.job.load() };
+      }
+      if (this.exhausted) return undefined;
+      this.kick();
+      await new Promise<void>((resolve) => this.waiters.push(resolve));
+    }
+  }
+}
+
 /** Scans every job, calling onResult as each input completes (in completion order, not input order). */
 export async function runPool(jobs: AsyncIterable<FileJob>, options: PoolOptions): Promise<void> {
-  const iterator = jobs[Symbol.asyncIterator]();
-  const first: FileJob[] = [];
-  let exhausted = false;
-  // Peek before starting threads: a replay of one file does not pay for a worker start.
-  while (first.length < Math.max(options.workers, 2)) {
-    const next = await iterator.next();
-    if (next.done) {
-      exhausted = true;
-      break;
-    }
-    first.push(next.value);
-  }
-  const nextJob = async (): Promise<FileJob | undefined> => {
-    const queued = first.shift();
-    if (queued) return queued;
-    if (exhausted) return undefined;
-    const next = await iterator.next();
-    if (next.done) {
-      exhausted = true;
-      return undefined;
-    }
-    return next.value;
-  };
+  const queue = new JobQueue(jobs[Symbol.asyncIterator](), LOOKAHEAD, PREFETCH);
+  const workers: ScanWorker[] = [];
+  const workerLanes: Promise<void>[] = [];
+  let handedOver = false;
 
-  if (options.workers === 0 || (exhausted && first.length <= 1)) {
-    const settings = settingsFrom(options.init);
-    for (let job = await nextJob(); job; job = await nextJob()) {
-      const bytes = await payloadBytes(await job.load());
-      options.onResult(
-        bytes instanceof Uint8Array
-          ? scanBytes(bytes, job.file, settings)
-          : unreadable(job.file, bytes.reason),
+  const nextBatch = async (): Promise<WorkerRequest['items']> => {
+    const taken: { job: FileJob; payload: Promise<JobPayload> }[] = [];
+    while (taken.length < BATCH_FILES) {
+      const next = await queue.take();
+      if (!next) break;
+      taken.push(next);
+      if ((next.job.sizeHint ?? 0) >= BATCH_BYTES) break;
+    }
+    return Promise.all(taken.map(async ({ job, payload }) => ({ file: job.file, payload: await payload })));
+  };
+  const lane = async (worker: ScanWorker): Promise<void> => {
+    for (let batch = await nextBatch(); batch.length > 0; batch = await nextBatch()) {
+      let results: readonly ScanResult[];
+      try {
+        results = await worker.scan(batch);
+      } catch (error) {
+        throw new Error(`${batch[0]?.file ?? 'replay'}: ${errorMessage(error)}`, { cause: error });
+      }
+      for (const result of results) options.onResult(result);
+    }
+  };
+  const startWorkers = (): void => {
+    for (let index = 0; index < options.workers; index++) {
+      const worker = new ScanWorker(options.init);
+      workers.push(worker);
+      workerLanes.push(
+        worker.ready.then(async () => {
+          handedOver = true;
+          await Promise.all(Array.from({ length: IN_FLIGHT_PER_WORKER }, () => lane(worker)));
+        }),
       );
     }
-    return;
-  }
-
-  const count = exhausted ? Math.min(options.workers, first.length) : options.workers;
-  const workers = Array.from({ length: count }, () => new ScanWorker(options.init));
-  const lane = async (worker: ScanWorker): Promise<void> => {
-    for (let job = await nextJob(); job; job = await nextJob()) {
-      const payload = await job.load();
-      let result: ScanResult;
-      try {
-        result = await worker.scan(job.file, payload);
-      } catch (error) {
-        throw new Error(`${job.file}: ${errorMessage(error)}`, { cause: error });
-      }
-      options.onResult(result);
-    }
   };
+
+  let exhausted = false;
   try {
-    await Promise.all(
-      workers.flatMap((worker) => Array.from({ length: IN_FLIGHT_PER_WORKER }, () => lane(worker))),
-    );
+    const inlineMs = options.inlineMs ?? DEFAULT_INLINE_MS;
+    // inlineMs 0: the workers do all the scanning (no race with the calling thread; tests rely on it).
+    if (inlineMs === 0 && options.workers > 0) {
+      startWorkers();
+      handedOver = true;
+    }
+    let settings: ScanSettings | undefined;
+    const started = performance.now();
+    let lastYield = started;
+    let scanned = 0;
+    let scanMs = 0;
+    while (!handedOver) {
+      const next = await queue.take();
+      if (!next) {
+        exhausted = true;
+        break;
+      }
+      settings ??= settingsFrom(options.init);
+      const before = performance.now();
+      const bytes = payloadBytes(await next.payload);
+      options.onResult(
+        bytes instanceof Uint8Array
+          ? scanBytes(bytes, next.job.file, settings)
+          : unreadable(next.job.file, bytes.reason),
+      );
+      const now = performance.now();
+      scanned++;
+      scanMs += now - before;
+      if (now - lastYield >= YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = performance.now();
+        if (workers.length === 0 && options.workers > 0 && lastYield - started >= inlineMs) {
+          const backlog = queue.knownBacklog();
+          const remainingMs = backlog === undefined ? Number.POSITIVE_INFINITY : (backlog * scanMs) / scanned;
+          if (remainingMs > WORKER_PAYOFF_MS) startWorkers();
+        }
+      }
+    }
+    const lanes = Promise.all(workerLanes);
+    if (handedOver || !exhausted) await lanes;
+    else lanes.catch(() => {}); // finished before any worker was ready: they are stopped below, unused
   } finally {
     await Promise.all(workers.map((worker) => worker.close()));
   }

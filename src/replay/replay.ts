@@ -9,7 +9,6 @@ import { parseBaseline } from '../baseline/load.ts';
 import { BaselineError, UsageError } from '../core/errors.ts';
 import type { Progress } from './aggregate.ts';
 import { ReplayAggregator } from './aggregate.ts';
-import { lookupPages } from './lookup.ts';
 import { selectRuleIds } from './options.ts';
 import { runPool } from './pool.ts';
 import { scanValues } from './scan.ts';
@@ -30,6 +29,8 @@ export interface ReplayOptions {
   readonly until?: number;
   /** Scanning threads; 0 scans on the calling thread. */
   readonly workers: number;
+  /** How long the calling thread scans alone before starting the workers (see pool.ts; tests use 0). */
+  readonly inlineMs?: number;
   /** Built on first use only, so a replay of local files never touches AWS configuration. */
   readonly s3?: () => S3Client;
   /** Regions to read with LookupEvents; absent or empty: no lookup. */
@@ -90,6 +91,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
   });
   await runPool(counted(jobs, options.onDiscovered), {
     workers: options.workers,
+    ...(options.inlineMs !== undefined ? { inlineMs: options.inlineMs } : {}),
     init,
     onResult: (result) => {
       aggregator.add(result);
@@ -98,6 +100,8 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
   });
 
   if (options.lookup && regions.length > 0) {
+    // The CloudTrail client library loads only for --lookup.
+    const { lookupPages } = await import('./lookup.ts');
     const settings = settingsFrom(init);
     for (const region of regions) {
       const pages = lookupPages(options.lookup.client(region), {

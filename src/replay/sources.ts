@@ -4,25 +4,22 @@
  * or a bucket of any size is walked one entry or one page at a time, never held in memory.
  */
 import type { Dirent } from 'node:fs';
-import { opendir, readFile, stat } from 'node:fs/promises';
+import { readdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
-import { GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { errorMessage, UsageError } from '../core/errors.ts';
+import { UsageError } from '../core/errors.ts';
+import type { JobPayload } from './payload.ts';
 
 export type SourceSpec =
   | { readonly kind: 'path'; readonly path: string; readonly isDirectory: boolean }
   | { readonly kind: 's3'; readonly bucket: string; readonly prefix: string };
 
-/** What a worker needs to read one input: a local path it reads itself, or bytes already fetched. */
-export type JobPayload =
-  | { readonly kind: 'path'; readonly path: string }
-  | { readonly kind: 'bytes'; readonly bytes: Uint8Array }
-  | { readonly kind: 'unreadable'; readonly reason: string };
-
 export interface FileJob {
   /** How the input is named in reports: the path as given, or `s3://bucket/key`. */
   readonly file: string;
+  /** Bytes, when the listing says (S3 does); a batch for a worker closes early on a large input. */
+  readonly sizeHint?: number;
   load(): Promise<JobPayload>;
 }
 
@@ -34,7 +31,7 @@ export function isLogFileName(name: string): boolean {
 }
 
 /** Digest files prove log integrity; they hold no records. */
-const DIGEST_FOLDER = 'CloudTrail-Digest';
+export const DIGEST_FOLDER = 'CloudTrail-Digest';
 
 /** Checks every source before the replay starts: a missing path or bucket is a usage error (exit 2). */
 export async function resolveSources(args: readonly string[], s3?: () => S3Client): Promise<SourceSpec[]> {
@@ -45,13 +42,9 @@ export async function resolveSources(args: readonly string[], s3?: () => S3Clien
       const bucket = s3Match[1] as string;
       const prefix = s3Match[2] ?? '';
       if (!s3) throw new UsageError(`${arg}: no S3 client`);
-      try {
-        await s3().send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }));
-      } catch (error) {
-        const name = (error as { name?: string }).name;
-        const reason = name === 'NoSuchBucket' ? 'no such bucket' : `cannot list (${errorMessage(error)})`;
-        throw new UsageError(`${arg}: ${reason}`, { cause: error });
-      }
+      // The S3 client library loads only when an s3:// source is given (it is large, and workers never need it).
+      const { checkBucket } = await import('./s3.ts');
+      await checkBucket(s3(), arg, bucket, prefix);
       specs.push({ kind: 's3', bucket, prefix });
       continue;
     }
@@ -102,38 +95,30 @@ function localJob(path: string): FileJob {
   return { file: path, load: async () => ({ kind: 'path', path }) };
 }
 
+/**
+ * Depth-first, files in name order, with an explicit stack rather than nested generators (a CloudTrail tree is
+ * eight folders deep, and every level of `yield*` would cost each file a promise hop). Only the folder names
+ * still to visit are held, never a whole tree's file list.
+ */
 async function* walkDirectory(root: string): AsyncGenerator<string> {
-  let dir: AsyncIterable<Dirent>;
-  try {
-    dir = await opendir(root);
-  } catch {
-    return; // vanished or unreadable sub-folder: nothing to list
+  const pending = [root];
+  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue; // vanished or unreadable sub-folder: nothing to list
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const folders: string[] = [];
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== DIGEST_FOLDER) folders.push(path);
+      } else if (entry.isFile() && isLogFileName(entry.name)) yield path;
+    }
+    pending.push(...folders.reverse());
   }
-  const folders: string[] = [];
-  for await (const entry of dir) {
-    const path = join(root, entry.name);
-    if (entry.isDirectory()) {
-      if (entry.name !== DIGEST_FOLDER) folders.push(path);
-    } else if (entry.isFile() && isLogFileName(entry.name)) yield path;
-  }
-  // Folders after files, depth first: only one level's folder names are held at a time per depth.
-  for (const folder of folders.sort()) yield* walkDirectory(folder);
-}
-
-function s3Job(s3: () => S3Client, bucket: string, key: string): FileJob {
-  const file = `s3://${bucket}/${key}`;
-  return {
-    file,
-    async load() {
-      try {
-        const reply = await s3().send(new GetObjectCommand({ Bucket: bucket, Key: key }));
-        if (!reply.Body) return { kind: 'unreadable', reason: 'empty S3 object body' };
-        return { kind: 'bytes', bytes: await reply.Body.transformToByteArray() };
-      } catch (error) {
-        return { kind: 'unreadable', reason: `cannot be read from S3 (${errorMessage(error)})` };
-      }
-    },
-  };
 }
 
 /** Every input of the given sources, one at a time. */
@@ -157,28 +142,7 @@ export async function* listJobs(
     }
     const s3 = options.s3;
     if (!s3) continue;
-    const pages = paginateListObjectsV2(
-      { client: s3(), ...(options.s3PageSize ? { pageSize: options.s3PageSize } : {}) },
-      { Bucket: spec.bucket, Prefix: spec.prefix },
-    );
-    for await (const page of pages) {
-      for (const object of page.Contents ?? []) {
-        const key = object.Key;
-        if (!key || !isLogFileName(key) || key.includes(`/${DIGEST_FOLDER}/`)) continue;
-        if (keep(key)) yield s3Job(s3, spec.bucket, key);
-      }
-    }
-  }
-}
-
-/** Reads a payload into bytes, on whichever thread runs the scan. */
-export async function payloadBytes(payload: JobPayload): Promise<Uint8Array | { readonly reason: string }> {
-  if (payload.kind === 'bytes') return payload.bytes;
-  if (payload.kind === 'unreadable') return { reason: payload.reason };
-  try {
-    return await readFile(payload.path);
-  } catch (error) {
-    const code = (error as NodeJS.ErrnoException).code;
-    return { reason: code === 'ENOENT' ? 'no such file (vanished during the replay)' : 'cannot be read' };
+    const { listS3Jobs } = await import('./s3.ts');
+    yield* listS3Jobs(s3, spec.bucket, spec.prefix, keep, options.s3PageSize);
   }
 }

@@ -1,3 +1,4 @@
+// biome-ignore-all lint/performance/useDomNodeTextContent: innerText is the rendered text, what a person sees
 /**
  * The HTML report as a person sees it, in headless Chromium (Debian's /usr/bin/chromium; .ci/run installs it).
  * Asserts the visible content, and that markup planted in event fields stays text and never runs, both with

@@ -76,7 +76,16 @@ describe('replay from S3 (moto)', () => {
   it('replays the bucket through the CLI with AWS_ENDPOINT_URL, deduplicating and listing the corrupt object', async () => {
     const io = captureIo({ env: { AWS_ENDPOINT_URL: moto.endpoint, AWS_REGION: MOTO_ENV.AWS_REGION } });
     const code = await run(
-      ['replay', `s3://${BUCKET}/AWSLogs/${ACCOUNT}/`, '--baseline', EXAMPLE_BASELINE_PATH, '--workers', '2'],
+      [
+        'replay',
+        `s3://${BUCKET}/AWSLogs/${ACCOUNT}/`,
+        '--baseline',
+        EXAMPLE_BASELINE_PATH,
+        '--workers',
+        '2',
+        '--inline-ms',
+        '0',
+      ],
       io,
     );
     expect(io.err()).toBe('');

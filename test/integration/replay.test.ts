@@ -50,7 +50,15 @@ async function replay(args: string[], env: Record<string, string> = {}) {
 
 describe('guardrail replay', () => {
   it('completes despite corrupt input: exit 0, the bad ones counted and listed with file and reason', async () => {
-    const { code, out, err } = await replay([dir, '--baseline', EXAMPLE_BASELINE_PATH, '--workers', '2']);
+    const { code, out, err } = await replay([
+      dir,
+      '--baseline',
+      EXAMPLE_BASELINE_PATH,
+      '--workers',
+      '2',
+      '--inline-ms',
+      '0',
+    ]);
     expect(err).toBe('');
     expect(code).toBe(0);
     const report = JSON.parse(out);
@@ -155,7 +163,17 @@ describe.skipIf(!corpus)('guardrail replay on the real corpus', () => {
   it('replays cloudtrail-tracker and target-events through bin/guardrail.js with worker threads', async () => {
     const { stdout, stderr } = await exec(
       process.execPath,
-      [BIN, 'replay', corpusPath(), '--baseline', EXAMPLE_BASELINE_PATH, '--workers', '2'],
+      [
+        BIN,
+        'replay',
+        corpusPath(),
+        '--baseline',
+        EXAMPLE_BASELINE_PATH,
+        '--workers',
+        '2',
+        '--inline-ms',
+        '0',
+      ],
       { maxBuffer: 64 * 1024 * 1024 },
     );
     expect(stderr).toBe('');

@@ -6,8 +6,8 @@
 import { statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { dirname } from 'node:path';
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
-import { S3Client } from '@aws-sdk/client-s3';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
 import { UsageError } from '../../core/errors.ts';
@@ -28,6 +28,7 @@ interface ReplayCliOptions {
   readonly lookup?: boolean;
   readonly region: string[];
   readonly workers?: number;
+  readonly inlineMs?: number;
   readonly quiet?: boolean;
 }
 
@@ -39,6 +40,13 @@ function workerCount(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 0 || n > 256)
     throw new InvalidArgumentError('expected an integer from 0 to 256');
+  return n;
+}
+
+function milliseconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError('expected a whole number of milliseconds');
   return n;
 }
 
@@ -81,6 +89,11 @@ export function registerReplay(program: Command, io: Io): void {
       'scanning threads (default: available parallelism; 0 scans on the main thread)',
       workerCount,
     )
+    .addOption(
+      new Option('--inline-ms <ms>', 'scan alone this long before starting workers (tests, benchmarks)')
+        .argParser(milliseconds)
+        .hideHelp(),
+    )
     .option('-q, --quiet', 'no progress bar or closing line on stderr')
     .action(async (sources: string[], options: ReplayCliOptions) => {
       const env = io.env ?? {};
@@ -97,8 +110,16 @@ export function registerReplay(program: Command, io: Io): void {
       const endpointFor = (service: 'S3' | 'CLOUDTRAIL'): string | undefined =>
         env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
 
+      // The AWS SDK clients are large: load each only when a source needs it, so a local replay starts fast.
+      const { S3Client } = sources.some((source) => source.startsWith('s3://'))
+        ? await import('@aws-sdk/client-s3')
+        : { S3Client: undefined };
+      const { CloudTrailClient } = options.lookup
+        ? await import('@aws-sdk/client-cloudtrail')
+        : { CloudTrailClient: undefined };
       let s3: S3Client | undefined;
       const s3Client = (): S3Client => {
+        if (!S3Client) throw new UsageError('an S3 client was needed for a source that is not s3://');
         const endpoint = endpointFor('S3');
         // A local endpoint (moto, MinIO) cannot serve virtual-host bucket names.
         s3 ??= new S3Client({
@@ -110,6 +131,7 @@ export function registerReplay(program: Command, io: Io): void {
       };
       const trails = new Map<string, CloudTrailClient>();
       const trailClient = (region: string): CloudTrailClient => {
+        if (!CloudTrailClient) throw new UsageError('a CloudTrail client was needed without --lookup');
         const endpoint = endpointFor('CLOUDTRAIL');
         const client =
           trails.get(region) ?? new CloudTrailClient({ region, ...(endpoint ? { endpoint } : {}) });
@@ -128,6 +150,7 @@ export function registerReplay(program: Command, io: Io): void {
           ...(since !== undefined ? { since } : {}),
           ...(until !== undefined ? { until } : {}),
           workers: options.workers ?? availableParallelism(),
+          ...(options.inlineMs !== undefined ? { inlineMs: options.inlineMs } : {}),
           s3: s3Client,
           ...(options.lookup
             ? {

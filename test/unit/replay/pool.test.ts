@@ -19,7 +19,8 @@ describe('worker threads', () => {
       writeLog(dir, 'redelivered/again.json', [createUser('user-3', { eventTime: '2026-01-03T10:00:00Z' })]);
       writeLog(dir, 'broken.json.gz', []);
       const options = { sources: [dir], baselinePath: EXAMPLE_BASELINE_PATH };
-      const threaded = await runReplay({ ...options, workers: 2 });
+      // inlineMs 0: the workers start at once, even for an input this small.
+      const threaded = await runReplay({ ...options, workers: 2, inlineMs: 0 });
       const inline = await runReplay({ ...options, workers: 0 });
       expect(threaded).toEqual(inline);
       expect(threaded.summary).toMatchObject({

@@ -7,6 +7,7 @@
  * listing is done, else assumed large) is worth it; it hands over as soon as one is ready.
  */
 import { Worker } from 'node:worker_threads';
+import type { Baseline } from '../baseline/baseline.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { JobPayload } from './payload.ts';
 import { payloadBytes } from './payload.ts';
@@ -35,6 +36,8 @@ export interface PoolOptions {
    */
   readonly inlineMs?: number;
   readonly init: ScanInit;
+  /** The baseline of `init`, already compiled on the calling thread. */
+  readonly baseline?: Baseline;
   readonly onResult: (result: ScanResult) => void;
 }
 
@@ -143,7 +146,7 @@ class JobQueue {
   private waiters: (() => void)[] = [];
 
   constructor(
-    private readonly iterator: AsyncIterator<FileJob>,
+    private readonly iterator: AsyncIterator<readonly FileJob[]>,
     private readonly lookahead: number,
     private readonly prefetch: number,
   ) {}
@@ -165,7 +168,7 @@ class JobQueue {
     const end = Math.min(this.buffer.length, this.head + this.prefetch);
     for (let index = this.head; index < end; index++) {
       const entry = this.buffer[index] as Entry;
-      entry.payload ??= entry.job.load();
+      if (entry.job.path === undefined) entry.payload ??= entry.job.load();
     }
   }
 
@@ -185,7 +188,7 @@ class JobQueue {
       while (!this.exhausted && this.size() < this.lookahead) {
         const next = await this.iterator.next();
         if (next.done) this.exhausted = true;
-        else this.buffer.push({ job: next.value });
+        else for (const job of next.value) this.buffer.push({ job });
         this.startLoads();
         this.wake();
       }
@@ -202,15 +205,21 @@ class JobQueue {
     if (!this.filling && !this.exhausted && this.size() < this.lookahead) void this.fill();
   }
 
+  /** The next input if one is listed already, without waiting (the common case while scanning). */
+  takeNow(): Entry | undefined {
+    if (this.failure !== undefined) throw this.failure;
+    const entry = this.shift();
+    if (entry) {
+      this.startLoads();
+      this.kick();
+    }
+    return entry;
+  }
+
   async take(): Promise<{ readonly job: FileJob; readonly payload: Promise<JobPayload> } | undefined> {
     for (;;) {
-      if (this.failure !== undefined) throw this.failure;
-      const entry = this.shift();
-      if (entry) {
-        this.startLoads();
-        this.kick();
-        return { job: entry.job, payload: entry.payload ?? entry.job.load() };
-      }
+      const entry = this.takeNow();
+      if (entry) return { job: entry.job, payload: entry.payload ?? entry.job.load() };
       if (this.exhausted) return undefined;
       this.kick();
       await new Promise<void>((resolve) => this.waiters.push(resolve));
@@ -219,7 +228,7 @@ class JobQueue {
 }
 
 /** Scans every job, calling onResult as each input completes (in completion order, not input order). */
-export async function runPool(jobs: AsyncIterable<FileJob>, options: PoolOptions): Promise<void> {
+export async function runPool(jobs: AsyncIterable<readonly FileJob[]>, options: PoolOptions): Promise<void> {
   const queue = new JobQueue(jobs[Symbol.asyncIterator](), LOOKAHEAD, PREFETCH);
   const workers: ScanWorker[] = [];
   const workerLanes: Promise<void>[] = [];
@@ -273,23 +282,29 @@ export async function runPool(jobs: AsyncIterable<FileJob>, options: PoolOptions
     let scanned = 0;
     let scanMs = 0;
     while (!handedOver) {
-      const next = await queue.take();
+      // Local files are read right here, with no promise per file; anything else waits for its load.
+      const now = queue.takeNow();
+      const next = now ?? (await queue.take());
       if (!next) {
         exhausted = true;
         break;
       }
-      settings ??= settingsFrom(options.init);
+      settings ??= settingsFrom(options.init, options.baseline);
       const before = performance.now();
-      const bytes = payloadBytes(await next.payload);
+      const payload: JobPayload =
+        next.job.path !== undefined
+          ? { kind: 'path', path: next.job.path }
+          : await (next.payload ?? next.job.load());
+      const bytes = payloadBytes(payload);
       options.onResult(
         bytes instanceof Uint8Array
           ? scanBytes(bytes, next.job.file, settings)
           : unreadable(next.job.file, bytes.reason),
       );
-      const now = performance.now();
+      const after = performance.now();
       scanned++;
-      scanMs += now - before;
-      if (now - lastYield >= YIELD_EVERY_MS) {
+      scanMs += after - before;
+      if (after - lastYield >= YIELD_EVERY_MS) {
         await new Promise((resolve) => setImmediate(resolve));
         lastYield = performance.now();
         if (workers.length === 0 && options.workers > 0 && lastYield - started >= inlineMs) {

@@ -52,13 +52,14 @@ function readBaselineText(path: string): string {
 }
 
 async function* counted(
-  jobs: AsyncIterable<FileJob>,
+  jobs: AsyncIterable<readonly FileJob[]>,
   onDiscovered?: (files: number) => void,
-): AsyncGenerator<FileJob> {
+): AsyncGenerator<readonly FileJob[]> {
   let discovered = 0;
-  for await (const job of jobs) {
-    onDiscovered?.(++discovered);
-    yield job;
+  for await (const batch of jobs) {
+    discovered += batch.length;
+    onDiscovered?.(discovered);
+    yield batch;
   }
 }
 
@@ -73,7 +74,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
     ...(options.until !== undefined ? { until: options.until } : {}),
   };
   // Validates the baseline once here, so a bad one fails before any thread starts (exit 2).
-  parseBaseline(baselineText, options.baselinePath);
+  const baseline = parseBaseline(baselineText, options.baselinePath);
   const regions = options.lookup?.regions ?? [];
   if (options.sources.length === 0 && regions.length === 0)
     throw new UsageError(
@@ -93,6 +94,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
     workers: options.workers,
     ...(options.inlineMs !== undefined ? { inlineMs: options.inlineMs } : {}),
     init,
+    baseline,
     onResult: (result) => {
       aggregator.add(result);
       report();
@@ -102,7 +104,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
   if (options.lookup && regions.length > 0) {
     // The CloudTrail client library loads only for --lookup.
     const { lookupPages } = await import('./lookup.ts');
-    const settings = settingsFrom(init);
+    const settings = settingsFrom(init, baseline);
     for (const region of regions) {
       const pages = lookupPages(options.lookup.client(region), {
         region,

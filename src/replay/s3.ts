@@ -38,16 +38,18 @@ export async function* listS3Jobs(
   prefix: string,
   keep: (key: string) => boolean,
   pageSize?: number,
-): AsyncGenerator<FileJob> {
+): AsyncGenerator<readonly FileJob[]> {
   const pages = paginateListObjectsV2(
     { client: s3(), ...(pageSize ? { pageSize } : {}) },
     { Bucket: bucket, Prefix: prefix },
   );
   for await (const page of pages) {
+    const jobs: FileJob[] = [];
     for (const object of page.Contents ?? []) {
       const key = object.Key;
       if (!key || !isLogFileName(key) || key.includes(`/${DIGEST_FOLDER}/`)) continue;
-      if (keep(key)) yield s3Job(s3, bucket, key, object.Size);
+      if (keep(key)) jobs.push(s3Job(s3, bucket, key, object.Size));
     }
+    if (jobs.length > 0) yield jobs;
   }
 }

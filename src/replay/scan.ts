@@ -108,34 +108,54 @@ function scanCandidate(candidate: Candidate, file: string, settings: ScanSetting
     into.malformed.push(malformedEntry(file, candidate.where, candidate.reason));
     return;
   }
-  const value = candidate.value as Record<string, unknown>;
-  const problem = envelopeProblem(value);
-  // A whole file that is not CloudTrail is a bad file, not a bad record.
-  if (!(problem === NOT_CLOUDTRAIL && candidate.where === '')) into.records++;
+  scanRecord(candidate.value, candidate.where, file, settings, into);
+}
+
+/** A location given as a string, or as the index in `Records` (its string is built only when needed). */
+function locate(where: string | number): string {
+  return typeof where === 'number' ? `Records[${where}]` : where;
+}
+
+/** One record. Its location string is built only when needed: most records are neither malformed nor watched. */
+function scanRecord(
+  value: unknown,
+  where: string | number,
+  file: string,
+  settings: ScanSettings,
+  into: Counter,
+): void {
+  const record = value as Record<string, unknown>;
+  const problem = envelopeProblem(record);
   if (problem) {
-    into.malformed.push(malformedEntry(file, candidate.where, problem, value?.eventID));
+    const at = locate(where);
+    // A whole file that is not CloudTrail is a bad file, not a bad record.
+    if (!(problem === NOT_CLOUDTRAIL && at === '')) into.records++;
+    into.malformed.push(malformedEntry(file, at, problem, record?.eventID));
     return;
   }
-  const at = Date.parse(value.eventTime as string);
-  if (
-    (settings.since !== undefined && at < settings.since) ||
-    (settings.until !== undefined && at >= settings.until)
-  ) {
-    into.outOfRange++;
-    return;
+  into.records++;
+  if (settings.since !== undefined || settings.until !== undefined) {
+    const time = Date.parse(record.eventTime as string);
+    if (
+      (settings.since !== undefined && time < settings.since) ||
+      (settings.until !== undefined && time >= settings.until)
+    ) {
+      into.outOfRange++;
+      return;
+    }
   }
-  if (!isWatchedEvent(value as { eventName: string; eventSource: string })) return;
-  const decoded = checkCandidate(candidate);
+  if (!isWatchedEvent(record as { eventName: string; eventSource: string })) return;
+  const at = locate(where);
+  const decoded = checkCandidate({ kind: 'candidate', value, where: at });
   if (decoded.kind === 'malformed') {
-    into.malformed.push(malformedEntry(file, candidate.where, decoded.reason, value.eventID));
+    into.malformed.push(malformedEntry(file, at, decoded.reason, record.eventID));
     return;
   }
-  const where = relative(candidate.where);
   try {
     const evaluation = evaluate(decoded.record, settings.baseline, settings.rules);
     into.watched.push({
       eventId: decoded.record.eventID,
-      where,
+      where: relative(at),
       outcome:
         evaluation.kind === 'evaluated'
           ? { kind: 'evaluated', findings: evaluation.findings, suppressed: evaluation.suppressed }
@@ -144,12 +164,7 @@ function scanCandidate(candidate: Candidate, file: string, settings: ScanSetting
   } catch (error) {
     // A bug on one record must not cost the rest of a quarter's replay; it is listed, not hidden.
     into.malformed.push(
-      malformedEntry(
-        file,
-        candidate.where,
-        `guardrail failed on this record: ${errorMessage(error)}`,
-        value.eventID,
-      ),
+      malformedEntry(file, at, `guardrail failed on this record: ${errorMessage(error)}`, record.eventID),
     );
   }
 }
@@ -163,11 +178,41 @@ function resultOf(file: string, counter: Counter): ScanResult {
 }
 
 /** Scans raw bytes (gzip or not) of one input. Never throws for bad input: the file is listed instead. */
+function isLogFile(value: unknown): value is { Records: unknown[] } {
+  return (
+    typeof value === 'object' &&
+    value !== null &&
+    Array.isArray((value as { Records?: unknown }).Records) &&
+    !('detail-type' in value)
+  );
+}
+
 export function scanBytes(bytes: Uint8Array, file: string, settings: ScanSettings): ScanResult {
   const counter = emptyCounter();
   try {
     const text = bytesToText(bytes, file);
-    for (const candidate of walkText(text, '')) scanCandidate(candidate, file, settings, counter);
+    let document: unknown;
+    try {
+      document = JSON.parse(text);
+    } catch {
+      document = undefined; // walkText below says why, or reads JSON Lines
+    }
+    if (isLogFile(document)) {
+      // The shape a trail delivers, read with a plain loop: the generic walk costs a generator step and a
+      // location string per record, and this loop runs for every record of every file.
+      const records = document.Records;
+      for (let index = 0; index < records.length; index++) {
+        const item = records[index];
+        if (typeof item === 'object' && item !== null && 'detail-type' in item) {
+          for (const candidate of walkValue(item, `Records[${index}]`))
+            scanCandidate(candidate, file, settings, counter);
+        } else scanRecord(item, index, file, settings, counter);
+      }
+    } else if (typeof document === 'object' && document !== null) {
+      for (const candidate of walkValue(document, '')) scanCandidate(candidate, file, settings, counter);
+    } else {
+      for (const candidate of walkText(text, '')) scanCandidate(candidate, file, settings, counter);
+    }
   } catch (error) {
     counter.malformed.push({ file, reason: reasonOf(error, file) });
   }

@@ -18,6 +18,8 @@ export type SourceSpec =
 export interface FileJob {
   /** How the input is named in reports: the path as given, or `s3://bucket/key`. */
   readonly file: string;
+  /** A local file: read where it is scanned, with no load step. */
+  readonly path?: string;
   /** Bytes, when the listing says (S3 does); a batch for a worker closes early on a large input. */
   readonly sizeHint?: number;
   load(): Promise<JobPayload>;
@@ -92,15 +94,14 @@ export function outsideDateRange(key: string, since?: number, until?: number): b
 }
 
 function localJob(path: string): FileJob {
-  return { file: path, load: async () => ({ kind: 'path', path }) };
+  return { file: path, path, load: async () => ({ kind: 'path', path }) };
 }
 
 /**
- * Depth-first, files in name order, with an explicit stack rather than nested generators (a CloudTrail tree is
- * eight folders deep, and every level of `yield*` would cost each file a promise hop). Only the folder names
- * still to visit are held, never a whole tree's file list.
+ * Depth-first, files in name order, one folder's files at a time, with an explicit stack rather than nested
+ * generators. Only one folder's listing and the folder names still to visit are held, never a whole tree.
  */
-async function* walkDirectory(root: string): AsyncGenerator<string> {
+function* walkDirectory(root: string): Generator<string[]> {
   const pending = [root];
   for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
     let entries: Dirent[];
@@ -111,21 +112,26 @@ async function* walkDirectory(root: string): AsyncGenerator<string> {
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const folders: string[] = [];
+    const files: string[] = [];
     for (const entry of entries) {
       const path = join(dir, entry.name);
       if (entry.isDirectory()) {
         if (entry.name !== DIGEST_FOLDER) folders.push(path);
-      } else if (entry.isFile() && isLogFileName(entry.name)) yield path;
+      } else if (entry.isFile() && isLogFileName(entry.name)) files.push(path);
     }
+    if (files.length > 0) yield files;
     pending.push(...folders.reverse());
   }
 }
 
-/** Every input of the given sources, one at a time. */
+/**
+ * Every input of the given sources, a folder or an S3 page at a time (per-file async steps would cost more
+ * than scanning a small log file).
+ */
 export async function* listJobs(
   specs: readonly SourceSpec[],
   options: ListOptions = {},
-): AsyncGenerator<FileJob> {
+): AsyncGenerator<readonly FileJob[]> {
   const keep = (file: string): boolean => {
     if (!outsideDateRange(file, options.since, options.until)) return true;
     options.onPruned?.(file);
@@ -134,10 +140,13 @@ export async function* listJobs(
   for (const spec of specs) {
     if (spec.kind === 'path') {
       if (!spec.isDirectory) {
-        yield localJob(spec.path);
+        yield [localJob(spec.path)];
         continue;
       }
-      for await (const path of walkDirectory(spec.path)) if (keep(path)) yield localJob(path);
+      for (const paths of walkDirectory(spec.path)) {
+        const jobs = paths.filter(keep).map(localJob);
+        if (jobs.length > 0) yield jobs;
+      }
       continue;
     }
     const s3 = options.s3;

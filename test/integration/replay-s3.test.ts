@@ -65,7 +65,12 @@ describe('replay from S3 (moto)', () => {
   it('lists every log object across pages, skipping digests and other objects', async () => {
     const specs = await resolveSources([`s3://${BUCKET}/AWSLogs/`], () => s3);
     const files: string[] = [];
-    for await (const job of listJobs(specs, { s3: () => s3, s3PageSize: 2 })) files.push(job.file);
+    const pages: number[] = [];
+    for await (const page of listJobs(specs, { s3: () => s3, s3PageSize: 2 })) {
+      pages.push(page.length);
+      files.push(...page.map((job) => job.file));
+    }
+    expect(pages.length).toBeGreaterThanOrEqual(4);
     expect(files).toHaveLength(7);
     expect(files.every((f) => f.startsWith(`s3://${BUCKET}/AWSLogs/${ACCOUNT}/CloudTrail/`))).toBe(true);
     // It really paged: a full listing takes several requests at two keys each.

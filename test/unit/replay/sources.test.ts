@@ -11,9 +11,9 @@ afterEach(() => {
   for (const cleanup of cleanups.splice(0)) cleanup();
 });
 
-async function collect(iterable: AsyncIterable<{ file: string }>): Promise<string[]> {
+async function collect(iterable: AsyncIterable<readonly { file: string }[]>): Promise<string[]> {
   const out: string[] = [];
-  for await (const job of iterable) out.push(job.file);
+  for await (const batch of iterable) for (const job of batch) out.push(job.file);
   return out;
 }
 

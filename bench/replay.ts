@@ -258,7 +258,7 @@ function main(): void {
     if (last)
       lines.push(
         '',
-        `20x replay summary: ${JSON.stringify({ ...last.summary, byRule: undefined, bySeverity: undefined })}`,
+        `Last row, replay summary: ${JSON.stringify({ ...last.summary, byRule: undefined, bySeverity: undefined })}`,
       );
     console.log(lines.join('\n'));
   } finally {

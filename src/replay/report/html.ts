@@ -34,6 +34,7 @@ h3{margin:20px 0 6px;font-size:17px}
 table{border-collapse:collapse;width:100%;background:#fff;margin:6px 0 12px}
 th,td{border:1px solid #dee2e6;padding:5px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
 th{background:#f1f3f5}
+td.nw{white-space:nowrap;overflow-wrap:normal}
 .scope{color:#495057;margin:0 0 12px}.scope dt{font-weight:600;float:left;clear:left;width:90px}.scope dd{margin:0 0 2px 96px}
 .cards{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}
 .card{background:#fff;border:1px solid #dee2e6;border-radius:6px;padding:8px 14px;min-width:96px}
@@ -64,7 +65,7 @@ function findingsTable(findings: readonly ReportFinding[]): string {
     .slice(0, HUMAN_ROW_CAP)
     .map(
       (f) =>
-        `<tr><td><time>${h(f.eventTime)}</time></td><td>${badge(f.severity)}</td><td><code>${h(f.ruleId)}</code></td><td>${h(f.resource)}</td><td>${h(f.actor)}</td><td>${h(f.summary)}</td></tr>`,
+        `<tr><td class="nw"><time>${h(f.eventTime)}</time></td><td class="nw">${badge(f.severity)}</td><td class="nw"><code>${h(f.ruleId)}</code></td><td>${h(f.resource)}</td><td>${h(f.actor)}</td><td>${h(f.summary)}</td></tr>`,
     )
     .join('\n');
   return `${capNote(findings.length, 'findings')}<table><thead><tr><th>time</th><th>severity</th><th>rule</th><th>resource</th><th>principal</th><th>summary</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;

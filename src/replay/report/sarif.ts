@@ -42,9 +42,14 @@ function toolVersion(): string {
 
 /** A valid URI reference for any input name: local paths become file URLs or encoded relative paths. */
 export function artifactUri(file: string): string {
-  if (/^[a-z][a-z0-9+.-]*:/i.test(file) && !/^[a-z]:[\\/]/i.test(file)) return encodeURI(decodeURI(file));
+  const encodePath = (path: string): string => path.split(/[\\/]/).map(encodeURIComponent).join('/');
+  const s3 = /^s3:\/\/([^/]+)\/?(.*)$/.exec(file);
+  if (s3) return `s3://${encodeURIComponent(s3[1] as string)}/${encodePath(s3[2] ?? '')}`;
+  const scheme = /^([a-z][a-z0-9+.-]*):(.*)$/i.exec(file);
+  // `cloudtrail-lookup:us-east-1:CreateUser:page-1`; a Windows drive letter is a path, not a scheme.
+  if (scheme && !/^[a-z]:[\\/]/i.test(file)) return `${scheme[1]}:${encodePath(scheme[2] ?? '')}`;
   if (isAbsolute(file)) return pathToFileURL(file).href;
-  return file.split(/[\\/]/).map(encodeURIComponent).join('/');
+  return encodePath(file);
 }
 
 function fingerprint(ruleId: string, eventId: string, resource: string): string {

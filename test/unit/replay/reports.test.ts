@@ -205,6 +205,8 @@ describe('SARIF report', () => {
     ['/var/log/trail dir/a.json.gz', 'file:///var/log/trail%20dir/a.json.gz'],
     ['s3://bucket/AWSLogs/1/x.json.gz', 's3://bucket/AWSLogs/1/x.json.gz'],
     ['rel/a b#c.json', 'rel/a%20b%23c.json'],
+    ['s3://bucket/AWSLogs/a%zz #1?.json.gz', 's3://bucket/AWSLogs/a%25zz%20%231%3F.json.gz'],
+    ['cloudtrail-lookup:us-east-1:CreateUser:page-1', 'cloudtrail-lookup:us-east-1%3ACreateUser%3Apage-1'],
   ])('artifactUri(%j) = %j', (file, uri) => {
     expect(artifactUri(file)).toBe(uri);
   });

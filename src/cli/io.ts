@@ -2,9 +2,15 @@
 export interface Io {
   readonly stdout: (text: string) => void;
   readonly stderr: (text: string) => void;
+  /** The stderr stream when it is a terminal (progress bars draw there); absent when piped. */
+  readonly terminal?: NodeJS.WritableStream & { readonly columns?: number };
+  /** The environment the CLI reads (NO_COLOR, AWS_ENDPOINT_URL, AWS_REGION); tests pass their own. */
+  readonly env?: Readonly<Record<string, string | undefined>>;
 }
 
 export const processIo: Io = {
   stdout: (text) => process.stdout.write(text),
   stderr: (text) => process.stderr.write(text),
+  ...(process.stderr.isTTY ? { terminal: process.stderr } : {}),
+  env: process.env,
 };

@@ -7,6 +7,7 @@ import { errorMessage, GuardrailError } from '../core/errors.ts';
 import { registerBaseline } from './commands/baseline.ts';
 import { registerEvaluate } from './commands/evaluate.ts';
 import { registerPolicy } from './commands/policy.ts';
+import { registerReplay } from './commands/replay.ts';
 import { registerRules } from './commands/rules.ts';
 import type { Io } from './io.ts';
 import { processIo } from './io.ts';
@@ -23,6 +24,7 @@ function buildProgram(io: Io): Command {
   registerBaseline(program, io);
   registerRules(program, io);
   registerPolicy(program, io);
+  registerReplay(program, io);
   return program;
 }
 

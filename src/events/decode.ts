@@ -23,7 +23,17 @@ function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function* one(value: unknown, where: string): Generator<Decoded> {
+/**
+ * A value that should be one CloudTrail record, found inside an input but not yet validated, or a structural
+ * problem found on the way (an EventBridge event of another type, a LookupEvents entry that is not JSON).
+ * Callers that need every record checked use `decodeValue`; the replay checks cheap fields first and runs the
+ * full validation only on the events guardrail watches.
+ */
+export type Candidate =
+  | { readonly kind: 'candidate'; readonly value: unknown; readonly where: string }
+  | { readonly kind: 'malformed'; readonly where: string; readonly reason: string };
+
+function* unwrap(value: unknown, where: string): Generator<Candidate> {
   if (isRecord(value) && 'detail-type' in value) {
     if (value['detail-type'] !== CLOUDTRAIL_DETAIL_TYPE) {
       yield {
@@ -33,22 +43,14 @@ function* one(value: unknown, where: string): Generator<Decoded> {
       };
       return;
     }
-    yield* one(value.detail, `${where}.detail`);
+    yield* unwrap(value.detail, `${where}.detail`);
     return;
   }
-  const checked = checkRecord(value);
-  if (checked.ok) yield { kind: 'record', record: checked.record, where };
-  else
-    yield {
-      kind: 'malformed',
-      where,
-      reason: checked.reason,
-      ...(checked.eventId ? { eventId: checked.eventId } : {}),
-    };
+  yield { kind: 'candidate', value, where };
 }
 
-/** Decodes an already-parsed JSON value. `source` names it in messages (a file name, `stdin`, `event`). */
-export function* decodeValue(value: unknown, source: string, nested = false): Generator<Decoded> {
+/** Walks an already-parsed JSON value down to the record candidates it holds, in every accepted shape. */
+export function* walkValue(value: unknown, source: string, nested = false): Generator<Candidate> {
   if (Array.isArray(value)) {
     // One level of list (a list of records, envelopes or log files); deeper lists are not an input shape.
     if (nested) {
@@ -59,7 +61,7 @@ export function* decodeValue(value: unknown, source: string, nested = false): Ge
       };
       return;
     }
-    for (const [index, item] of value.entries()) yield* decodeValue(item, `${source}[${index}]`, true);
+    for (const [index, item] of value.entries()) yield* walkValue(item, `${source}[${index}]`, true);
     return;
   }
   if (isRecord(value) && 'Records' in value) {
@@ -67,7 +69,7 @@ export function* decodeValue(value: unknown, source: string, nested = false): Ge
       yield { kind: 'malformed', where: `${source}.Records`, reason: 'expected a list of records' };
       return;
     }
-    for (const [index, item] of value.Records.entries()) yield* one(item, `${source}.Records[${index}]`);
+    for (const [index, item] of value.Records.entries()) yield* unwrap(item, `${source}.Records[${index}]`);
     return;
   }
   if (isRecord(value) && Array.isArray(value.Events) && !('eventName' in value)) {
@@ -82,15 +84,36 @@ export function* decodeValue(value: unknown, source: string, nested = false): Ge
         };
         continue;
       }
+      let parsed: unknown;
       try {
-        yield* one(JSON.parse(raw), `${where}.CloudTrailEvent`);
+        parsed = JSON.parse(raw);
       } catch {
         yield { kind: 'malformed', where: `${where}.CloudTrailEvent`, reason: 'not valid JSON' };
+        continue;
       }
+      yield* unwrap(parsed, `${where}.CloudTrailEvent`);
     }
     return;
   }
-  yield* one(value, source);
+  yield* unwrap(value, source);
+}
+
+/** Validates one candidate into a record, or says why it is malformed. */
+export function checkCandidate(candidate: Candidate): Decoded {
+  if (candidate.kind === 'malformed') return candidate;
+  const checked = checkRecord(candidate.value);
+  if (checked.ok) return { kind: 'record', record: checked.record, where: candidate.where };
+  return {
+    kind: 'malformed',
+    where: candidate.where,
+    reason: checked.reason,
+    ...(checked.eventId ? { eventId: checked.eventId } : {}),
+  };
+}
+
+/** Decodes an already-parsed JSON value. `source` names it in messages (a file name, `stdin`, `event`). */
+export function* decodeValue(value: unknown, source: string): Generator<Decoded> {
+  for (const candidate of walkValue(value, source)) yield checkCandidate(candidate);
 }
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
@@ -110,10 +133,11 @@ export function bytesToText(bytes: Uint8Array, source: string): string {
 }
 
 /**
- * Decodes a whole input text. Whole-document JSON first; if that fails and the text has several lines,
- * each line is tried on its own (JSON Lines), so one bad line costs only that line.
+ * Walks a whole input text down to its record candidates. Whole-document JSON first; if that fails and the
+ * text has several lines, each line is tried on its own (JSON Lines), so one bad line costs only that line.
+ * Throws EventDecodeError when the text as a whole is not an input (empty, not JSON, a bare scalar).
  */
-export function* decodeText(text: string, source: string): Generator<Decoded> {
+export function* walkText(text: string, source: string): Generator<Candidate> {
   const trimmed = text.trim();
   if (trimmed === '') throw new EventDecodeError(`${source}: empty input`);
   let whole: unknown;
@@ -130,11 +154,14 @@ export function* decodeText(text: string, source: string): Generator<Decoded> {
     for (const [index, line] of lines.entries()) {
       if (line.trim() === '') continue;
       const where = `${source}:${index + 1}`;
+      let parsed: unknown;
       try {
-        yield* decodeValue(JSON.parse(line), where);
+        parsed = JSON.parse(line);
       } catch (lineError) {
         yield { kind: 'malformed', where, reason: `not valid JSON (${firstLine(lineError)})` };
+        continue;
       }
+      yield* walkValue(parsed, where);
     }
     return;
   }
@@ -143,7 +170,12 @@ export function* decodeText(text: string, source: string): Generator<Decoded> {
       `${source}: expected a JSON object or array, got ${whole === null ? 'null' : typeof whole}`,
     );
   }
-  yield* decodeValue(whole, source);
+  yield* walkValue(whole, source);
+}
+
+/** Decodes a whole input text into checked records (see walkText for the shapes and the errors). */
+export function* decodeText(text: string, source: string): Generator<Decoded> {
+  for (const candidate of walkText(text, source)) yield checkCandidate(candidate);
 }
 
 function parses(line: string): boolean {

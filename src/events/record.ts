@@ -9,6 +9,11 @@ import type { CloudTrailRecord } from '../core/types.ts';
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
 /** Bounds real CloudTrail never exceeds; forged input beyond them is malformed, not rendered. */
+/** An ISO 8601 date-time with a zone, as CloudTrail writes `eventTime`, that is also a real instant. */
+export function isIsoTime(value: unknown): value is string {
+  return typeof value === 'string' && ISO_TIME.test(value) && !Number.isNaN(Date.parse(value));
+}
+
 const text = z.string({ error: 'expected a string' }).max(2048, { error: 'longer than 2048 characters' });
 const required = (max: number) =>
   z
@@ -43,11 +48,9 @@ const IdentitySchema = z.looseObject(
 export const RecordSchema = z.looseObject(
   {
     eventID: required(128),
-    eventTime: z
-      .string({ error: 'expected an ISO 8601 time' })
-      .refine((value) => ISO_TIME.test(value) && !Number.isNaN(Date.parse(value)), {
-        error: 'expected an ISO 8601 time',
-      }),
+    eventTime: z.string({ error: 'expected an ISO 8601 time' }).refine(isIsoTime, {
+      error: 'expected an ISO 8601 time',
+    }),
     eventSource: required(128),
     eventName: required(128),
     awsRegion: required(64),

@@ -1,0 +1,178 @@
+/**
+ * `guardrail replay SOURCE… --baseline PATH`: audit CloudTrail history offline (files, directories,
+ * s3://bucket/prefix, or --lookup) and write one report. Exit 0 when the replay completed, malformed records
+ * included; 2 when it could not start (no such source, invalid baseline, bad option).
+ */
+import { statSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
+import { dirname } from 'node:path';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { S3Client } from '@aws-sdk/client-s3';
+import type { Command } from 'commander';
+import { InvalidArgumentError, Option } from 'commander';
+import { UsageError } from '../../core/errors.ts';
+import { checkRange, parseTimeBound } from '../../replay/options.ts';
+import { progressUi } from '../../replay/progress.ts';
+import { runReplay } from '../../replay/replay.ts';
+import type { ReportFormat } from '../../replay/report/index.ts';
+import { formatFromFileName, REPORT_FORMATS, renderReport } from '../../replay/report/index.ts';
+import type { Io } from '../io.ts';
+
+interface ReplayCliOptions {
+  readonly baseline: string;
+  readonly format?: ReportFormat;
+  readonly out?: string;
+  readonly since?: string;
+  readonly until?: string;
+  readonly rule: string[];
+  readonly lookup?: boolean;
+  readonly region: string[];
+  readonly workers?: number;
+  readonly inlineMs?: number;
+  readonly quiet?: boolean;
+}
+
+function collect(value: string, previous: string[]): string[] {
+  return [...previous, value];
+}
+
+function workerCount(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0 || n > 256)
+    throw new InvalidArgumentError('expected an integer from 0 to 256');
+  return n;
+}
+
+function milliseconds(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new InvalidArgumentError('expected a whole number of milliseconds');
+  return n;
+}
+
+function checkOutPath(out: string): void {
+  let isDirectory = false;
+  try {
+    isDirectory = statSync(dirname(out)).isDirectory();
+  } catch {
+    // reported below
+  }
+  if (!isDirectory) throw new UsageError(`--out ${out}: no such directory ${dirname(out)}`);
+}
+
+export function registerReplay(program: Command, io: Io): void {
+  program
+    .command('replay')
+    .description(
+      'Audit CloudTrail history offline: log files (.json, .json.gz), directories (the AWSLogs/ layout), s3://bucket/prefix, or --lookup; writes one report',
+    )
+    .argument('[sources...]', 'files, directories or s3://bucket/prefix')
+    .requiredOption('-b, --baseline <path>', 'baseline YAML file')
+    .addOption(
+      new Option('-f, --format <format>', 'report format (default: from --out, else json)').choices(
+        REPORT_FORMATS,
+      ),
+    )
+    .option('-o, --out <file>', 'write the report to this file instead of stdout')
+    .option('--since <time>', 'only events at or after: 2026-01-01, 2026-01-01T12:00:00Z, or 90d / 12h back')
+    .option('--until <time>', 'only events before (same forms as --since)')
+    .option('--rule <ids>', 'only these rules (repeatable or comma-separated)', collect, [])
+    .option('--lookup', 'also read the watched events from CloudTrail LookupEvents (the last 90 days)')
+    .option(
+      '--region <region>',
+      'region for --lookup (repeatable; default AWS_REGION, else us-east-1)',
+      collect,
+      [],
+    )
+    .option(
+      '--workers <n>',
+      'scanning threads (default: available parallelism; 0 scans on the main thread)',
+      workerCount,
+    )
+    .addOption(
+      new Option('--inline-ms <ms>', 'scan alone this long before starting workers (tests, benchmarks)')
+        .argParser(milliseconds)
+        .hideHelp(),
+    )
+    .option('-q, --quiet', 'no progress bar or closing line on stderr')
+    .action(async (sources: string[], options: ReplayCliOptions) => {
+      const env = io.env ?? {};
+      const now = Date.now();
+      const since = options.since !== undefined ? parseTimeBound('--since', options.since, now) : undefined;
+      const until = options.until !== undefined ? parseTimeBound('--until', options.until, now) : undefined;
+      checkRange(since, until);
+      const format: ReportFormat =
+        options.format ?? (options.out ? formatFromFileName(options.out) : undefined) ?? 'json';
+      if (options.out) checkOutPath(options.out);
+      if (options.region.length > 0 && !options.lookup)
+        throw new UsageError('--region applies to --lookup only');
+      const defaultRegion = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
+      const endpointFor = (service: 'S3' | 'CLOUDTRAIL'): string | undefined =>
+        env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
+
+      // The AWS SDK clients are large: load each only when a source needs it, so a local replay starts fast.
+      const { S3Client } = sources.some((source) => source.startsWith('s3://'))
+        ? await import('@aws-sdk/client-s3')
+        : { S3Client: undefined };
+      const { CloudTrailClient } = options.lookup
+        ? await import('@aws-sdk/client-cloudtrail')
+        : { CloudTrailClient: undefined };
+      let s3: S3Client | undefined;
+      const s3Client = (): S3Client => {
+        if (!S3Client) throw new UsageError('an S3 client was needed for a source that is not s3://');
+        const endpoint = endpointFor('S3');
+        // A local endpoint (moto, MinIO) cannot serve virtual-host bucket names.
+        s3 ??= new S3Client({
+          region: defaultRegion,
+          followRegionRedirects: true,
+          ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
+        });
+        return s3;
+      };
+      const trails = new Map<string, CloudTrailClient>();
+      const trailClient = (region: string): CloudTrailClient => {
+        if (!CloudTrailClient) throw new UsageError('a CloudTrail client was needed without --lookup');
+        const endpoint = endpointFor('CLOUDTRAIL');
+        const client =
+          trails.get(region) ?? new CloudTrailClient({ region, ...(endpoint ? { endpoint } : {}) });
+        trails.set(region, client);
+        return client;
+      };
+
+      const ui = progressUi(io, options.quiet === true);
+      const started = performance.now();
+      let report: Awaited<ReturnType<typeof runReplay>>;
+      try {
+        report = await runReplay({
+          sources,
+          baselinePath: options.baseline,
+          rules: options.rule,
+          ...(since !== undefined ? { since } : {}),
+          ...(until !== undefined ? { until } : {}),
+          workers: options.workers ?? availableParallelism(),
+          ...(options.inlineMs !== undefined ? { inlineMs: options.inlineMs } : {}),
+          s3: s3Client,
+          ...(options.lookup
+            ? {
+                lookup: {
+                  regions: options.region.length > 0 ? options.region : [defaultRegion],
+                  client: trailClient,
+                },
+              }
+            : {}),
+          onDiscovered: (files) => ui.discovered(files),
+          onProgress: (progress) => ui.update(progress),
+        });
+      } catch (error) {
+        ui.abort();
+        throw error;
+      } finally {
+        s3?.destroy();
+        for (const client of trails.values()) client.destroy();
+      }
+      const text = renderReport(report, format);
+      if (options.out) writeFileSync(options.out, text);
+      else io.stdout(text);
+      ui.finish(report.summary, performance.now() - started);
+    });
+}

@@ -1,0 +1,91 @@
+/**
+ * `--lookup`: the last 90 days from CloudTrail's LookupEvents API, one event name at a time (the API takes a
+ * single lookup attribute), paginated. LookupEvents allows 2 requests per second per account and region, so
+ * calls are paced, and a throttled call waits and tries again with exponential backoff.
+ */
+import type { CloudTrailClient, LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
+import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { errorMessage, UsageError } from '../core/errors.ts';
+import { WATCHED_EVENTS } from '../events/subjects.ts';
+
+export interface LookupOptions {
+  readonly region: string;
+  readonly since?: number;
+  readonly until?: number;
+  /** Minimum gap between two calls; 500 ms keeps to the 2-per-second quota. */
+  readonly minIntervalMs?: number;
+  /** Attempts for a throttled call before the replay gives up. */
+  readonly maxAttempts?: number;
+  readonly sleep?: (ms: number) => Promise<void>;
+  readonly now?: () => number;
+  /** Jitter source in [0, 1); tests pin it. */
+  readonly random?: () => number;
+}
+
+/** One page: its events as a LookupEvents reply, which the decoder reads like any other input. */
+export interface LookupPage {
+  readonly file: string;
+  readonly value: { readonly Events: readonly unknown[] };
+}
+
+const THROTTLED = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
+
+export function isThrottle(error: unknown): boolean {
+  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
+  return THROTTLED.has(e?.name ?? '') || e?.$metadata?.httpStatusCode === 429;
+}
+
+const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+export async function* lookupPages(
+  client: CloudTrailClient,
+  options: LookupOptions,
+): AsyncGenerator<LookupPage> {
+  const sleep = options.sleep ?? defaultSleep;
+  const now = options.now ?? Date.now;
+  const random = options.random ?? Math.random;
+  const minInterval = options.minIntervalMs ?? 500;
+  const maxAttempts = options.maxAttempts ?? 8;
+  let lastCall = Number.NEGATIVE_INFINITY;
+
+  const call = async (command: LookupEventsCommand): Promise<LookupEventsCommandOutput> => {
+    for (let attempt = 1; ; attempt++) {
+      const wait = lastCall + minInterval - now();
+      if (wait > 0) await sleep(wait);
+      lastCall = now();
+      try {
+        return await client.send(command);
+      } catch (error) {
+        if (!isThrottle(error) || attempt >= maxAttempts) {
+          throw new UsageError(`CloudTrail LookupEvents in ${options.region}: ${errorMessage(error)}`, {
+            cause: error,
+          });
+        }
+        // Exponential backoff with jitter, so parallel replays in one account do not retry in step.
+        await sleep(Math.min(500 * 2 ** (attempt - 1), 20_000) * (0.5 + random() / 2));
+      }
+    }
+  };
+
+  for (const eventName of Object.keys(WATCHED_EVENTS)) {
+    let nextToken: string | undefined;
+    let page = 0;
+    do {
+      page++;
+      const reply = await call(
+        new LookupEventsCommand({
+          LookupAttributes: [{ AttributeKey: 'EventName', AttributeValue: eventName }],
+          MaxResults: 50,
+          ...(options.since !== undefined ? { StartTime: new Date(options.since) } : {}),
+          ...(options.until !== undefined ? { EndTime: new Date(options.until) } : {}),
+          ...(nextToken ? { NextToken: nextToken } : {}),
+        }),
+      );
+      yield {
+        file: `cloudtrail-lookup:${options.region}:${eventName}:page-${page}`,
+        value: { Events: reply.Events ?? [] },
+      };
+      nextToken = reply.NextToken;
+    } while (nextToken);
+  }
+}

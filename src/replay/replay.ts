@@ -1,0 +1,128 @@
+/**
+ * The replay: sources → scanning threads → one aggregated report. Everything that can stop a replay from
+ * starting (a missing source, an invalid baseline, an unknown rule) is checked before the first file is read.
+ */
+import { readFileSync } from 'node:fs';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { parseBaseline } from '../baseline/load.ts';
+import { BaselineError, UsageError } from '../core/errors.ts';
+import type { Progress } from './aggregate.ts';
+import { ReplayAggregator } from './aggregate.ts';
+import { selectRuleIds } from './options.ts';
+import { runPool } from './pool.ts';
+import { scanValues } from './scan.ts';
+import type { ScanInit } from './settings.ts';
+import { settingsFrom } from './settings.ts';
+import type { FileJob } from './sources.ts';
+import { listJobs, resolveSources } from './sources.ts';
+import type { ReplayReport } from './types.ts';
+
+export interface ReplayOptions {
+  readonly sources: readonly string[];
+  readonly baselinePath: string;
+  /** Rule ids as given to --rule (repeatable, comma-separated); empty for all. */
+  readonly rules?: readonly string[];
+  /** Epoch ms, inclusive. */
+  readonly since?: number;
+  /** Epoch ms, exclusive. */
+  readonly until?: number;
+  /** Scanning threads; 0 scans on the calling thread. */
+  readonly workers: number;
+  /** How long the calling thread scans alone before starting the workers (see pool.ts; tests use 0). */
+  readonly inlineMs?: number;
+  /** Built on first use only, so a replay of local files never touches AWS configuration. */
+  readonly s3?: () => S3Client;
+  /** Regions to read with LookupEvents; absent or empty: no lookup. */
+  readonly lookup?: {
+    readonly regions: readonly string[];
+    readonly client: (region: string) => CloudTrailClient;
+  };
+  readonly onDiscovered?: (files: number) => void;
+  readonly onProgress?: (progress: Progress) => void;
+}
+
+function readBaselineText(path: string): string {
+  try {
+    return readFileSync(path, 'utf8');
+  } catch (error) {
+    const reason = (error as NodeJS.ErrnoException).code === 'ENOENT' ? 'no such file' : 'cannot be read';
+    throw new BaselineError(`${path}: ${reason}`, { cause: error });
+  }
+}
+
+async function* counted(
+  jobs: AsyncIterable<readonly FileJob[]>,
+  onDiscovered?: (files: number) => void,
+): AsyncGenerator<readonly FileJob[]> {
+  let discovered = 0;
+  for await (const batch of jobs) {
+    discovered += batch.length;
+    onDiscovered?.(discovered);
+    yield batch;
+  }
+}
+
+export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
+  const ruleIds = selectRuleIds(options.rules ?? []);
+  const baselineText = readBaselineText(options.baselinePath);
+  const init: ScanInit = {
+    baselineText,
+    baselineSource: options.baselinePath,
+    ruleIds,
+    ...(options.since !== undefined ? { since: options.since } : {}),
+    ...(options.until !== undefined ? { until: options.until } : {}),
+  };
+  // Validates the baseline once here, so a bad one fails before any thread starts (exit 2).
+  const baseline = parseBaseline(baselineText, options.baselinePath);
+  const regions = options.lookup?.regions ?? [];
+  if (options.sources.length === 0 && regions.length === 0)
+    throw new UsageError(
+      'replay: give at least one SOURCE (file, directory, s3://bucket/prefix) or --lookup',
+    );
+  const specs = await resolveSources(options.sources, options.s3);
+
+  const aggregator = new ReplayAggregator(ruleIds);
+  const report = (): void => options.onProgress?.(aggregator.progress());
+  const jobs = listJobs(specs, {
+    ...(options.s3 ? { s3: options.s3 } : {}),
+    ...(options.since !== undefined ? { since: options.since } : {}),
+    ...(options.until !== undefined ? { until: options.until } : {}),
+    onPruned: () => aggregator.prune(),
+  });
+  await runPool(counted(jobs, options.onDiscovered), {
+    workers: options.workers,
+    ...(options.inlineMs !== undefined ? { inlineMs: options.inlineMs } : {}),
+    init,
+    baseline,
+    onResult: (result) => {
+      aggregator.add(result);
+      report();
+    },
+  });
+
+  if (options.lookup && regions.length > 0) {
+    // The CloudTrail client library loads only for --lookup.
+    const { lookupPages } = await import('./lookup.ts');
+    const settings = settingsFrom(init, baseline);
+    for (const region of regions) {
+      const pages = lookupPages(options.lookup.client(region), {
+        region,
+        ...(options.since !== undefined ? { since: options.since } : {}),
+        ...(options.until !== undefined ? { until: options.until } : {}),
+      });
+      for await (const page of pages) {
+        aggregator.add(scanValues([{ value: page.value, where: '' }], page.file, settings));
+        report();
+      }
+    }
+  }
+
+  return aggregator.report({
+    sources: [...options.sources, ...regions.map((region) => `cloudtrail-lookup:${region}`)],
+    baseline: options.baselinePath,
+    rules: ruleIds,
+    ...(options.since !== undefined ? { since: new Date(options.since).toISOString() } : {}),
+    ...(options.until !== undefined ? { until: new Date(options.until).toISOString() } : {}),
+  });
+}

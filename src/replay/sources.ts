@@ -1,0 +1,157 @@
+/**
+ * Replay sources: local files, directories (recursive, the CloudTrail key layout
+ * `AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/`) and `s3://bucket/prefix`. Listing streams: a directory
+ * or a bucket of any size is walked one entry or one page at a time, never held in memory.
+ */
+import type { Dirent } from 'node:fs';
+import { readdirSync } from 'node:fs';
+import { stat } from 'node:fs/promises';
+import { join } from 'node:path';
+import type { S3Client } from '@aws-sdk/client-s3';
+import { UsageError } from '../core/errors.ts';
+import type { JobPayload } from './payload.ts';
+
+export type SourceSpec =
+  | { readonly kind: 'path'; readonly path: string; readonly isDirectory: boolean }
+  | { readonly kind: 's3'; readonly bucket: string; readonly prefix: string };
+
+export interface FileJob {
+  /** How the input is named in reports: the path as given, or `s3://bucket/key`. */
+  readonly file: string;
+  /** A local file: read where it is scanned, with no load step. */
+  readonly path?: string;
+  /** Bytes, when the listing says (S3 does); a batch for a worker closes early on a large input. */
+  readonly sizeHint?: number;
+  load(): Promise<JobPayload>;
+}
+
+const S3_URI = /^s3:\/\/([^/]+)\/?(.*)$/;
+
+/** A file name the directory and bucket walks pick up (a file named on the command line is always read). */
+export function isLogFileName(name: string): boolean {
+  return name.endsWith('.json') || name.endsWith('.json.gz');
+}
+
+/** Digest files prove log integrity; they hold no records. */
+export const DIGEST_FOLDER = 'CloudTrail-Digest';
+
+/** Checks every source before the replay starts: a missing path or bucket is a usage error (exit 2). */
+export async function resolveSources(args: readonly string[], s3?: () => S3Client): Promise<SourceSpec[]> {
+  const specs: SourceSpec[] = [];
+  for (const arg of args) {
+    const s3Match = S3_URI.exec(arg);
+    if (s3Match) {
+      const bucket = s3Match[1] as string;
+      const prefix = s3Match[2] ?? '';
+      if (!s3) throw new UsageError(`${arg}: no S3 client`);
+      // The S3 client library loads only when an s3:// source is given (it is large, and workers never need it).
+      const { checkBucket } = await import('./s3.ts');
+      await checkBucket(s3(), arg, bucket, prefix);
+      specs.push({ kind: 's3', bucket, prefix });
+      continue;
+    }
+    try {
+      const info = await stat(arg);
+      specs.push({ kind: 'path', path: arg, isDirectory: info.isDirectory() });
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      throw new UsageError(`${arg}: ${code === 'ENOENT' ? 'no such file or directory' : 'cannot be read'}`, {
+        cause: error,
+      });
+    }
+  }
+  return specs;
+}
+
+export interface ListOptions {
+  readonly s3?: () => S3Client;
+  /** Epoch ms bounds of the replay; files in CloudTrail date folders entirely outside are not read. */
+  readonly since?: number;
+  readonly until?: number;
+  /** Called for each file left out because of its date folder. */
+  readonly onPruned?: (file: string) => void;
+  /** Keys per ListObjectsV2 page (S3's default and maximum is 1000; tests page by 2). */
+  readonly s3PageSize?: number;
+}
+
+const DAY_MS = 86_400_000;
+const DATE_FOLDER = /(?:^|\/)CloudTrail\/[^/]+\/(\d{4})\/(\d{2})\/(\d{2})\//;
+
+/**
+ * True when a file in the CloudTrail layout cannot hold a record inside [since, until). A day folder holds
+ * the files delivered that day (UTC), so its records are older than the day's end; they may be older than the
+ * day itself when delivery was late, hence one day of margin on the `until` side.
+ */
+export function outsideDateRange(key: string, since?: number, until?: number): boolean {
+  if (since === undefined && until === undefined) return false;
+  const match = DATE_FOLDER.exec(key.replaceAll('\\', '/'));
+  if (!match) return false;
+  const dayStart = Date.UTC(Number(match[1]), Number(match[2]) - 1, Number(match[3]));
+  if (Number.isNaN(dayStart)) return false;
+  if (since !== undefined && dayStart + DAY_MS <= since) return true;
+  if (until !== undefined && dayStart - DAY_MS >= until) return true;
+  return false;
+}
+
+function localJob(path: string): FileJob {
+  return { file: path, path, load: async () => ({ kind: 'path', path }) };
+}
+
+/**
+ * Depth-first, files in name order, one folder's files at a time, with an explicit stack rather than nested
+ * generators. Only one folder's listing and the folder names still to visit are held, never a whole tree.
+ */
+function* walkDirectory(root: string): Generator<string[]> {
+  const pending = [root];
+  for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
+    let entries: Dirent[];
+    try {
+      entries = readdirSync(dir, { withFileTypes: true });
+    } catch {
+      continue; // vanished or unreadable sub-folder: nothing to list
+    }
+    entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+    const folders: string[] = [];
+    const files: string[] = [];
+    for (const entry of entries) {
+      const path = join(dir, entry.name);
+      if (entry.isDirectory()) {
+        if (entry.name !== DIGEST_FOLDER) folders.push(path);
+      } else if (entry.isFile() && isLogFileName(entry.name)) files.push(path);
+    }
+    if (files.length > 0) yield files;
+    pending.push(...folders.reverse());
+  }
+}
+
+/**
+ * Every input of the given sources, a folder or an S3 page at a time (per-file async steps would cost more
+ * than scanning a small log file).
+ */
+export async function* listJobs(
+  specs: readonly SourceSpec[],
+  options: ListOptions = {},
+): AsyncGenerator<readonly FileJob[]> {
+  const keep = (file: string): boolean => {
+    if (!outsideDateRange(file, options.since, options.until)) return true;
+    options.onPruned?.(file);
+    return false;
+  };
+  for (const spec of specs) {
+    if (spec.kind === 'path') {
+      if (!spec.isDirectory) {
+        yield [localJob(spec.path)];
+        continue;
+      }
+      for (const paths of walkDirectory(spec.path)) {
+        const jobs = paths.filter(keep).map(localJob);
+        if (jobs.length > 0) yield jobs;
+      }
+      continue;
+    }
+    const s3 = options.s3;
+    if (!s3) continue;
+    const { listS3Jobs } = await import('./s3.ts');
+    yield* listS3Jobs(s3, spec.bucket, spec.prefix, keep, options.s3PageSize);
+  }
+}

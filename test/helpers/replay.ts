@@ -1,0 +1,69 @@
+/** Helpers for replay tests: the shared real corpus, temporary trails in the CloudTrail key layout. */
+import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { gzipSync } from 'node:zlib';
+import type { Io } from '../../src/cli/io.ts';
+import type { Json } from './records.ts';
+
+export const CORPUS_DIR = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
+/** The real CloudTrail corpus (../shared/corpus beside the repo), or undefined when the folder is absent. */
+export const corpus: string | undefined = existsSync(CORPUS_DIR) ? CORPUS_DIR : undefined;
+export const CORPUS_MISSING = 'shared/corpus is absent: real-record replay tests skipped';
+
+export function corpusPath(...parts: string[]): string {
+  if (!corpus) throw new Error(CORPUS_MISSING);
+  return join(corpus, ...parts);
+}
+
+/** A temporary folder removed by the returned cleanup. */
+export function tempDir(prefix = 'guardrail-replay-'): { dir: string; cleanup: () => void } {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
+}
+
+/** The key CloudTrail gives a log file: AWSLogs/<account>/CloudTrail/<region>/YYYY/MM/DD/<name>.json.gz. */
+export function trailKey(account: string, region: string, day: string, name: string): string {
+  const [year, month, date] = day.split('-');
+  return `AWSLogs/${account}/CloudTrail/${region}/${year}/${month}/${date}/${account}_CloudTrail_${region}_${name}.json.gz`;
+}
+
+/** Writes `{"Records": [...]}` (gzip when the name ends in .gz) and returns the path. */
+export function writeLog(root: string, relative: string, records: readonly Json[]): string {
+  const path = join(root, relative);
+  mkdirSync(dirname(path), { recursive: true });
+  const text = JSON.stringify({ Records: records });
+  writeFileSync(path, relative.endsWith('.gz') ? gzipSync(text) : text);
+  return path;
+}
+
+export interface CapturedIo extends Io {
+  readonly out: () => string;
+  readonly err: () => string;
+}
+
+export function captureIo(extra: Partial<Io> = {}): CapturedIo {
+  let out = '';
+  let err = '';
+  return {
+    stdout: (text) => {
+      out += text;
+    },
+    stderr: (text) => {
+      err += text;
+    },
+    env: {},
+    ...extra,
+    out: () => out,
+    err: () => err,
+  };
+}
+
+/** Event fields are attacker-controlled: these land in user names, ARNs, IPs and ids of test reports. */
+export const PAYLOADS = {
+  script: '<script>window.__xss = "script"</script>',
+  onerror: '<img src=x onerror="window.__xss = \'onerror\'">',
+  formula: '=HYPERLINK("http://203.0.113.9/x","open")',
+  at: '@SUM(1+1)',
+} as const;

@@ -1,0 +1,245 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import AjvDraft04 from 'ajv-draft-04';
+import ajvFormats from 'ajv-formats';
+import fc from 'fast-check';
+import { describe, expect, it } from 'vitest';
+import { buildDigest } from '../../../src/replay/digest.ts';
+import { CSV_COLUMNS, renderCsv } from '../../../src/replay/report/csv.ts';
+import { csvCell, escapeHtml, escapeMarkdown } from '../../../src/replay/report/escape.ts';
+import { renderHtml } from '../../../src/replay/report/html.ts';
+import { formatFromFileName } from '../../../src/replay/report/index.ts';
+import { renderJson } from '../../../src/replay/report/json.ts';
+import { renderMarkdown } from '../../../src/replay/report/markdown.ts';
+import { artifactUri, renderSarif } from '../../../src/replay/report/sarif.ts';
+import { chartOf } from '../../../src/replay/report/view.ts';
+import { RULES } from '../../../src/rules/index.ts';
+import { PAYLOADS } from '../../helpers/replay.ts';
+import { hostileReport, reportOf } from '../../helpers/reportFixture.ts';
+
+/** RFC 4180 parser, enough to read back what renderCsv writes. */
+function parseCsv(text: string): string[][] {
+  const rows: string[][] = [];
+  let row: string[] = [];
+  let cell = '';
+  let quoted = false;
+  for (let i = 0; i < text.length; i++) {
+    const char = text[i];
+    if (quoted) {
+      if (char === '"' && text[i + 1] === '"') {
+        cell += '"';
+        i++;
+      } else if (char === '"') quoted = false;
+      else cell += char;
+    } else if (char === '"') quoted = true;
+    else if (char === ',') {
+      row.push(cell);
+      cell = '';
+    } else if (char === '\r' && text[i + 1] === '\n') {
+      row.push(cell);
+      rows.push(row);
+      row = [];
+      cell = '';
+      i++;
+    } else cell += char;
+  }
+  return rows;
+}
+
+const report = hostileReport();
+
+describe('JSON report', () => {
+  it('has the summary, findings and malformed of the contract, findings with their source', () => {
+    const json = JSON.parse(renderJson(report));
+    expect(Object.keys(json)).toEqual(['summary', 'findings', 'malformed', 'suppressed', 'replay']);
+    expect(json.summary).toMatchObject({
+      files: 2,
+      records: 5,
+      duplicates: 0,
+      malformed: 1,
+      evaluated: 5,
+      findings: 7,
+    });
+    expect(Object.keys(json.summary.byRule).sort()).toEqual(RULES.map((r) => r.id).sort());
+    expect(json.findings[0]).toMatchObject({
+      eventTime: '2026-01-02T10:00:00Z',
+      source: { file: 'trail/2026/01/a.json', where: 'Records[2]' },
+    });
+    expect(json.malformed).toEqual([
+      { file: `bad-${PAYLOADS.onerror}.json`, reason: expect.stringMatching(/^not valid JSON/) },
+    ]);
+  });
+});
+
+describe('CSV report', () => {
+  it('reads back cell for cell, one row per finding, formulas defused', () => {
+    const rows = parseCsv(renderCsv(report));
+    expect(rows[0]).toEqual([...CSV_COLUMNS]);
+    expect(rows).toHaveLength(report.findings.length + 1);
+    const ipColumn = CSV_COLUMNS.indexOf('sourceIp');
+    const idColumn = CSV_COLUMNS.indexOf('eventId');
+    expect(rows.map((r) => r[ipColumn])).toContain(`'${PAYLOADS.formula}`);
+    expect(rows.map((r) => r[idColumn])).toContain(`'${PAYLOADS.at}`);
+    for (const row of rows.slice(1)) for (const cell of row) expect(cell).not.toMatch(/^[=+\-@\t\r]/);
+  });
+
+  it('csvCell round-trips any text and never leaves a formula lead', () => {
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        const cell = csvCell(text);
+        const [[back]] = parseCsv(`${cell}\r\n`) as [[string]];
+        expect(back).toBe(/^[=+\-@\t\r]/.test(text) ? `'${text}` : text);
+      }),
+      { numRuns: 500 },
+    );
+  });
+});
+
+describe('Markdown report', () => {
+  const md = renderMarkdown(report);
+
+  it('has the sections a person reads', () => {
+    for (const heading of [
+      '# Guardrail replay report',
+      '## Summary',
+      '## Findings by severity',
+      '### Critical (1)',
+      '## Findings by rule',
+      '## Findings by resource',
+      '## Timeline per principal',
+      '## Remediation advice',
+      '## Malformed input (1)',
+    ])
+      expect(`\n${md}`).toContain(`\n${heading}\n`);
+    const privesc = RULES.find((r) => r.id === 'iam.policy.privesc');
+    expect(md).toContain(escapeMarkdown(privesc?.nextSteps[0], 2000));
+  });
+
+  it('lets no markup through', () => {
+    expect(md).not.toContain('<script');
+    expect(md).not.toContain('<img');
+    expect(md).toContain('&lt;script&gt;');
+  });
+
+  it('escapeMarkdown leaves no raw HTML, pipe or line break', () => {
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        const out = escapeMarkdown(text);
+        expect(out).not.toMatch(/[<>\n\r]/);
+        expect(out).not.toMatch(/(^|[^\\])\|/);
+      }),
+    );
+  });
+});
+
+describe('HTML report', () => {
+  it('escapes every field and loads nothing from the network', () => {
+    const html = renderHtml(report);
+    expect(html).not.toContain('<script');
+    expect(html).not.toContain('<img');
+    expect(html).not.toMatch(/<[a-z][^>]*\son\w+\s*=/i);
+    expect(html).not.toMatch(/(src|href)=["']?(https?:)?\/\//i);
+    expect(html).toContain("default-src 'none'");
+    expect(html).toContain(escapeHtml(PAYLOADS.script));
+  });
+
+  it('escapeHtml leaves no tag or attribute break-out', () => {
+    fc.assert(
+      fc.property(fc.string(), (text) => {
+        expect(escapeHtml(text)).not.toMatch(/[<>"']/);
+      }),
+    );
+  });
+
+  it('says so when there is nothing to report', () => {
+    const empty = reportOf({});
+    expect(renderHtml(empty)).toContain('No findings in this replay.');
+  });
+});
+
+describe('chartOf', () => {
+  it('buckets findings by the smallest period that fits and counts each severity', () => {
+    const chart = chartOf(report.findings);
+    expect(chart?.bucketLabel).toBe('day');
+    expect(chart?.buckets).toHaveLength(4);
+    expect(chart?.buckets.reduce((sum, b) => sum + b.total, 0)).toBe(report.findings.length);
+    expect(chart?.buckets[1]?.counts).toMatchObject({ critical: 1, high: 2 });
+  });
+});
+
+describe('SARIF report', () => {
+  const require = createRequire(import.meta.url);
+  const schemaPath = require.resolve('@microsoft/jest-sarif/lib/schemas/sarif-2.1.0-rtm.5.json');
+  const schema = JSON.parse(readFileSync(schemaPath, 'utf8'));
+  // The published schema's language pattern is not valid in unicode mode (a stray `]`).
+  // Both are CommonJS modules whose class or function is their `default` property.
+  const ajv = new AjvDraft04.default({ strict: false, allErrors: true, unicodeRegExp: false });
+  ajvFormats.default(ajv);
+  const validate = ajv.compile(schema);
+
+  it('validates against the OASIS SARIF 2.1.0 schema', () => {
+    const sarif = JSON.parse(renderSarif(report));
+    const valid = validate(sarif);
+    expect(validate.errors ?? []).toEqual([]);
+    expect(valid).toBe(true);
+  });
+
+  it('links each result to its rule descriptor and the log file it came from', () => {
+    const sarif = JSON.parse(renderSarif(report));
+    const run = sarif.runs[0];
+    expect(run.results).toHaveLength(report.findings.length);
+    for (const result of run.results) expect(run.tool.driver.rules[result.ruleIndex].id).toBe(result.ruleId);
+    expect(run.results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('trail/2026/01/a.json');
+    expect(run.results.find((r: { level: string }) => r.level === 'error')).toBeDefined();
+    expect(run.invocations[0].toolExecutionNotifications).toHaveLength(1);
+    expect(
+      new Set(
+        run.results.map(
+          (r: { partialFingerprints: Record<string, string> }) => Object.values(r.partialFingerprints)[0],
+        ),
+      ).size,
+    ).toBe(report.findings.length);
+  });
+
+  it.each([
+    ['/var/log/trail dir/a.json.gz', 'file:///var/log/trail%20dir/a.json.gz'],
+    ['s3://bucket/AWSLogs/1/x.json.gz', 's3://bucket/AWSLogs/1/x.json.gz'],
+    ['rel/a b#c.json', 'rel/a%20b%23c.json'],
+    ['s3://bucket/AWSLogs/a%zz #1?.json.gz', 's3://bucket/AWSLogs/a%25zz%20%231%3F.json.gz'],
+    ['cloudtrail-lookup:us-east-1:CreateUser:page-1', 'cloudtrail-lookup:us-east-1%3ACreateUser%3Apage-1'],
+  ])('artifactUri(%j) = %j', (file, uri) => {
+    expect(artifactUri(file)).toBe(uri);
+  });
+});
+
+describe('digest for a notifier', () => {
+  it('is one message: a counts-only subject, worst findings first, capped', () => {
+    const digest = buildDigest(report, { maxFindings: 3 });
+    expect(digest.subject).toBe('guardrail replay: 7 findings (1 critical, 6 high) in 5 records');
+    expect(digest.subject.length).toBeLessThanOrEqual(100);
+    expect(digest.top.map((f) => f.severity)).toEqual(['critical', 'high', 'high']);
+    expect(digest.omitted).toBe(4);
+    expect(digest.text).toContain('4 more findings in the full report.');
+    expect(digest.text.split('\n').every((line) => line.length < 1200)).toBe(true);
+  });
+
+  it('stays under its byte budget', () => {
+    const digest = buildDigest(report, { maxBytes: 900 });
+    expect(Buffer.byteLength(digest.text)).toBeLessThanOrEqual(900);
+    expect(digest.top.length + digest.omitted).toBe(report.findings.length);
+  });
+});
+
+describe('formatFromFileName', () => {
+  it.each([
+    ['r.html', 'html'],
+    ['r.sarif', 'sarif'],
+    ['r.sarif.json', 'sarif'],
+    ['r.JSON', 'json'],
+    ['r.md', 'md'],
+    ['r.csv', 'csv'],
+    ['r.txt', undefined],
+  ])('%s → %s', (name, format) => {
+    expect(formatFromFileName(name)).toBe(format);
+  });
+});

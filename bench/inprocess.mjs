@@ -8,7 +8,11 @@ register();
 const { runReplay } = await import('../src/replay/replay.ts');
 const [baselinePath, ...sources] = process.argv.slice(2);
 const started = performance.now();
-const report = await runReplay({ sources, baselinePath, workers: availableParallelism() });
+const report = await runReplay({
+  sources,
+  baseline: { path: baselinePath },
+  workers: availableParallelism(),
+});
 const ms = performance.now() - started;
 globalThis.gc?.();
 const retainedMiB = process.memoryUsage().heapUsed / 1024 / 1024;

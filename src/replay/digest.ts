@@ -1,96 +1,52 @@
 /**
- * A replay as one notification: a subject line, the summary, the worst findings first (capped), and a plain
- * text body. Built for a notifier that sends one digest message instead of thousands; every event field is
- * flattened to one line and length-capped, and the subject holds only counts (no attacker-controlled text).
+ * A replay as one notification: the notifier's Digest (the same SNS notifier and renderings as the Lambda),
+ * built from a report. The notifier orders findings worst first and leaves out the least severe when the
+ * message would exceed SNS's size limit; this adapter says what ran, what it covered and where the report is.
  */
-import { oneLine } from '../core/errors.ts';
 import type { Severity } from '../core/types.ts';
-import { severityRank } from '../core/types.ts';
-import { plural, SEVERITIES_WORST_FIRST } from './report/view.ts';
-import type { ReplayReport, ReplayScope, ReplaySummary, ReportFinding } from './types.ts';
+import { shouldNotify } from '../notify/notifier.ts';
+import type { Digest } from '../notify/types.ts';
+import { plural } from './report/view.ts';
+import type { ReplayReport } from './types.ts';
 
-export interface DigestFinding {
-  readonly ruleId: string;
-  readonly severity: Severity;
-  readonly eventTime: string;
-  readonly eventId: string;
-  readonly resource: string;
-  readonly actor: string;
-  readonly summary: string;
+export interface ReplayDigestOptions {
+  /** Stable id of this replay (the chat thread derives from it). */
+  readonly id: string;
+  /** Findings below it are counted, not listed (failed remediations are always listed). */
+  readonly minSeverity: Severity;
+  /** Where the full report was written, when it was (a path or an s3:// URL). */
+  readonly reportLocation?: string;
 }
 
-export interface ReplayDigest {
-  /** At most 100 characters (the SNS subject limit), counts only. */
-  readonly subject: string;
-  readonly summary: ReplaySummary;
-  readonly scope: ReplayScope;
-  /** Worst first, then oldest first. */
-  readonly top: readonly DigestFinding[];
-  /** Findings not in `top`. */
-  readonly omitted: number;
-  /** Plain text body, one line per item, under `maxBytes`. */
-  readonly text: string;
-}
-
-export interface DigestOptions {
-  readonly maxFindings?: number;
-  /** SNS messages are at most 256 KiB; leave room for a notifier's own framing. */
-  readonly maxBytes?: number;
-}
-
-function digestFinding(f: ReportFinding): DigestFinding {
-  return {
-    ruleId: f.ruleId,
-    severity: f.severity,
-    eventTime: oneLine(f.eventTime, 40),
-    eventId: oneLine(f.eventId, 80),
-    resource: oneLine(f.resource, 200),
-    actor: oneLine(f.actor, 200),
-    summary: oneLine(f.summary, 300),
-  };
-}
-
-export function buildDigest(report: ReplayReport, options: DigestOptions = {}): ReplayDigest {
-  const maxFindings = options.maxFindings ?? 25;
-  const maxBytes = options.maxBytes ?? 200_000;
-  const { summary } = report;
-  const worstFirst = [...report.findings].sort(
-    (a, b) =>
-      severityRank(b.severity) - severityRank(a.severity) ||
-      Date.parse(a.eventTime) - Date.parse(b.eventTime),
-  );
-  const top = worstFirst.slice(0, maxFindings).map(digestFinding);
-  const counts = SEVERITIES_WORST_FIRST.filter((s) => summary.bySeverity[s] > 0)
-    .map((s) => `${summary.bySeverity[s]} ${s}`)
-    .join(', ');
-  const subject = oneLine(
-    `guardrail replay: ${plural(summary.findings, 'finding')}${counts ? ` (${counts})` : ''} in ${plural(summary.records, 'record')}`,
-    100,
-  );
-  const lines = [
-    subject,
-    `window: ${report.replay.since ?? 'beginning'} to ${report.replay.until ?? 'end'}`,
-    `sources: ${report.replay.sources.map((s) => oneLine(s, 200)).join(', ')}`,
-    `files ${summary.files}, records ${summary.records}, duplicates ${summary.duplicates}, malformed ${summary.malformed}, evaluated ${summary.evaluated}, suppressed ${summary.suppressed}`,
-    '',
+export function replayDigest(report: ReplayReport, options: ReplayDigestOptions): Digest {
+  const { summary, replay } = report;
+  const listed = report.findings.filter((finding) => shouldNotify(finding, options.minSeverity));
+  const window = `${replay.since ?? 'the beginning of the logs'} to ${replay.until ?? 'their end'}`;
+  const notes = [
+    ...(options.reportLocation ? [`Full report: ${options.reportLocation}`] : []),
+    ...(listed.length < report.findings.length
+      ? [
+          `${plural(report.findings.length - listed.length, 'finding')} below ${options.minSeverity} not listed here.`,
+        ]
+      : []),
+    ...(summary.malformed > 0
+      ? [
+          `${plural(summary.malformed, 'malformed record')} skipped; the report lists each with its file and reason.`,
+        ]
+      : []),
+    ...(summary.suppressed > 0
+      ? [`${plural(summary.suppressed, 'finding')} suppressed by the baseline.`]
+      : []),
   ];
-  let size = Buffer.byteLength(lines.join('\n'));
-  let shown = 0;
-  for (const f of top) {
-    const line = `${f.severity.toUpperCase()} ${f.ruleId} ${f.resource} at ${f.eventTime} by ${f.actor}: ${f.summary}`;
-    size += Buffer.byteLength(line) + 1;
-    if (size > maxBytes - 200) break;
-    lines.push(line);
-    shown++;
-  }
-  const omitted = summary.findings - shown;
-  if (omitted > 0) lines.push('', `${plural(omitted, 'more finding')} in the full report.`);
   return {
-    subject,
-    summary,
-    scope: report.replay,
-    top: top.slice(0, shown),
-    omitted,
-    text: `${lines.join('\n')}\n`,
+    id: options.id,
+    kind: 'replay',
+    title: `Replay of CloudTrail history: ${plural(summary.findings, 'finding')}`,
+    intro:
+      `guardrail replayed ${plural(summary.records, 'record')} from ${plural(summary.files, 'file')} ` +
+      `(${replay.sources.join(', ')}), ${window}, against the baseline ${replay.baseline}: ` +
+      `${summary.evaluated} watched events evaluated, ${plural(summary.duplicates, 'duplicate')} dropped.`,
+    findings: listed,
+    notes,
   };
 }

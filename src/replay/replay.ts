@@ -20,7 +20,8 @@ import type { ReplayReport } from './types.ts';
 
 export interface ReplayOptions {
   readonly sources: readonly string[];
-  readonly baselinePath: string;
+  /** A baseline file, or its text already read (the Lambda loads it from S3 or SSM) with a name for messages. */
+  readonly baseline: { readonly path: string } | { readonly text: string; readonly source: string };
   /** Rule ids as given to --rule (repeatable, comma-separated); empty for all. */
   readonly rules?: readonly string[];
   /** Epoch ms, inclusive. */
@@ -65,16 +66,18 @@ async function* counted(
 
 export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
   const ruleIds = selectRuleIds(options.rules ?? []);
-  const baselineText = readBaselineText(options.baselinePath);
+  const baselineSource = 'path' in options.baseline ? options.baseline.path : options.baseline.source;
+  const baselineText =
+    'path' in options.baseline ? readBaselineText(options.baseline.path) : options.baseline.text;
   const init: ScanInit = {
     baselineText,
-    baselineSource: options.baselinePath,
+    baselineSource,
     ruleIds,
     ...(options.since !== undefined ? { since: options.since } : {}),
     ...(options.until !== undefined ? { until: options.until } : {}),
   };
   // Validates the baseline once here, so a bad one fails before any thread starts (exit 2).
-  const baseline = parseBaseline(baselineText, options.baselinePath);
+  const baseline = parseBaseline(baselineText, baselineSource);
   const regions = options.lookup?.regions ?? [];
   if (options.sources.length === 0 && regions.length === 0)
     throw new UsageError(
@@ -120,7 +123,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
 
   return aggregator.report({
     sources: [...options.sources, ...regions.map((region) => `cloudtrail-lookup:${region}`)],
-    baseline: options.baselinePath,
+    baseline: baselineSource,
     rules: ruleIds,
     ...(options.since !== undefined ? { since: new Date(options.since).toISOString() } : {}),
     ...(options.until !== undefined ? { until: new Date(options.until).toISOString() } : {}),

@@ -10,12 +10,16 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
+import { loadBaseline } from '../../baseline/load.ts';
 import { UsageError } from '../../core/errors.ts';
+import type { Delivery } from '../../notify/notifier.ts';
+import { replayDigest } from '../../replay/digest.ts';
 import { checkRange, parseTimeBound } from '../../replay/options.ts';
 import { progressUi } from '../../replay/progress.ts';
 import { runReplay } from '../../replay/replay.ts';
 import type { ReportFormat } from '../../replay/report/index.ts';
 import { formatFromFileName, REPORT_FORMATS, renderReport } from '../../replay/report/index.ts';
+import type { ReplayReport } from '../../replay/types.ts';
 import type { Io } from '../io.ts';
 
 interface ReplayCliOptions {
@@ -30,6 +34,7 @@ interface ReplayCliOptions {
   readonly workers?: number;
   readonly inlineMs?: number;
   readonly quiet?: boolean;
+  readonly notify?: string;
 }
 
 function collect(value: string, previous: string[]): string[] {
@@ -58,6 +63,39 @@ function checkOutPath(out: string): void {
     // reported below
   }
   if (!isDirectory) throw new UsageError(`--out ${out}: no such directory ${dirname(out)}`);
+}
+
+function checkTopicArn(arn: string): void {
+  if (!/^arn:aws[\w-]*:sns:[\w-]+:\d{12}:[\w-]{1,256}$/.test(arn)) {
+    throw new UsageError(`--notify ${arn}: expected an SNS topic ARN (arn:aws:sns:REGION:ACCOUNT:NAME)`);
+  }
+}
+
+/** One digest through the same SNS notifier the Lambda uses; its client is loaded only when asked for. */
+async function notifyReplay(
+  report: ReplayReport,
+  topicArn: string,
+  baselinePath: string,
+  out: string | undefined,
+  env: Readonly<Record<string, string | undefined>>,
+): Promise<Delivery> {
+  const [{ SNSClient }, { SnsNotifier }] = await Promise.all([
+    import('@aws-sdk/client-sns'),
+    import('../../notify/sns.ts'),
+  ]);
+  const region = topicArn.split(':')[3];
+  const endpoint = env.AWS_ENDPOINT_URL_SNS ?? env.AWS_ENDPOINT_URL;
+  const sns = new SNSClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
+  try {
+    const digest = replayDigest(report, {
+      id: `replay-${new Date().toISOString()}`,
+      minSeverity: loadBaseline(baselinePath).notify.minSeverity,
+      ...(out ? { reportLocation: out } : {}),
+    });
+    return await new SnsNotifier(sns, topicArn).digest(digest);
+  } finally {
+    sns.destroy();
+  }
 }
 
 export function registerReplay(program: Command, io: Io): void {
@@ -95,6 +133,10 @@ export function registerReplay(program: Command, io: Io): void {
         .hideHelp(),
     )
     .option('-q, --quiet', 'no progress bar or closing line on stderr')
+    .option(
+      '--notify <topic-arn>',
+      "send the findings as one digest to this SNS topic (the Lambda's notifier; baseline notify.minSeverity applies)",
+    )
     .action(async (sources: string[], options: ReplayCliOptions) => {
       const env = io.env ?? {};
       const now = Date.now();
@@ -104,6 +146,7 @@ export function registerReplay(program: Command, io: Io): void {
       const format: ReportFormat =
         options.format ?? (options.out ? formatFromFileName(options.out) : undefined) ?? 'json';
       if (options.out) checkOutPath(options.out);
+      if (options.notify) checkTopicArn(options.notify);
       if (options.region.length > 0 && !options.lookup)
         throw new UsageError('--region applies to --lookup only');
       const defaultRegion = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
@@ -145,7 +188,7 @@ export function registerReplay(program: Command, io: Io): void {
       try {
         report = await runReplay({
           sources,
-          baselinePath: options.baseline,
+          baseline: { path: options.baseline },
           rules: options.rule,
           ...(since !== undefined ? { since } : {}),
           ...(until !== undefined ? { until } : {}),
@@ -174,5 +217,13 @@ export function registerReplay(program: Command, io: Io): void {
       if (options.out) writeFileSync(options.out, text);
       else io.stdout(text);
       ui.finish(report.summary, performance.now() - started);
+      if (options.notify) {
+        const delivery = await notifyReplay(report, options.notify, options.baseline, options.out, env);
+        if (!options.quiet) {
+          io.stderr(
+            `notified ${options.notify}: ${delivery.shown} findings in one message (${delivery.messageId})\n`,
+          );
+        }
+      }
     });
 }

@@ -18,7 +18,7 @@ describe('worker threads', () => {
       // One event delivered twice, in another folder: the report keeps the first by file name, whatever the timing.
       writeLog(dir, 'redelivered/again.json', [createUser('user-3', { eventTime: '2026-01-03T10:00:00Z' })]);
       writeLog(dir, 'broken.json.gz', []);
-      const options = { sources: [dir], baselinePath: EXAMPLE_BASELINE_PATH };
+      const options = { sources: [dir], baseline: { path: EXAMPLE_BASELINE_PATH } };
       // inlineMs 0: the workers start at once, even for an input this small.
       const threaded = await runReplay({ ...options, workers: 2, inlineMs: 0 });
       const inline = await runReplay({ ...options, workers: 0 });

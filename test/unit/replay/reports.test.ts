@@ -4,7 +4,8 @@ import AjvDraft04 from 'ajv-draft-04';
 import ajvFormats from 'ajv-formats';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { buildDigest } from '../../../src/replay/digest.ts';
+import { renderDigest } from '../../../src/notify/render.ts';
+import { replayDigest } from '../../../src/replay/digest.ts';
 import { CSV_COLUMNS, renderCsv } from '../../../src/replay/report/csv.ts';
 import { csvCell, escapeHtml, escapeMarkdown } from '../../../src/replay/report/escape.ts';
 import { renderHtml } from '../../../src/replay/report/html.ts';
@@ -213,20 +214,34 @@ describe('SARIF report', () => {
 });
 
 describe('digest for a notifier', () => {
-  it('is one message: a counts-only subject, worst findings first, capped', () => {
-    const digest = buildDigest(report, { maxFindings: 3 });
-    expect(digest.subject).toBe('guardrail replay: 7 findings (1 critical, 6 high) in 5 records');
-    expect(digest.subject.length).toBeLessThanOrEqual(100);
-    expect(digest.top.map((f) => f.severity)).toEqual(['critical', 'high', 'high']);
-    expect(digest.omitted).toBe(4);
-    expect(digest.text).toContain('4 more findings in the full report.');
-    expect(digest.text.split('\n').every((line) => line.length < 1200)).toBe(true);
+  it('is one message through the shared renderer: counts in the subject, worst first, where the report is', () => {
+    const digest = replayDigest(report, {
+      id: 'replay-1',
+      minSeverity: 'low',
+      reportLocation: 's3://reports/q1.html',
+    });
+    expect(digest.findings).toHaveLength(report.findings.length);
+    const rendered = renderDigest(digest);
+    expect(rendered.subject).toMatch(/^\[guardrail\] Replay of CloudTrail history: 7 findings/);
+    expect(rendered.subject.length).toBeLessThanOrEqual(100);
+    expect(rendered.shown).toBe(7);
+    expect(rendered.attributes.kind?.StringValue).toBe('replay');
+    expect(rendered.email).toContain('Full report: s3://reports/q1.html');
+    expect(rendered.email.indexOf('CRITICAL')).toBeLessThan(rendered.email.indexOf('HIGH'));
   });
 
-  it('stays under its byte budget', () => {
-    const digest = buildDigest(report, { maxBytes: 900 });
-    expect(Buffer.byteLength(digest.text)).toBeLessThanOrEqual(900);
-    expect(digest.top.length + digest.omitted).toBe(report.findings.length);
+  it('lists only findings at or above the minimum severity, and says how many it left out', () => {
+    const digest = replayDigest(report, { id: 'replay-2', minSeverity: 'critical' });
+    expect(digest.findings.map((f) => f.severity)).toEqual(['critical']);
+    expect(digest.notes).toContain('6 findings below critical not listed here.');
+  });
+
+  it('escapes the hostile event fields the report carries', () => {
+    const chat = JSON.stringify(
+      renderDigest(replayDigest(report, { id: 'replay-3', minSeverity: 'low' })).chat,
+    );
+    expect(chat).not.toContain('<script');
+    expect(chat).not.toContain('<img');
   });
 });
 

@@ -27,9 +27,10 @@ import { availableParallelism, cpus, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync, gzipSync } from 'node:zlib';
+import { corpusPath } from '../test/helpers/corpus.ts';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
-const CORPUS = join(ROOT, '..', 'shared', 'corpus', 'cloudtrail-tracker');
+const CORPUS = corpusPath('cloudtrail-tracker');
 const SEEDS = join(ROOT, 'examples', 'seed-events.json');
 const BASELINE = join(ROOT, 'infra', 'baseline.example.yml');
 const MAXRSS = join(ROOT, 'bench', 'maxrss.mjs');

@@ -1,21 +1,12 @@
 /** Helpers for replay tests: the shared real corpus, temporary trails in the CloudTrail key layout. */
-import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import type { Io } from '../../src/cli/io.ts';
 import type { Json } from './records.ts';
 
-export const CORPUS_DIR = fileURLToPath(new URL('../../../shared/corpus/', import.meta.url));
-/** The real CloudTrail corpus (../shared/corpus beside the repo), or undefined when the folder is absent. */
-export const corpus: string | undefined = existsSync(CORPUS_DIR) ? CORPUS_DIR : undefined;
-export const CORPUS_MISSING = 'shared/corpus is absent: real-record replay tests skipped';
-
-export function corpusPath(...parts: string[]): string {
-  if (!corpus) throw new Error(CORPUS_MISSING);
-  return join(corpus, ...parts);
-}
+export { CORPUS_MISSING, corpus, corpusPath } from './corpus.ts';
 
 /** A temporary folder removed by the returned cleanup. */
 export function tempDir(prefix = 'guardrail-replay-'): { dir: string; cleanup: () => void } {

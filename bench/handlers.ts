@@ -1,6 +1,6 @@
 /**
  * `npm run bench:handlers`: what each built handler weighs and how long a cold import takes.
- * Builds dist/handlers, zips each bundle alone (`zip -9`, as a deploy would, when zip is installed),
+ * Builds dist/handlers, zips each function's package (`zip -9`, as a deploy would, when zip is installed),
  * then imports each bundle in RUNS fresh Node processes (init with the environment Lambda would give it)
  * and reports the median and worst import time. Prints a Markdown table for docs/lambda.md.
  */
@@ -9,7 +9,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { buildHandlers, DIST_DIR } from '../scripts/build.ts';
+import { buildHandlers, DIST_DIR, packageFiles } from '../scripts/build.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
 const BASELINE = fileURLToPath(new URL('../infra/baseline.example.yml', import.meta.url));
@@ -23,10 +23,11 @@ const ENV = {
   GUARDRAIL_IDEMPOTENCY_TABLE: 'guardrail-idempotency',
 };
 
-function zipSize(file: string): number | undefined {
+/** The function's package (entry, chunks, package.json) zipped as a deploy would, when zip is installed. */
+function zipSize(name: string): number | undefined {
   const dir = mkdtempSync(join(tmpdir(), 'guardrail-zip-'));
   try {
-    execFileSync('zip', ['-q', '-9', '-j', join(dir, 'f.zip'), file]);
+    execFileSync('zip', ['-q', '-9', join(dir, 'f.zip'), ...packageFiles(name)], { cwd: DIST_DIR });
     return statSync(join(dir, 'f.zip')).size;
   } catch {
     return undefined;
@@ -49,12 +50,14 @@ const kb = (bytes: number): string => `${(bytes / 1024).toFixed(1)} KB`;
 
 const sizes = await buildHandlers();
 console.log(`Node ${process.version}, ${RUNS} cold imports per handler\n`);
-console.log('| handler | bundle | zipped (zip -9) | cold import, median | cold import, worst |');
+console.log(
+  '| handler | code (entry + chunks) | zipped (zip -9) | cold import, median | cold import, worst |',
+);
 console.log('|---|---|---|---|---|');
 for (const size of sizes) {
   const file = join(DIST_DIR, `${size.name}.js`);
   const times = Array.from({ length: RUNS }, () => importMs(file)).sort((a, b) => a - b);
-  const zipped = zipSize(file) ?? size.zippedBytes;
+  const zipped = zipSize(size.name) ?? size.zippedBytes;
   const median = times[Math.floor(times.length / 2)] ?? 0;
   const worst = times[times.length - 1] ?? 0;
   console.log(

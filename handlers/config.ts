@@ -120,3 +120,23 @@ export function dryRunProbe(env: Env = process.env): boolean {
 export function sweepConcurrency(env: Env = process.env): number {
   return optionalInteger(env, 'GUARDRAIL_SWEEP_CONCURRENCY', 4, 1, 32);
 }
+
+export interface FunctionRole {
+  readonly arn: string;
+  readonly account: string;
+  readonly roleName: string;
+}
+
+/**
+ * GUARDRAIL_ROLE_ARN: the function's own execution role (serverless.yml sets it). Its name joins the
+ * baseline's guardrail.ownRoles, so the function's own calls are skipped even when the baseline forgets
+ * them; its account is where the function may remediate. Unset (local runs, tests): neither applies.
+ */
+export function functionRole(env: Env = process.env): FunctionRole | undefined {
+  const raw = value(env, 'GUARDRAIL_ROLE_ARN');
+  if (raw === undefined) return undefined;
+  const match = /^arn:aws[\w-]*:iam::(\d{12}):role\/(?:[\w+=,.@-]+\/)*([\w+=,.@-]{1,64})$/.exec(raw);
+  if (!match)
+    throw new ConfigError(`GUARDRAIL_ROLE_ARN: expected an IAM role ARN, got ${JSON.stringify(raw)}`);
+  return { arn: raw, account: match[1] as string, roleName: match[2] as string };
+}

@@ -7,11 +7,12 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { enforceImdsV2Action } from '../src/actions/enforceImdsV2.ts';
 import { createRemediator } from '../src/actions/index.ts';
-import { dryRunProbe, forceDryRun, idempotencyTable, minSeverity } from './config.ts';
+import { dryRunProbe, forceDryRun, functionRole, idempotencyTable, minSeverity } from './config.ts';
 import { CLIENT_CONFIG } from './lib/aws.ts';
 import { cloudTrailHandler } from './lib/cloudTrailHandler.ts';
 import { dynamoPersistence, idempotent } from './lib/idempotency.ts';
 import { createLogger } from './lib/logger.ts';
+import { remediateInOwnAccount } from './lib/ownAccount.ts';
 import { baselineFromEnv, snsNotifierFromEnv } from './lib/runtime.ts';
 
 const logger = createLogger('ec2-events');
@@ -32,9 +33,12 @@ export const handler = cloudTrailHandler({
   logger,
   eventSources: ['ec2.amazonaws.com'],
   baseline: baselineFromEnv(logger),
-  remediate: createRemediator(
-    { 'enforce-imdsv2': enforceImdsV2Action(ec2For, { dryRunProbe: dryRunProbe() }) },
-    { forceDryRun: forceDryRun() },
+  remediate: remediateInOwnAccount(
+    createRemediator(
+      { 'enforce-imdsv2': enforceImdsV2Action(ec2For, { dryRunProbe: dryRunProbe() }) },
+      { forceDryRun: forceDryRun() },
+    ),
+    functionRole()?.account,
   ),
   notifier: snsNotifierFromEnv(sns),
   minSeverity: minSeverity(),

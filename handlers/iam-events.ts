@@ -7,11 +7,12 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createRemediator } from '../src/actions/index.ts';
 import { tagUserAction } from '../src/actions/tagUser.ts';
-import { forceDryRun, idempotencyTable, minSeverity } from './config.ts';
+import { forceDryRun, functionRole, idempotencyTable, minSeverity } from './config.ts';
 import { CLIENT_CONFIG } from './lib/aws.ts';
 import { cloudTrailHandler } from './lib/cloudTrailHandler.ts';
 import { dynamoPersistence, idempotent } from './lib/idempotency.ts';
 import { createLogger } from './lib/logger.ts';
+import { remediateInOwnAccount } from './lib/ownAccount.ts';
 import { baselineFromEnv, snsNotifierFromEnv } from './lib/runtime.ts';
 
 const logger = createLogger('iam-events');
@@ -23,7 +24,10 @@ export const handler = cloudTrailHandler({
   logger,
   eventSources: ['iam.amazonaws.com'],
   baseline: baselineFromEnv(logger),
-  remediate: createRemediator({ 'tag-ephemeral': tagUserAction(iam) }, { forceDryRun: forceDryRun() }),
+  remediate: remediateInOwnAccount(
+    createRemediator({ 'tag-ephemeral': tagUserAction(iam) }, { forceDryRun: forceDryRun() }),
+    functionRole()?.account,
+  ),
   notifier: snsNotifierFromEnv(sns),
   minSeverity: minSeverity(),
   idempotency: idempotent({

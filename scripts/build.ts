@@ -1,11 +1,13 @@
 /**
  * `npm run build`: one esbuild bundle per handler, `dist/handlers/<name>.js` (ESM, node22, minified, with a
- * source map), each exporting `handler`. Every `handlers/*.ts` except config.ts is a handler: adding one is
- * adding its file. Prints each bundle's size and fails above the deploy budget (400 KB zipped).
+ * source map) plus the chunks it loads on demand in `dist/handlers/<name>.chunks/`, each exporting
+ * `handler`. Every `handlers/*.ts` except config.ts is a handler: adding one is adding its file. Prints
+ * each function's size and fails above the deploy budget (400 KB zipped).
  */
-import { mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { createRequire } from 'node:module';
+import { basename, dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants, deflateRawSync } from 'node:zlib';
 import type { Plugin } from 'esbuild';
@@ -52,56 +54,128 @@ export const literalSchemaKeys: Plugin = {
   },
 };
 
+/**
+ * yaml's `node` export is CommonJS: esbuild can neither tree-shake it nor load it without wrapping every
+ * module in a lazy-init closure. Its ESM build (`yaml/browser`) is the same code as ES modules and runs
+ * unchanged on Node, so the bundles use that one.
+ */
+export const yamlAsEsm: Plugin = {
+  name: 'yaml-as-esm',
+  setup(esbuild) {
+    const esm = createRequire(import.meta.url)
+      .resolve('yaml/package.json')
+      .replace(/package\.json$/, 'browser/index.js');
+    esbuild.onResolve({ filter: /^yaml$/ }, () => ({ path: esm }));
+  },
+};
+
 export interface BundleSize {
   readonly name: string;
+  /** Everything the function's package holds, relative to the output folder: entry, chunks, assets, package.json. */
+  readonly files: readonly string[];
+  /** The code the function ships: entry plus chunks. */
   readonly bytes: number;
-  /** Deflate at level 9: what the bundle weighs inside a zip (plus a ~100-byte entry header), sidecars included. */
+  /** Deflate at level 9 of every file plus zip's per-file headers: what the function's zip weighs. */
   readonly zippedBytes: number;
-  /** Files the bundle reads at run time and must be zipped with it (names inside the output folder). */
-  readonly sidecars: readonly string[];
 }
 
-const CATALOGUE_SOURCE = join(ROOT, 'src', 'policy', CATALOGUE_FILE);
-
-/** The action catalogue, brotli-compressed: 127 KB instead of 157 KB deflated (src/policy/catalogue.ts reads it). */
-function writeCatalogueSidecar(outdir: string): Buffer {
-  const compressed = brotliCompressSync(readFileSync(CATALOGUE_SOURCE), {
-    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24 },
-  });
-  writeFileSync(join(outdir, CATALOGUE_BUNDLED_FILE), compressed);
-  return compressed;
+/** Where a handler's lazily loaded chunks and files go, next to its entry: `<name>.chunks/`. */
+export function chunkDir(name: string): string {
+  return `${name}.chunks`;
 }
 
-export async function buildHandlers(outdir = DIST_DIR, names = handlerNames()): Promise<BundleSize[]> {
-  rmSync(outdir, { recursive: true, force: true });
-  mkdirSync(outdir, { recursive: true });
+function filesUnder(dir: string, prefix: string): string[] {
+  return readdirSync(join(dir, prefix), { withFileTypes: true }).flatMap((entry) =>
+    entry.isDirectory()
+      ? filesUnder(dir, join(prefix, entry.name))
+      : /\.(js|json|br)$/.test(entry.name)
+        ? [join(prefix, entry.name)]
+        : [],
+  );
+}
+
+/** Local header (30) and central directory entry (46) per file, each carrying the name, plus the end record. */
+function zipOverhead(files: readonly string[]): number {
+  return files.reduce((sum, file) => sum + 76 + 2 * file.length, 22);
+}
+
+/**
+ * One esbuild build per handler, so each function's package is its entry plus its own chunks. Code
+ * splitting keeps what a handler may never need in chunks loaded on first use (the SDK's credential
+ * providers other than the environment's, the S3 and SSM baseline readers, a remediation's client):
+ * Node neither reads nor compiles them at a cold start.
+ */
+async function buildOne(outdir: string, name: string): Promise<void> {
   await build({
-    entryPoints: Object.fromEntries(names.map((name) => [name, join(HANDLERS_DIR, `${name}.ts`)])),
+    entryPoints: { [name]: join(HANDLERS_DIR, `${name}.ts`) },
     outdir,
+    chunkNames: `${chunkDir(name)}/[name]-[hash]`,
+    assetNames: `${chunkDir(name)}/[name]-[hash]`,
     bundle: true,
+    splitting: true,
     platform: 'node',
     format: 'esm',
     target: 'node22',
     mainFields: ['module', 'main'],
     minify: true,
-    sourcemap: true,
+    // Linked maps without the sources: a stack trace maps to file, line and name; the map stays out of
+    // the deployed zip (docs/deploy.md), the code in it is the same either way.
+    sourcemap: 'linked',
     sourcesContent: false,
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [literalSchemaKeys],
+    plugins: [literalSchemaKeys, yamlAsEsm],
     // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   });
+}
+
+/**
+ * The IAM action catalogue (src/policy/catalogue.data.json) is read on the first PutRolePolicy, not imported:
+ * src/policy/catalogue.ts looks for it brotli-compressed beside the module that holds the loader (127 KB in
+ * the zip instead of 157 KB deflated). This puts it there, in the handler's chunk folder or beside its entry.
+ */
+function placeCatalogue(outdir: string, name: string, compressed: Buffer): void {
+  for (const file of [`${name}.js`, ...filesUnder(outdir, chunkDir(name)).filter((f) => f.endsWith('.js'))]) {
+    if (!readFileSync(join(outdir, file)).includes(CATALOGUE_BUNDLED_FILE)) continue;
+    writeFileSync(join(outdir, dirname(file), CATALOGUE_BUNDLED_FILE), compressed);
+  }
+}
+
+function compressedCatalogue(): Buffer {
+  return brotliCompressSync(readFileSync(join(ROOT, 'src', 'policy', CATALOGUE_FILE)), {
+    params: { [constants.BROTLI_PARAM_QUALITY]: 11, [constants.BROTLI_PARAM_LGWIN]: 24 },
+  });
+}
+
+/** What a function's deployment package holds, relative to the output folder: entry, chunks, assets, package.json. */
+export function packageFiles(name: string, outdir = DIST_DIR): string[] {
+  const beside =
+    existsSync(join(outdir, CATALOGUE_BUNDLED_FILE)) &&
+    readFileSync(join(outdir, `${name}.js`)).includes(CATALOGUE_BUNDLED_FILE)
+      ? [CATALOGUE_BUNDLED_FILE]
+      : [];
+  return [`${name}.js`, ...beside, ...filesUnder(outdir, chunkDir(name)).sort(), 'package.json'];
+}
+
+export async function buildHandlers(outdir = DIST_DIR, names = handlerNames()): Promise<BundleSize[]> {
+  rmSync(outdir, { recursive: true, force: true });
+  mkdirSync(outdir, { recursive: true });
+  await Promise.all(names.map((name) => buildOne(outdir, name)));
+  const catalogue = compressedCatalogue();
+  for (const name of names) placeCatalogue(outdir, name, catalogue);
   // Lambda (and Node) read `.js` as ESM only under a package.json that says so; zip it with the bundle.
   writeFileSync(join(outdir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
-  const catalogue = writeCatalogueSidecar(outdir);
   return names.map((name) => {
-    const code = readFileSync(join(outdir, `${name}.js`));
-    // A bundle that reaches the catalogue loader names its file; only those need it in their zip.
-    const sidecars = code.includes(CATALOGUE_BUNDLED_FILE) ? [CATALOGUE_BUNDLED_FILE] : [];
-    const zippedBytes =
-      deflateRawSync(code, { level: 9 }).length + (sidecars.length > 0 ? catalogue.length : 0);
-    return { name, bytes: code.length, zippedBytes, sidecars };
+    const files = packageFiles(name, outdir);
+    const contents = files.map((file) => readFileSync(join(outdir, file)));
+    return {
+      name,
+      files,
+      bytes: contents.slice(0, -1).reduce((sum, c) => sum + c.length, 0),
+      zippedBytes:
+        contents.reduce((sum, c) => sum + deflateRawSync(c, { level: 9 }).length, 0) + zipOverhead(files),
+    };
   });
 }
 
@@ -115,7 +189,9 @@ if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
   for (const size of sizes) {
     const flag = size.zippedBytes > MAX_ZIPPED_BYTES ? `  over the ${kb(MAX_ZIPPED_BYTES)} budget` : '';
     over ||= flag !== '';
-    console.log(`dist/handlers/${size.name}.js  ${kb(size.bytes)}  zipped ${kb(size.zippedBytes)}${flag}`);
+    console.log(
+      `dist/handlers/${size.name}.js + ${size.files.length - 2} more files  ${kb(size.bytes)}  zipped ${kb(size.zippedBytes)}${flag}`,
+    );
   }
   if (over) process.exitCode = 1;
 }

@@ -9,8 +9,6 @@ import type { Baseline } from '../../src/baseline/baseline.ts';
 import { parseBaseline } from '../../src/baseline/load.ts';
 import { BaselineError, errorMessage } from '../../src/core/errors.ts';
 import type { BaselineSource } from '../config.ts';
-import { readS3 } from './readS3.ts';
-import { readSsm } from './readSsm.ts';
 
 export interface BaselineLoaderOptions {
   readonly cacheSeconds: number;
@@ -25,10 +23,12 @@ async function readSource(source: BaselineSource): Promise<string> {
     switch (source.kind) {
       case 'file':
         return await readFile(source.path, 'utf8');
+      // The S3 and SSM clients load on first use: a function whose baseline is a bundled file never
+      // reads or compiles them (the build puts each in its own chunk).
       case 's3':
-        return await readS3(source.bucket, source.key);
+        return await (await import('./readS3.ts')).readS3(source.bucket, source.key);
       case 'ssm':
-        return await readSsm(source.name);
+        return await (await import('./readSsm.ts')).readSsm(source.name);
     }
   } catch (error) {
     const reason =

@@ -4,10 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { isMap, isNode, isScalar, LineCounter, parseDocument } from 'yaml';
-import type { z } from 'zod';
+import type * as z from 'zod/mini';
 import type { BaselineIssue } from '../core/errors.ts';
 import { BaselineError, GuardrailError } from '../core/errors.ts';
 import { formatPath, valueAt } from '../core/path.ts';
+import { ENGLISH_ERRORS } from '../core/zod.ts';
 import type { Baseline } from './baseline.ts';
 import { compileBaseline } from './baseline.ts';
 import { BaselineSchema } from './schema.ts';
@@ -19,7 +20,7 @@ interface RawIssue {
   readonly atKey?: boolean;
 }
 
-function issuesOf(error: z.ZodError, raw: unknown): RawIssue[] {
+function issuesOf(error: z.core.$ZodError, raw: unknown): RawIssue[] {
   return error.issues.map((issue) => {
     if (issue.code === 'unrecognized_keys') {
       const key = issue.keys[0] ?? '';
@@ -72,7 +73,7 @@ export function parseBaseline(text: string, source: string): Baseline {
     throw new BaselineError(`${source}: ${(error as Error).message.split('\n')[0]}`, { cause: error });
   }
   if (raw === null || raw === undefined) throw new BaselineError(`${source}: the file is empty`);
-  const parsed = BaselineSchema.safeParse(raw);
+  const parsed = BaselineSchema.safeParse(raw, { error: ENGLISH_ERRORS });
   if (!parsed.success) {
     const issues: BaselineIssue[] = issuesOf(parsed.error, raw).map(({ path, message, atKey }) => {
       const line = lineOf(path, atKey);

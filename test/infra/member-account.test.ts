@@ -4,8 +4,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
+import { ENFORCE_IMDS_PERMISSIONS } from '../../src/actions/enforceImdsV2.ts';
+import { TAG_USER_PERMISSIONS } from '../../src/actions/tagUser.ts';
 import { globMatch } from '../../src/policy/glob.ts';
 import { RULES } from '../../src/rules/index.ts';
+import { accessKeyStale, userOrphaned } from '../../src/sweep/rules.ts';
 import { exampleBaseline } from '../helpers/baseline.ts';
 
 const PATH = fileURLToPath(new URL('../../infra/member-account.yml', import.meta.url));
@@ -28,7 +31,7 @@ interface Resource {
   Condition?: string;
   Properties: {
     EventPattern: Pattern;
-    Targets: Target[];
+    Targets: (Target & { Arn: unknown })[];
     Policies: { PolicyDocument: { Statement: Statement[] } }[];
     AssumeRolePolicyDocument: { Statement: { Condition: { StringEquals: Record<string, unknown> } }[] };
   };
@@ -36,7 +39,42 @@ interface Resource {
 const template = parse(readFileSync(PATH, 'utf8')) as {
   Resources: Record<string, Resource>;
   Parameters: Record<string, { Default: string; AllowedPattern: string }>;
+  Conditions: Record<string, unknown>;
 };
+
+const CENTRAL = '111111111111';
+const MEMBER = '222222222222';
+
+/** CloudFormation's condition functions over this template, for one account and region. */
+function holds(condition: unknown, account: string, region: string): boolean {
+  const values: Record<string, string> = {
+    'AWS::AccountId': account,
+    'AWS::Region': region,
+    CentralAccountId: CENTRAL,
+    CentralRegion: 'us-east-1',
+    PrimaryRegion: 'us-east-1',
+  };
+  const value = (v: unknown): string =>
+    typeof v === 'string' ? v : (values[(v as { Ref: string }).Ref] ?? `?${JSON.stringify(v)}`);
+  const c = condition as Record<string, unknown>;
+  if ('Condition' in c) return holds(template.Conditions[c.Condition as string], account, region);
+  if ('Fn::Equals' in c) {
+    const [a, b] = c['Fn::Equals'] as [unknown, unknown];
+    return value(a) === value(b);
+  }
+  if ('Fn::Not' in c) return !holds((c['Fn::Not'] as unknown[])[0], account, region);
+  if ('Fn::And' in c) return (c['Fn::And'] as unknown[]).every((x) => holds(x, account, region));
+  if ('Fn::Or' in c) return (c['Fn::Or'] as unknown[]).some((x) => holds(x, account, region));
+  throw new Error(`unsupported condition ${JSON.stringify(c)}`);
+}
+
+/** The forwarding rules CloudFormation creates in one account and region, by the source they forward. */
+function forwardedSources(account: string, region: string): string[] {
+  return rules
+    .filter((rule) => !rule.Condition || holds({ Condition: rule.Condition }, account, region))
+    .map((rule) => rule.Properties.EventPattern.source[0] as string)
+    .sort();
+}
 const resources = Object.values(template.Resources);
 const rules = resources.filter((r) => r.Type === 'AWS::Events::Rule');
 
@@ -60,9 +98,26 @@ describe('infra/member-account.yml', () => {
     expect(forwarded.sort()).toEqual(listened.sort());
   });
 
-  it('creates the IAM rule only in us-east-1, where IAM events are delivered', () => {
-    const iam = rules.find((rule) => rule.Properties.EventPattern.source[0] === 'aws.iam');
-    expect(iam?.Condition).toBe('IsIamEventRegion');
+  it('forwards IAM only from us-east-1 and EC2 from every region, except where the central rules already listen', () => {
+    // A member account: IAM where IAM delivers its events, EC2 everywhere.
+    expect(forwardedSources(MEMBER, 'us-east-1')).toEqual(['aws.ec2', 'aws.iam']);
+    expect(forwardedSources(MEMBER, 'eu-west-1')).toEqual(['aws.ec2']);
+    // The central account: its central region's default bus is read by the central stack itself.
+    expect(forwardedSources(CENTRAL, 'us-east-1')).toEqual([]);
+    expect(forwardedSources(CENTRAL, 'eu-west-1')).toEqual(['aws.ec2']);
+  });
+
+  it('sends to the central bus in the central region, and may put events there only', () => {
+    const sub = (name: string) => `\${${name}}`;
+    const bus = `arn:${sub('AWS::Partition')}:events:${sub('CentralRegion')}:${sub('CentralAccountId')}:event-bus/${sub('CentralEventBusName')}`;
+    for (const rule of rules) {
+      expect(rule.Properties.Targets.map((t) => (t.Arn as { 'Fn::Sub': string })['Fn::Sub'])).toEqual([bus]);
+    }
+    const forwarder = template.Resources.ForwarderRole as Resource;
+    const statements = forwarder.Properties.Policies.flatMap((p) => p.PolicyDocument.Statement);
+    expect(statements.map((st) => [st.Action, (st.Resource as { 'Fn::Sub': string })['Fn::Sub']])).toEqual([
+      ['events:PutEvents', bus],
+    ]);
   });
 
   it('gives every forwarding target a role, a dead-letter queue and a retry policy', () => {
@@ -88,6 +143,18 @@ describe('infra/member-account.yml', () => {
         );
       }
     }
+    // Exactly the calls the central functions' remediations and sweep make.
+    const granted = statements.flatMap((statement) => [statement.Action].flat()).sort();
+    expect(granted).toEqual(
+      [
+        ...new Set([
+          ...TAG_USER_PERMISSIONS,
+          ...ENFORCE_IMDS_PERMISSIONS,
+          ...userOrphaned.permissions,
+          ...accessKeyStale.permissions,
+        ]),
+      ].sort(),
+    );
     const trust = role.Properties.AssumeRolePolicyDocument.Statement[0];
     expect(Object.keys(trust?.Condition.StringEquals ?? {}).sort()).toEqual([
       'aws:PrincipalOrgID',

@@ -140,3 +140,38 @@ export function functionRole(env: Env = process.env): FunctionRole | undefined {
     throw new ConfigError(`GUARDRAIL_ROLE_ARN: expected an IAM role ARN, got ${JSON.stringify(raw)}`);
   return { arn: raw, account: match[1] as string, roleName: match[2] as string };
 }
+
+/** GUARDRAIL_REPORT_BUCKET (replay): where replay reports are written. */
+export function reportBucket(env: Env = process.env): string {
+  const raw = requiredString(env, 'GUARDRAIL_REPORT_BUCKET', 'the S3 bucket replay reports are written to');
+  if (!/^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$/.test(raw)) {
+    throw new ConfigError(`GUARDRAIL_REPORT_BUCKET: expected an S3 bucket name, got ${JSON.stringify(raw)}`);
+  }
+  return raw;
+}
+
+/** GUARDRAIL_REPORT_PREFIX (replay): key prefix of the reports (default `guardrail/replays/`). */
+export function reportPrefix(env: Env = process.env): string {
+  const raw = value(env, 'GUARDRAIL_REPORT_PREFIX') ?? 'guardrail/replays/';
+  if (raw.length > 512 || raw.startsWith('/')) {
+    throw new ConfigError(
+      `GUARDRAIL_REPORT_PREFIX: expected a key prefix without a leading /, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return raw === '' || raw.endsWith('/') ? raw : `${raw}/`;
+}
+
+/** GUARDRAIL_REPLAY_REGIONS (replay): regions a time-range replay reads with LookupEvents (default AWS_REGION). */
+export function replayRegions(env: Env = process.env): string[] {
+  const raw = value(env, 'GUARDRAIL_REPLAY_REGIONS') ?? value(env, 'AWS_REGION') ?? 'us-east-1';
+  const regions = raw
+    .split(',')
+    .map((region) => region.trim())
+    .filter((region) => region !== '');
+  if (regions.length === 0 || !regions.every((region) => /^[a-z]{2}(-[a-z]+)+-\d$/.test(region))) {
+    throw new ConfigError(
+      `GUARDRAIL_REPLAY_REGIONS: expected comma-separated regions, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return regions;
+}

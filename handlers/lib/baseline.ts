@@ -18,7 +18,8 @@ export interface BaselineLoaderOptions {
   readonly read?: (source: BaselineSource) => Promise<string>;
 }
 
-async function readSource(source: BaselineSource): Promise<string> {
+/** The baseline text of a source (file, S3 or SSM); a failure is a one-line BaselineError naming it. */
+export async function readBaselineText(source: BaselineSource): Promise<string> {
   try {
     switch (source.kind) {
       case 'file':
@@ -42,7 +43,7 @@ export function createBaselineLoader(
   options: BaselineLoaderOptions,
 ): () => Promise<Baseline> {
   const now = options.now ?? Date.now;
-  const read = options.read ?? readSource;
+  const read = options.read ?? readBaselineText;
   let current: { baseline: Baseline; loadedAt: number } | undefined;
   let loading: Promise<Baseline> | undefined;
 

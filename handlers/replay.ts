@@ -1,0 +1,111 @@
+/**
+ * Manual replay (invoked by a person or a pipeline, not by EventBridge): audit an S3 prefix of CloudTrail
+ * logs, or a time range read from LookupEvents, with the same engine as the CLI; write the report to S3 and
+ * send one digest through the same notifier as the live functions. Payload, e.g.
+ *   {"source": "s3://org-trail/AWSLogs/123456789012/CloudTrail/us-east-1/2026/", "since": "2026-01-01"}
+ *   {"since": "7d", "format": "md"}
+ * Scans on the calling thread (the bundle has no TypeScript workers); histories longer than a Lambda's
+ * 15 minutes belong to `guardrail replay` on a machine.
+ */
+import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { S3Client } from '@aws-sdk/client-s3';
+import { SNSClient } from '@aws-sdk/client-sns';
+import middy from '@middy/core';
+import { parseBaseline } from '../src/baseline/load.ts';
+import { replayDigest } from '../src/replay/digest.ts';
+import { checkRange, parseTimeBound } from '../src/replay/options.ts';
+import { runReplay } from '../src/replay/replay.ts';
+import type { ReportFormat } from '../src/replay/report/index.ts';
+import { renderReport } from '../src/replay/report/index.ts';
+import type { ReplaySummary } from '../src/replay/types.ts';
+import { baselineSource, minSeverity, replayRegions, reportBucket, reportPrefix } from './config.ts';
+import { CLIENT_CONFIG } from './lib/aws.ts';
+import { readBaselineText } from './lib/baseline.ts';
+import { createLogger } from './lib/logger.ts';
+import { snsNotifierFromEnv } from './lib/runtime.ts';
+import { writeS3 } from './lib/writeS3.ts';
+import type { DecodedReplayRequest } from './middleware/decodeReplayRequest.ts';
+import { decodeReplayRequest } from './middleware/decodeReplayRequest.ts';
+import { logErrors } from './middleware/logErrors.ts';
+
+const FILES: Record<ReportFormat, { readonly extension: string; readonly contentType: string }> = {
+  html: { extension: 'html', contentType: 'text/html; charset=utf-8' },
+  md: { extension: 'md', contentType: 'text/markdown; charset=utf-8' },
+  json: { extension: 'json', contentType: 'application/json' },
+  csv: { extension: 'csv', contentType: 'text/csv; charset=utf-8' },
+  sarif: { extension: 'sarif', contentType: 'application/sarif+json' },
+};
+
+export interface ReplayResult {
+  readonly replayId: string;
+  /** s3:// URLs of the report in the requested format and, beside it, the JSON report. */
+  readonly reports: readonly string[];
+  readonly summary: ReplaySummary;
+  /** SNS message id of the digest, or null when the request said notify: false. */
+  readonly messageId: string | null;
+}
+
+const logger = createLogger('replay');
+// A local endpoint (moto, MinIO) cannot serve virtual-host bucket names.
+const s3 = new S3Client({
+  ...CLIENT_CONFIG,
+  ...(process.env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}),
+});
+const sns = new SNSClient(CLIENT_CONFIG);
+const trails = new Map<string, CloudTrailClient>();
+const trailClient = (region: string): CloudTrailClient => {
+  const client = trails.get(region) ?? new CloudTrailClient({ ...CLIENT_CONFIG, region });
+  trails.set(region, client);
+  return client;
+};
+const source = baselineSource();
+const bucket = reportBucket();
+const prefix = reportPrefix();
+const lookupRegions = replayRegions();
+const notifier = snsNotifierFromEnv(sns);
+const severityOverride = minSeverity();
+
+export const handler = middy(async (event: unknown): Promise<ReplayResult> => {
+  const { replayId, request } = event as DecodedReplayRequest;
+  const now = Date.now();
+  const since = request.since !== undefined ? parseTimeBound('since', request.since, now) : undefined;
+  const until = request.until !== undefined ? parseTimeBound('until', request.until, now) : undefined;
+  checkRange(since, until);
+  const baselineText = await readBaselineText(source);
+  const report = await runReplay({
+    sources: request.source ?? [],
+    baseline: { text: baselineText, source: source.label },
+    rules: request.rules ?? [],
+    ...(since !== undefined ? { since } : {}),
+    ...(until !== undefined ? { until } : {}),
+    workers: 0,
+    s3: () => s3,
+    // Without an S3 source, the time range is read from CloudTrail's own 90-day history.
+    ...(request.source ? {} : { lookup: { regions: lookupRegions, client: trailClient } }),
+  });
+  const formats: ReportFormat[] = request.format === 'json' ? ['json'] : [request.format, 'json'];
+  const reports: string[] = [];
+  for (const format of formats) {
+    const file = FILES[format];
+    const key = `${prefix}${replayId}.${file.extension}`;
+    await writeS3(s3, bucket, key, renderReport(report, format), file.contentType);
+    reports.push(`s3://${bucket}/${key}`);
+  }
+  logger.info('replay written', { reports, ...report.summary });
+  let messageId: string | null = null;
+  if (request.notify) {
+    const threshold = severityOverride ?? parseBaseline(baselineText, source.label).notify.minSeverity;
+    const digest = replayDigest(report, {
+      id: replayId,
+      minSeverity: threshold,
+      reportLocation: reports[0] ?? '',
+    });
+    messageId = (await notifier.digest(digest)).messageId;
+  }
+  return { replayId, reports, summary: report.summary, messageId };
+})
+  // Same order as the other handlers: context, error line, then the decoded request.
+  .use(injectLambdaContext(logger, { resetKeys: true }))
+  .use(logErrors(logger))
+  .use(decodeReplayRequest(logger));

@@ -1,0 +1,73 @@
+/**
+ * The replay handler module with AWS mocked at the client class: a time range without an S3 source is read
+ * from CloudTrail LookupEvents (moto does not implement it), the report lands in S3, one digest is sent.
+ */
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
+import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
+import { mockClient } from 'aws-sdk-client-mock';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { EXAMPLE_BASELINE_PATH } from '../../helpers/baseline.ts';
+import { lambdaContext } from '../../helpers/lambda.ts';
+import type { CapturedLogs } from '../../helpers/logs.ts';
+import { captureLogs } from '../../helpers/logs.ts';
+import { createUser } from '../../helpers/records.ts';
+
+const trailMock = mockClient(CloudTrailClient);
+const s3Mock = mockClient(S3Client);
+const snsMock = mockClient(SNSClient);
+
+const ENV = {
+  GUARDRAIL_BASELINE: EXAMPLE_BASELINE_PATH,
+  GUARDRAIL_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:guardrail',
+  GUARDRAIL_REPORT_BUCKET: 'guardrail-reports',
+  GUARDRAIL_REPORT_PREFIX: 'audits',
+  GUARDRAIL_REPLAY_REGIONS: 'us-east-1',
+  AWS_REGION: 'us-east-1',
+};
+
+describe('replay handler', () => {
+  let logs: CapturedLogs;
+  beforeAll(() => {
+    for (const [key, value] of Object.entries(ENV)) vi.stubEnv(key, value);
+  });
+  afterAll(() => vi.unstubAllEnvs());
+  beforeEach(() => {
+    for (const mock of [trailMock, s3Mock, snsMock]) mock.reset();
+    s3Mock.on(PutObjectCommand).resolves({});
+    snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
+    logs = captureLogs();
+    return () => logs.restore();
+  });
+
+  it('reads a time range from LookupEvents, writes the report under the prefix, notifies once', async () => {
+    const backdoor = createUser('backdoor', { eventTime: new Date(Date.now() - 3_600_000).toISOString() });
+    trailMock
+      .on(LookupEventsCommand)
+      .callsFake((input: { LookupAttributes?: { AttributeValue?: string }[] }) => ({
+        Events:
+          input.LookupAttributes?.[0]?.AttributeValue === 'CreateUser'
+            ? [{ EventId: String(backdoor.eventID), CloudTrailEvent: JSON.stringify(backdoor) }]
+            : [],
+      }));
+    const { handler } = await import('../../../handlers/replay.ts');
+    const result = await handler({ since: '1d', format: 'md' }, lambdaContext('guardrail-replay'));
+    expect(result.summary).toMatchObject({ findings: 1, evaluated: 1 });
+    expect(trailMock.commandCalls(LookupEventsCommand).length).toBeGreaterThanOrEqual(4);
+    const keys = s3Mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
+    expect(keys).toEqual([`audits/${result.replayId}.md`, `audits/${result.replayId}.json`]);
+    const published = snsMock.commandCalls(PublishCommand);
+    expect(published).toHaveLength(1);
+    expect(published[0]?.args[0].input.Subject).toBe('[guardrail] Replay of CloudTrail history: 1 finding');
+    expect(result.messageId).toBe('m-1');
+  });
+
+  it('sends nothing when the request says notify: false', async () => {
+    trailMock.on(LookupEventsCommand).resolves({ Events: [] });
+    const { handler } = await import('../../../handlers/replay.ts');
+    const result = await handler({ since: '1d', notify: false }, lambdaContext('guardrail-replay'));
+    expect(result.messageId).toBeNull();
+    expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
+    expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(2);
+  });
+});

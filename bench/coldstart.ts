@@ -31,6 +31,7 @@ const ENV = {
   GUARDRAIL_BASELINE: BASELINE,
   GUARDRAIL_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:guardrail',
   GUARDRAIL_IDEMPOTENCY_TABLE: 'guardrail-idempotency',
+  GUARDRAIL_REPORT_BUCKET: 'guardrail-reports',
   GUARDRAIL_ROLE_ARN: 'arn:aws:iam::123456789012:role/guardrail-bench',
 };
 // The SDK warns once at init on Node < 22 (Lambda runs 22, where it does not); the flag applies to both

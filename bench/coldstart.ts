@@ -16,22 +16,18 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { loadavg } from 'node:os';
 import { join, resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { buildHandlers, DIST_DIR, handlerNames } from '../scripts/build.ts';
+import { HANDLER_SETTINGS } from './lambdaEnv.ts';
 
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 25);
 const GOAL_MS = 60;
-const BASELINE = fileURLToPath(new URL('../infra/baseline.example.yml', import.meta.url));
 // What Lambda sets, minus the credentials it would inject (the clients read them lazily, not at init).
 const ENV = {
   PATH: process.env.PATH ?? '',
-  AWS_REGION: 'us-east-1',
   AWS_LAMBDA_FUNCTION_NAME: 'guardrail-bench',
   AWS_LAMBDA_INITIALIZATION_TYPE: 'on-demand',
-  GUARDRAIL_BASELINE: BASELINE,
-  GUARDRAIL_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:guardrail',
-  GUARDRAIL_IDEMPOTENCY_TABLE: 'guardrail-idempotency',
-  GUARDRAIL_REPORT_BUCKET: 'guardrail-reports',
+  ...HANDLER_SETTINGS,
   GUARDRAIL_ROLE_ARN: 'arn:aws:iam::123456789012:role/guardrail-bench',
 };
 // The SDK warns once at init on Node < 22 (Lambda runs 22, where it does not); the flag applies to both

@@ -8,20 +8,16 @@ import { execFileSync, spawnSync } from 'node:child_process';
 import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
+import { pathToFileURL } from 'node:url';
 import { buildHandlers, DIST_DIR, packageFiles } from '../scripts/build.ts';
+import { HANDLER_SETTINGS } from './lambdaEnv.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 15);
-const BASELINE = fileURLToPath(new URL('../infra/baseline.example.yml', import.meta.url));
 const ENV = {
   PATH: process.env.PATH ?? '',
-  AWS_REGION: 'us-east-1',
   AWS_ACCESS_KEY_ID: 'testing',
   AWS_SECRET_ACCESS_KEY: 'testing',
-  GUARDRAIL_BASELINE: BASELINE,
-  GUARDRAIL_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:guardrail',
-  GUARDRAIL_IDEMPOTENCY_TABLE: 'guardrail-idempotency',
-  GUARDRAIL_REPORT_BUCKET: 'guardrail-reports',
+  ...HANDLER_SETTINGS,
 };
 
 /** The function's package (entry, chunks, package.json) zipped as a deploy would, when zip is installed. */

@@ -6,7 +6,7 @@
  *
  * `npm run demo -- --all` prints the renderings of every message instead of three.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
@@ -29,7 +29,7 @@ import type { EventSummary, SweepSummary } from '../src/respond/index.ts';
 import { SEED_CASES, SEED_INSTANCES } from '../test/cases/seeds.ts';
 import type { LocalAccount, TopicMessage } from '../test/helpers/account.ts';
 import { localAccount } from '../test/helpers/account.ts';
-import { EXAMPLE_BASELINE_PATH } from '../test/helpers/baseline.ts';
+import { exampleBaselineEnforcing } from '../test/helpers/baseline.ts';
 import { lambdaContext } from '../test/helpers/lambda.ts';
 import type { Moto } from '../test/helpers/moto.ts';
 import { startMoto } from '../test/helpers/moto.ts';
@@ -59,11 +59,8 @@ process.emitWarning = ((warning: string | Error, ...rest: unknown[]) => {
 
 /** The example baseline with two rules switched to enforce, so the demo shows changes as well as dry runs. */
 function demoBaseline(dir: string): string {
-  const text = readFileSync(EXAMPLE_BASELINE_PATH, 'utf8')
-    .replace(/(ec2\.imds\.v1-allowed:\n\s+mode:) dry-run/, '$1 enforce')
-    .replace(/\nrules:\n/, '\nrules:\n  iam.user.orphaned:\n    mode: enforce\n');
   const path = join(dir, 'demo-baseline.yml');
-  writeFileSync(path, text);
+  writeFileSync(path, exampleBaselineEnforcing(['ec2.imds.v1-allowed', 'iam.user.orphaned']));
   return path;
 }
 

@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GuardrailTag } from '../../src/core/tags.ts';
 import type { LocalAccount } from '../helpers/account.ts';
 import { IDEMPOTENCY_TABLE, localAccount } from '../helpers/account.ts';
-import { EXAMPLE_BASELINE_PATH } from '../helpers/baseline.ts';
+import { EXAMPLE_BASELINE_PATH, exampleBaselineEnforcing } from '../helpers/baseline.ts';
 import { invokeBuilt } from '../helpers/builtHandlers.ts';
 import { EPHEMERAL_USER } from '../helpers/findings.ts';
 import type { Moto } from '../helpers/moto.ts';
@@ -28,13 +28,7 @@ beforeAll(async () => {
   moto = await startMoto();
   account = await localAccount(moto);
   // The example baseline with the IMDSv1 rule switched to enforce (the example ships it in dry-run).
-  writeFileSync(
-    ENFORCING,
-    readFileSync(EXAMPLE_BASELINE_PATH, 'utf8').replace(
-      /(ec2\.imds\.v1-allowed:\n\s+mode:) dry-run/,
-      '$1 enforce',
-    ),
-  );
+  writeFileSync(ENFORCING, exampleBaselineEnforcing(['ec2.imds.v1-allowed']));
   expect(readFileSync(ENFORCING, 'utf8')).toMatch(/ec2\.imds\.v1-allowed:\n\s+mode: enforce/);
 });
 afterAll(async () => {

@@ -1,5 +1,5 @@
 /** The built orphan sweep (dist/handlers/orphan-sweep.js) against moto's IAM, SNS (SQS subscription) and DynamoDB. */
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { CreateAccessKeyCommand, CreateUserCommand, ListUserTagsCommand } from '@aws-sdk/client-iam';
@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { GuardrailTag } from '../../src/core/tags.ts';
 import type { LocalAccount } from '../helpers/account.ts';
 import { localAccount } from '../helpers/account.ts';
-import { EXAMPLE_BASELINE_PATH } from '../helpers/baseline.ts';
+import { exampleBaselineEnforcing } from '../helpers/baseline.ts';
 import { invokeBuilt } from '../helpers/builtHandlers.ts';
 import { EPHEMERAL_USER } from '../helpers/findings.ts';
 import type { Moto } from '../helpers/moto.ts';
@@ -21,10 +21,7 @@ const ENFORCING = join(dir, 'enforcing.yml');
 beforeAll(async () => {
   moto = await startMoto();
   account = await localAccount(moto);
-  writeFileSync(
-    ENFORCING,
-    `${readFileSync(EXAMPLE_BASELINE_PATH, 'utf8').replace(/\nrules:\n/, '\nrules:\n  iam.user.orphaned:\n    mode: enforce\n')}`,
-  );
+  writeFileSync(ENFORCING, exampleBaselineEnforcing(['iam.user.orphaned']));
 });
 afterAll(async () => {
   await moto?.stop();

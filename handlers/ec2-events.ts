@@ -48,7 +48,6 @@ export const handler = cloudTrailHandler({
   baseline: baselineFromEnv(logger),
   // A member account's instance is fixed there, through its guardrail-remediator role (lib/accounts.ts).
   remediate: remediateAcrossAccounts({
-    ownAccount: functionRole()?.account,
     member: memberAccess(),
     remediatorFor: (credentials) =>
       createRemediator(
@@ -56,6 +55,7 @@ export const handler = cloudTrailHandler({
         { forceDryRun: dryRun },
       ),
   }),
+  roleAccount: functionRole()?.account,
   notifier: snsNotifierFromEnv(sns),
   minSeverity: minSeverity(),
   idempotency: idempotent({

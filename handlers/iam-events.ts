@@ -27,7 +27,6 @@ export const handler = cloudTrailHandler({
   baseline: baselineFromEnv(logger),
   // A member account's finding is tagged there, through its guardrail-remediator role (lib/accounts.ts).
   remediate: remediateAcrossAccounts({
-    ownAccount: functionRole()?.account,
     member: memberAccess(),
     remediatorFor: (credentials) =>
       createRemediator(
@@ -39,6 +38,7 @@ export const handler = cloudTrailHandler({
         { forceDryRun: dryRun },
       ),
   }),
+  roleAccount: functionRole()?.account,
   notifier: snsNotifierFromEnv(sns),
   minSeverity: minSeverity(),
   idempotency: idempotent({

@@ -7,7 +7,6 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import type { Remediate } from '../../src/actions/index.ts';
 import type { Baseline } from '../../src/baseline/baseline.ts';
 import type { Severity } from '../../src/core/types.ts';
 import type { Notifier } from '../../src/notify/notifier.ts';
@@ -16,13 +15,18 @@ import { respondToRecord } from '../../src/respond/index.ts';
 import type { DecodedCloudTrailEvent } from '../middleware/decodeEvent.ts';
 import { decodeCloudTrailEvent } from '../middleware/decodeEvent.ts';
 import { logErrors } from '../middleware/logErrors.ts';
+import type { RemediateInAccount } from './accounts.ts';
+import { ownAccountOf } from './accounts.ts';
 
 export interface CloudTrailHandlerDeps {
   readonly logger: Logger;
   /** The services this function is wired to (its EventBridge rule); others are skipped with a reason. */
   readonly eventSources: readonly string[];
   readonly baseline: () => Promise<Baseline>;
-  readonly remediate: Remediate;
+  /** Told each invocation which account the function runs in (lib/accounts.ts): it acts nowhere else. */
+  readonly remediate: RemediateInAccount;
+  /** GUARDRAIL_ROLE_ARN's account: a cross-check of the account the invocation context names. */
+  readonly roleAccount?: string | undefined;
   readonly notifier: Notifier;
   /** GUARDRAIL_MIN_SEVERITY; the baseline's notify.minSeverity when undefined. */
   readonly minSeverity: Severity | undefined;
@@ -33,7 +37,7 @@ export interface CloudTrailHandlerDeps {
 export type LambdaHandler<R> = (event: unknown, context: Context) => Promise<R>;
 
 export function cloudTrailHandler(deps: CloudTrailHandlerDeps): LambdaHandler<EventSummary> {
-  const handler = middy(async (event: unknown): Promise<EventSummary> => {
+  const handler = middy(async (event: unknown, context: Context): Promise<EventSummary> => {
     const { record } = event as DecodedCloudTrailEvent;
     if (!deps.eventSources.includes(record.eventSource)) {
       const reason = `this function handles ${deps.eventSources.join(', ')} events, not ${record.eventSource}`;
@@ -41,8 +45,10 @@ export function cloudTrailHandler(deps: CloudTrailHandlerDeps): LambdaHandler<Ev
       return { status: 'skipped', eventId: record.eventID, eventName: record.eventName, reason };
     }
     const baseline = await deps.baseline();
+    const own = ownAccountOf(context.invokedFunctionArn, deps.roleAccount);
+    if (!own.known) deps.logger.error('own account not known; nothing is remediated', { reason: own.reason });
     return respondToRecord(record, baseline, {
-      remediate: deps.remediate,
+      remediate: (finding) => deps.remediate(finding, own),
       notifier: deps.notifier,
       minSeverity: deps.minSeverity ?? baseline.notify.minSeverity,
       log: deps.logger,

@@ -1,7 +1,7 @@
 /**
- * What the deployed functions learn from GUARDRAIL_ROLE_ARN (serverless.yml sets it to each function's own
- * role): their role joins the baseline's ownRoles (loop prevention that does not depend on the file), and
- * remediations stay in their own account while cross-account remediation is not built.
+ * Who the deployed functions are: GUARDRAIL_ROLE_ARN (serverless.yml sets it to each function's own role)
+ * joins the baseline's ownRoles (loop prevention that does not depend on the file); the invocation context
+ * names their own account, the only one they remediate with their own credentials (fail closed otherwise).
  */
 import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/client-dynamodb';
 import { IAMClient, ListUserTagsCommand, TagUserCommand } from '@aws-sdk/client-iam';
@@ -11,7 +11,7 @@ import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vites
 import type { MemberAccess } from '../../handlers/config.ts';
 import { functionRole } from '../../handlers/config.ts';
 import type { CredentialsProvider } from '../../handlers/lib/accounts.ts';
-import { memberCredentials, remediateAcrossAccounts } from '../../handlers/lib/accounts.ts';
+import { memberCredentials, ownAccountOf, remediateAcrossAccounts } from '../../handlers/lib/accounts.ts';
 import { baselineFromEnv, withOwnRole } from '../../handlers/lib/runtime.ts';
 import { evaluate } from '../../src/core/engine.ts';
 import { ConfigError } from '../../src/core/errors.ts';
@@ -91,11 +91,42 @@ describe('loop prevention from the role', () => {
   });
 });
 
+describe('the function’s own account', () => {
+  const arn = (account: string) => `arn:aws:lambda:us-east-1:${account}:function:guardrail-prod-iam-events`;
+
+  it('comes from the invocation context, with or without a version or alias', () => {
+    expect(ownAccountOf(arn(ACCOUNT))).toEqual({ known: true, account: ACCOUNT });
+    expect(ownAccountOf(`${arn(ACCOUNT)}:live`)).toEqual({ known: true, account: ACCOUNT });
+    expect(ownAccountOf(`${arn(ACCOUNT)}:$LATEST`, ACCOUNT)).toEqual({ known: true, account: ACCOUNT });
+  });
+
+  it.each([
+    [undefined, 'the invocation context carries no function ARN'],
+    ['', 'the invocation context carries no function ARN'],
+    ['guardrail-prod-iam-events', 'names no account'],
+    ['arn:aws:lambda:us-east-1:12345:function:f', 'names no account'],
+    [`arn:aws:iam::${ACCOUNT}:role/guardrail-prod-iam-events`, 'names no account'],
+  ])('is not known from the context ARN %j', (value, reason) => {
+    const own = ownAccountOf(value);
+    expect(own.known).toBe(false);
+    expect(own.known ? '' : own.reason).toContain(reason);
+  });
+
+  it('is not known when GUARDRAIL_ROLE_ARN names another account than the context', () => {
+    expect(ownAccountOf(arn(ACCOUNT), MEMBER)).toEqual({
+      known: false,
+      reason: `GUARDRAIL_ROLE_ARN names account ${MEMBER} but the function runs in ${ACCOUNT}`,
+    });
+  });
+});
+
 describe('which account a remediation runs in', () => {
   const finding = inMode(
     onlyFinding(createUser(EPHEMERAL_USER, { userIdentity: identities.aimodelshareAutomation })),
     'enforce',
   );
+  const own = { known: true, account: ACCOUNT } as const;
+  const elsewhere = { known: true, account: '999999999999' } as const;
   const member: MemberAccess = {
     roleName: 'guardrail-remediator',
     externalId: 'ext-id-0123456789',
@@ -107,31 +138,65 @@ describe('which account a remediation runs in', () => {
     sessionToken: 'token',
     expiration: new Date(Date.now() + expiresInMs),
   });
-
-  it('acts on findings from its own account with its own credentials', async () => {
+  /** A remediator that records every credentials it was built with and every finding it was asked to act on. */
+  function recording() {
     const built: (CredentialsProvider | undefined)[] = [];
     const inner = vi.fn(async (f: Finding) => f);
-    const remediate = remediateAcrossAccounts({
-      ownAccount: ACCOUNT,
-      member,
-      remediatorFor: (c) => {
+    return {
+      built,
+      inner,
+      remediatorFor: (c?: CredentialsProvider) => {
         built.push(c);
         return inner;
       },
-    });
-    await remediate(finding);
+    };
+  }
+
+  it('acts on findings from its own account with its own credentials', async () => {
+    const { built, inner, remediatorFor } = recording();
+    await remediateAcrossAccounts({ member, remediatorFor })(finding, own);
     expect(inner).toHaveBeenCalledOnce();
     expect(built).toEqual([undefined]);
   });
 
+  it.each([
+    [
+      'no function ARN in the context',
+      ownAccountOf(undefined),
+      "this function's own account is not known (the invocation context carries no function ARN)",
+    ],
+    [
+      'a malformed function ARN',
+      ownAccountOf('not-an-arn'),
+      'this function\'s own account is not known (the invocation context\'s function ARN "not-an-arn" names no account)',
+    ],
+  ])('changes nothing when its own account is not known: %s', async (_case, unknown, note) => {
+    const { inner, remediatorFor } = recording();
+    const assume = vi.fn(async () => credentials(3_600_000));
+    const result = await remediateAcrossAccounts({ member, remediatorFor, assume })(finding, unknown);
+    expect(inner).not.toHaveBeenCalled();
+    expect(assume).not.toHaveBeenCalled();
+    expect(result.remediation).toMatchObject({ status: 'proposed', note: `not acted on: ${note}` });
+  });
+
+  it('changes nothing for a finding that names no account', async () => {
+    const { inner, remediatorFor } = recording();
+    const assume = vi.fn(async () => credentials(3_600_000));
+    const remediate = remediateAcrossAccounts({ member, remediatorFor, assume });
+    for (const account of ['', 'unknown']) {
+      const result = await remediate({ ...finding, account }, own);
+      expect(result.remediation).toMatchObject({
+        status: 'proposed',
+        note: `not acted on: the event names no account to remediate in (account ${JSON.stringify(account)})`,
+      });
+    }
+    expect(inner).not.toHaveBeenCalled();
+    expect(assume).not.toHaveBeenCalled();
+  });
+
   it('without a member role, leaves another account’s finding proposed, saying why', async () => {
-    const inner = vi.fn(async (f: Finding) => f);
-    const remediate = remediateAcrossAccounts({
-      ownAccount: '999999999999',
-      member: undefined,
-      remediatorFor: () => inner,
-    });
-    const result = await remediate(finding);
+    const { inner, remediatorFor } = recording();
+    const result = await remediateAcrossAccounts({ member: undefined, remediatorFor })(finding, elsewhere);
     expect(inner).not.toHaveBeenCalled();
     expect(result.remediation).toMatchObject({
       status: 'proposed',
@@ -142,20 +207,13 @@ describe('which account a remediation runs in', () => {
 
   it('with a member role, remediates there through the assumed role, assuming once per account', async () => {
     const assume = vi.fn(async () => credentials(3_600_000));
-    const providers: CredentialsProvider[] = [];
-    const inner = vi.fn(async (f: Finding) => f);
-    const remediate = remediateAcrossAccounts({
-      ownAccount: '999999999999',
-      member,
-      assume,
-      remediatorFor: (c) => {
-        if (c) providers.push(c);
-        return inner;
-      },
-    });
-    await remediate(finding);
-    await remediate(finding);
+    const { built, inner, remediatorFor } = recording();
+    const remediate = remediateAcrossAccounts({ member, assume, remediatorFor });
+    await remediate(finding, elsewhere);
+    await remediate(finding, elsewhere);
     expect(inner).toHaveBeenCalledTimes(2);
+    // The function's own remediator is built too, but only the member's acted.
+    const providers = built.filter((c): c is CredentialsProvider => c !== undefined);
     expect(providers).toHaveLength(1);
     expect((await providers[0]?.())?.accessKeyId).toBe('ASIAMEMBER');
     await providers[0]?.();
@@ -174,7 +232,6 @@ describe('which account a remediation runs in', () => {
   it('a refused AssumeRole fails the remediation with its reason, not the invocation', async () => {
     const { createRemediator } = await import('../../src/actions/index.ts');
     const remediate = remediateAcrossAccounts({
-      ownAccount: '999999999999',
       member,
       assume: async () => {
         throw Object.assign(new Error('User is not authorized to perform: sts:AssumeRole'), {
@@ -189,18 +246,11 @@ describe('which account a remediation runs in', () => {
           },
         }),
     });
-    const result = await remediate(finding);
+    const result = await remediate(finding, elsewhere);
     expect(result.remediation).toMatchObject({
       status: 'failed',
       error: expect.stringContaining('sts:AssumeRole'),
     });
-  });
-
-  it('changes nothing when the account is not known (no GUARDRAIL_ROLE_ARN)', () => {
-    const inner = async (f: Finding) => f;
-    expect(remediateAcrossAccounts({ ownAccount: undefined, member, remediatorFor: () => inner })).toBe(
-      inner,
-    );
   });
 });
 
@@ -237,6 +287,28 @@ describe('iam-events with GUARDRAIL_ROLE_ARN, as deployed', () => {
     const summary = await handler(event, lambdaContext('guardrail-prod-iam-events'));
     expect(summary).toMatchObject({ findings: [{ remediation: { status: 'applied' } }] });
     expect(iamMock.commandCalls(TagUserCommand)).toHaveLength(1);
+  });
+
+  it.each([
+    ['no function ARN', { invokedFunctionArn: '' }],
+    [
+      'another account than GUARDRAIL_ROLE_ARN',
+      { invokedFunctionArn: `arn:aws:lambda:us-east-1:${MEMBER}:function:f` },
+    ],
+  ])('with %s in the invocation context, reports the user and changes nothing', async (_case, override) => {
+    const { handler } = await import('../../handlers/iam-events.ts');
+    const event = eventBridge(
+      createUser(EPHEMERAL_USER, { userIdentity: identities.aimodelshareAutomation }),
+    );
+    const summary = await handler(event, { ...lambdaContext('guardrail-prod-iam-events'), ...override });
+    expect(summary).toMatchObject({
+      status: 'processed',
+      findings: [{ ruleId: 'iam.user.ephemeral', remediation: { status: 'proposed' }, notified: true }],
+    });
+    expect(iamMock.calls()).toHaveLength(0);
+    expect(logs.lines.some((line) => line.message === 'own account not known; nothing is remediated')).toBe(
+      true,
+    );
   });
 
   it('reports a member account’s ephemeral user without touching a same-named user here', async () => {

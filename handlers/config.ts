@@ -3,6 +3,7 @@
  * AWS_ENDPOINT_URL itself, Powertools its POWERTOOLS_*). Each helper returns a typed value or throws a
  * ConfigError with one line naming the variable. Every variable is documented in the README.
  */
+import type { MemberAccess } from '../src/actions/member.ts';
 import { ConfigError } from '../src/core/errors.ts';
 import type { Severity } from '../src/core/types.ts';
 import { SEVERITY_ORDER } from '../src/core/types.ts';
@@ -175,14 +176,6 @@ export function replayRegions(env: Env = process.env): string[] {
     );
   }
   return regions;
-}
-
-export interface MemberAccess {
-  /** Name of the remediation role in every member account (infra/member-account.yml: guardrail-remediator). */
-  readonly roleName: string;
-  /** The ExternalId its trust policy requires. Never logged. */
-  readonly externalId: string;
-  readonly sessionName: string;
 }
 
 /**

@@ -7,26 +7,18 @@ import { EC2Client } from '@aws-sdk/client-ec2';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { enforceImdsV2Action } from '../src/actions/enforceImdsV2.ts';
 import { createRemediator } from '../src/actions/index.ts';
-import {
-  dryRunProbe,
-  forceDryRun,
-  functionRole,
-  idempotencyTable,
-  memberAccess,
-  minSeverity,
-} from './config.ts';
-import type { CredentialsProvider } from './lib/accounts.ts';
-import { remediateAcrossAccounts } from './lib/accounts.ts';
-import { CLIENT_CONFIG } from './lib/aws.ts';
+import type { CredentialsProvider } from '../src/actions/member.ts';
+import { CLIENT_CONFIG } from '../src/aws/clientConfig.ts';
+import { dryRunProbe, forceDryRun, functionRole, idempotencyTable } from './config.ts';
+import { baselineFromEnv } from './lib/baseline.ts';
 import { cloudTrailHandler } from './lib/cloudTrailHandler.ts';
 import { dynamoPersistence, idempotent } from './lib/idempotency.ts';
 import { createLogger } from './lib/logger.ts';
-import { baselineFromEnv, snsNotifierFromEnv } from './lib/runtime.ts';
+import { snsNotifierFromEnv, withMembers } from './lib/runtime.ts';
 
 const logger = createLogger('ec2-events');
 const sns = new SNSClient(CLIENT_CONFIG);
 const dynamo = new DynamoDBClient(CLIENT_CONFIG);
-const dryRun = forceDryRun();
 const probe = dryRunProbe();
 
 /** One client per region (and per account's credentials), built on first use, kept for the container's life. */
@@ -46,18 +38,18 @@ export const handler = cloudTrailHandler({
   logger,
   eventSources: ['ec2.amazonaws.com'],
   baseline: baselineFromEnv(logger),
-  // A member account's instance is fixed there, through its guardrail-remediator role (lib/accounts.ts).
-  remediate: remediateAcrossAccounts({
-    member: memberAccess(),
-    remediatorFor: (credentials) =>
-      createRemediator(
-        { 'enforce-imdsv2': enforceImdsV2Action(ec2Clients(credentials), { dryRunProbe: probe }) },
-        { forceDryRun: dryRun },
-      ),
-  }),
+  // A member account's instance is fixed there, through its guardrail-remediator role (src/actions/plan.ts).
+  remediate: createRemediator(
+    { 'enforce-imdsv2': enforceImdsV2Action(ec2Clients(), { dryRunProbe: probe }) },
+    {
+      forceDryRun: forceDryRun(),
+      ...withMembers((credentials) => ({
+        'enforce-imdsv2': enforceImdsV2Action(ec2Clients(credentials), { dryRunProbe: probe }),
+      })),
+    },
+  ),
   roleAccount: functionRole()?.account,
   notifier: snsNotifierFromEnv(sns),
-  minSeverity: minSeverity(),
   idempotency: idempotent({
     persistenceStore: dynamoPersistence(idempotencyTable(), dynamo),
     key: 'record.eventID',

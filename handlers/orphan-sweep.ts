@@ -8,12 +8,13 @@ import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createRemediator } from '../src/actions/index.ts';
 import { tagUserAction } from '../src/actions/tagUser.ts';
+import { CLIENT_CONFIG } from '../src/aws/clientConfig.ts';
 import { fetchAccountSnapshot } from '../src/sweep/fetch.ts';
-import { forceDryRun, idempotencyTable, minSeverity, sweepConcurrency } from './config.ts';
-import { CLIENT_CONFIG } from './lib/aws.ts';
+import { forceDryRun, functionRole, idempotencyTable, sweepConcurrency } from './config.ts';
+import { baselineFromEnv } from './lib/baseline.ts';
 import { dynamoPersistence, idempotent } from './lib/idempotency.ts';
 import { createLogger } from './lib/logger.ts';
-import { baselineFromEnv, snsNotifierFromEnv } from './lib/runtime.ts';
+import { snsNotifierFromEnv } from './lib/runtime.ts';
 import { sweepHandler } from './lib/sweepHandler.ts';
 
 const logger = createLogger('orphan-sweep');
@@ -28,8 +29,8 @@ export const handler = sweepHandler({
   snapshot: (now) => fetchAccountSnapshot(iam, { concurrency, now }),
   region: () => iam.config.region(),
   remediate: createRemediator({ 'tag-orphaned': tagUserAction(iam) }, { forceDryRun: forceDryRun() }),
+  roleAccount: functionRole()?.account,
   notifier: snsNotifierFromEnv(sns),
-  minSeverity: minSeverity(),
   concurrency,
   idempotency: idempotent({
     persistenceStore: dynamoPersistence(idempotencyTable(), dynamo),

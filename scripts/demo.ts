@@ -23,9 +23,10 @@ import {
   ListUserTagsCommand,
 } from '@aws-sdk/client-iam';
 import { oneLine } from '../src/core/errors.ts';
-import { GuardrailTag } from '../src/core/tags.ts';
+import { GUARDRAIL_TAG_PREFIX, GuardrailTag } from '../src/core/tags.ts';
 import type { ChatbotNotification } from '../src/notify/types.ts';
-import type { EventSummary, SweepSummary } from '../src/respond/index.ts';
+import type { EventSummary } from '../src/respond/record.ts';
+import type { SweepSummary } from '../src/respond/sweep.ts';
 import { SEED_CASES, SEED_INSTANCES } from '../test/cases/seeds.ts';
 import type { LocalAccount, TopicMessage } from '../test/helpers/account.ts';
 import { localAccount } from '../test/helpers/account.ts';
@@ -329,7 +330,9 @@ async function main(): Promise<void> {
     rule('4. The account afterwards');
     for (const user of [EPHEMERAL_RUN, EPHEMERAL_OLD, 'cml-cloud-manager-service', 'chatbot-dev-alice']) {
       const tags = (await account.iam.send(new ListUserTagsCommand({ UserName: user }))).Tags ?? [];
-      const shown = tags.filter((t) => t.Key?.startsWith('guardrail:')).map((t) => `${t.Key}=${t.Value}`);
+      const shown = tags
+        .filter((t) => t.Key?.startsWith(GUARDRAIL_TAG_PREFIX))
+        .map((t) => `${t.Key}=${t.Value}`);
       out(`user ${user}: ${shown.length > 0 ? shown.join(' ') : 'untouched (approved by the baseline)'}`);
     }
     for (const [label, id] of [

@@ -1,14 +1,19 @@
 /**
- * The baseline, loaded from GUARDRAIL_BASELINE (file, S3 or SSM) and cached across invocations of a warm
- * function for GUARDRAIL_BASELINE_CACHE_SECONDS. A failed refresh keeps the last good baseline (and logs);
- * with none to fall back on, the invocation fails and Lambda retries it.
+ * The one module that reads the functions' baseline: its source (GUARDRAIL_BASELINE: file, S3 or SSM), kept
+ * across invocations of a warm function for GUARDRAIL_BASELINE_CACHE_SECONDS, with the settings that override
+ * it applied once per loaded baseline (GUARDRAIL_ROLE_ARN's role joins ownRoles; GUARDRAIL_MIN_SEVERITY
+ * replaces notify.minSeverity), so nothing downstream resolves them again. A failed refresh keeps the last
+ * good baseline (and logs); with none to fall back on, the invocation fails and Lambda retries it.
  */
 import { readFile } from 'node:fs/promises';
+import type { Logger } from '@aws-lambda-powertools/logger';
 import { describeAwsError } from '../../src/actions/awsError.ts';
 import type { Baseline } from '../../src/baseline/baseline.ts';
 import { parseBaseline } from '../../src/baseline/load.ts';
 import { BaselineError, errorMessage } from '../../src/core/errors.ts';
-import type { BaselineSource } from '../config.ts';
+import type { Severity } from '../../src/core/types.ts';
+import type { BaselineSource, Env } from '../config.ts';
+import { baselineCacheSeconds, baselineSource, functionRole, minSeverity } from '../config.ts';
 
 export interface BaselineLoaderOptions {
   readonly cacheSeconds: number;
@@ -68,5 +73,50 @@ export function createBaselineLoader(
     }
     loading ??= load();
     return loading;
+  };
+}
+
+export interface BaselineOverrides {
+  /** The function's own role: joins ownRoles (loop prevention that does not rely on the file). */
+  readonly ownRole?: string | undefined;
+  /** GUARDRAIL_MIN_SEVERITY: replaces the baseline's notify.minSeverity. */
+  readonly minSeverity?: Severity | undefined;
+}
+
+/** The baseline with the deployment's overrides applied; the same object when none changes anything. */
+export function withOverrides(baseline: Baseline, overrides: BaselineOverrides): Baseline {
+  let result = baseline;
+  const role = overrides.ownRole;
+  if (role !== undefined && !result.ownRoles.includes(role)) {
+    result = { ...result, ownRoles: [...result.ownRoles, role] };
+  }
+  const severity = overrides.minSeverity;
+  if (severity !== undefined && severity !== result.notify.minSeverity) {
+    result = { ...result, notify: { ...result.notify, minSeverity: severity } };
+  }
+  return result;
+}
+
+/** The baseline as the functions see it: read from GUARDRAIL_BASELINE, cached, overrides applied. */
+export function baselineFromEnv(logger: Pick<Logger, 'warn'>, env?: Env): () => Promise<Baseline> {
+  const load = createBaselineLoader(baselineSource(env), {
+    cacheSeconds: baselineCacheSeconds(env),
+    onStaleRefreshError: (message) =>
+      logger.warn('baseline refresh failed; keeping the last good one', { error: message }),
+  });
+  const overrides: BaselineOverrides = {
+    ownRole: functionRole(env)?.roleName,
+    minSeverity: minSeverity(env),
+  };
+  // One derived baseline per loaded one, so the cache keeps handing out the same object.
+  const derived = new WeakMap<Baseline, Baseline>();
+  return async () => {
+    const baseline = await load();
+    let effective = derived.get(baseline);
+    if (!effective) {
+      effective = withOverrides(baseline, overrides);
+      derived.set(baseline, effective);
+    }
+    return effective;
   };
 }

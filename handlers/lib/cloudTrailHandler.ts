@@ -7,29 +7,27 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
+import type { Remediate } from '../../src/actions/index.ts';
 import type { Baseline } from '../../src/baseline/baseline.ts';
-import type { Severity } from '../../src/core/types.ts';
 import type { Notifier } from '../../src/notify/notifier.ts';
-import type { EventSummary } from '../../src/respond/index.ts';
-import { respondToRecord } from '../../src/respond/index.ts';
+import type { EventSummary } from '../../src/respond/record.ts';
+import { respondToRecord } from '../../src/respond/record.ts';
 import type { DecodedCloudTrailEvent } from '../middleware/decodeEvent.ts';
 import { decodeCloudTrailEvent } from '../middleware/decodeEvent.ts';
 import { logErrors } from '../middleware/logErrors.ts';
-import type { RemediateInAccount } from './accounts.ts';
-import { ownAccountOf } from './accounts.ts';
+import { ownAccountOf } from './ownAccount.ts';
 
 export interface CloudTrailHandlerDeps {
   readonly logger: Logger;
   /** The services this function is wired to (its EventBridge rule); others are skipped with a reason. */
   readonly eventSources: readonly string[];
+  /** The effective baseline (lib/baseline.ts: the deployment's overrides already applied). */
   readonly baseline: () => Promise<Baseline>;
-  /** Told each invocation which account the function runs in (lib/accounts.ts): it acts nowhere else. */
-  readonly remediate: RemediateInAccount;
+  /** Told each invocation which account the function runs in (lib/ownAccount.ts): it acts nowhere else. */
+  readonly remediate: Remediate;
   /** GUARDRAIL_ROLE_ARN's account: a cross-check of the account the invocation context names. */
   readonly roleAccount?: string | undefined;
   readonly notifier: Notifier;
-  /** GUARDRAIL_MIN_SEVERITY; the baseline's notify.minSeverity when undefined. */
-  readonly minSeverity: Severity | undefined;
   /** The idempotency middleware; null only in tests that exercise the rest without a store. */
   readonly idempotency: MiddlewareObj | null;
 }
@@ -39,18 +37,12 @@ export type LambdaHandler<R> = (event: unknown, context: Context) => Promise<R>;
 export function cloudTrailHandler(deps: CloudTrailHandlerDeps): LambdaHandler<EventSummary> {
   const handler = middy(async (event: unknown, context: Context): Promise<EventSummary> => {
     const { record } = event as DecodedCloudTrailEvent;
-    if (!deps.eventSources.includes(record.eventSource)) {
-      const reason = `this function handles ${deps.eventSources.join(', ')} events, not ${record.eventSource}`;
-      deps.logger.warn('skipped', { reason });
-      return { status: 'skipped', eventId: record.eventID, eventName: record.eventName, reason };
-    }
     const baseline = await deps.baseline();
     const own = ownAccountOf(context.invokedFunctionArn, deps.roleAccount);
     if (!own.known) deps.logger.error('own account not known; nothing is remediated', { reason: own.reason });
     return respondToRecord(record, baseline, {
       remediate: (finding) => deps.remediate(finding, own),
       notifier: deps.notifier,
-      minSeverity: deps.minSeverity ?? baseline.notify.minSeverity,
       log: deps.logger,
     });
   })
@@ -59,8 +51,9 @@ export function cloudTrailHandler(deps: CloudTrailHandlerDeps): LambdaHandler<Ev
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     // 2. A failure is logged as one line, after idempotency has released its record.
     .use(logErrors(deps.logger))
-    // 3. Envelope → record; eventId joins the logs. Before idempotency, which keys on record.eventID.
-    .use(decodeCloudTrailEvent(deps.logger));
+    // 3. Envelope → record; eventId joins the logs. Before idempotency, which keys on record.eventID; a record
+    //    of another service returns its `skipped` summary here, so no idempotency record is written for it.
+    .use(decodeCloudTrailEvent(deps.logger, deps.eventSources));
   // 4. Once per eventID: a duplicate returns the stored summary without acting.
   if (deps.idempotency) handler.use(deps.idempotency);
   return handler as unknown as LambdaHandler<EventSummary>;

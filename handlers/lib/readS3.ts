@@ -1,6 +1,6 @@
 /** Reads an S3 object as text. The client is built on first use. */
 import { GetObjectCommand, S3Client } from '@aws-sdk/client-s3';
-import { CLIENT_CONFIG } from './aws.ts';
+import { CLIENT_CONFIG } from '../../src/aws/clientConfig.ts';
 
 let client: S3Client | undefined;
 

@@ -1,6 +1,6 @@
 /** Reads an SSM parameter (decrypted). The client is built on first use. */
 import { GetParameterCommand, SSMClient } from '@aws-sdk/client-ssm';
-import { CLIENT_CONFIG } from './aws.ts';
+import { CLIENT_CONFIG } from '../../src/aws/clientConfig.ts';
 
 let client: SSMClient | undefined;
 

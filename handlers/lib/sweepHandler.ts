@@ -3,35 +3,40 @@ import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import middy from '@middy/core';
+import type { Context } from 'aws-lambda';
 import type { Remediate } from '../../src/actions/index.ts';
 import type { Baseline } from '../../src/baseline/baseline.ts';
-import type { Severity } from '../../src/core/types.ts';
 import type { Notifier } from '../../src/notify/notifier.ts';
-import type { SweepSummary } from '../../src/respond/index.ts';
-import { respondToSweep } from '../../src/respond/index.ts';
+import type { SweepSummary } from '../../src/respond/sweep.ts';
+import { respondToSweep } from '../../src/respond/sweep.ts';
 import type { AccountSnapshot } from '../../src/sweep/snapshot.ts';
 import type { DecodedScheduledEvent } from '../middleware/decodeEvent.ts';
 import { decodeScheduledEvent } from '../middleware/decodeEvent.ts';
 import { logErrors } from '../middleware/logErrors.ts';
 import type { LambdaHandler } from './cloudTrailHandler.ts';
+import { ownAccountOf } from './ownAccount.ts';
 
 export interface SweepHandlerDeps {
   readonly logger: Logger;
   readonly baseline: () => Promise<Baseline>;
   readonly snapshot: (now: Date) => Promise<AccountSnapshot>;
   readonly region: () => Promise<string>;
+  /** Told each invocation which account the function runs in (lib/ownAccount.ts): it acts nowhere else. */
   readonly remediate: Remediate;
+  /** GUARDRAIL_ROLE_ARN's account: a cross-check of the account the invocation context names. */
+  readonly roleAccount?: string | undefined;
   readonly notifier: Notifier;
-  readonly minSeverity: Severity | undefined;
   readonly concurrency: number;
   readonly idempotency: MiddlewareObj | null;
   readonly now?: () => Date;
 }
 
 export function sweepHandler(deps: SweepHandlerDeps): LambdaHandler<SweepSummary> {
-  const handler = middy(async (event: unknown): Promise<SweepSummary> => {
+  const handler = middy(async (event: unknown, context: Context): Promise<SweepSummary> => {
     const { sweepId } = event as DecodedScheduledEvent;
     const baseline = await deps.baseline();
+    const own = ownAccountOf(context.invokedFunctionArn, deps.roleAccount);
+    if (!own.known) deps.logger.error('own account not known; nothing is remediated', { reason: own.reason });
     const now = deps.now?.() ?? new Date();
     const snapshot = await deps.snapshot(now);
     deps.logger.info('account read', {
@@ -43,9 +48,8 @@ export function sweepHandler(deps: SweepHandlerDeps): LambdaHandler<SweepSummary
       baseline,
       { sweepId, now: now.toISOString(), region: await deps.region() },
       {
-        remediate: deps.remediate,
+        remediate: (finding) => deps.remediate(finding, own),
         notifier: deps.notifier,
-        minSeverity: deps.minSeverity ?? baseline.notify.minSeverity,
         log: deps.logger,
         concurrency: deps.concurrency,
       },

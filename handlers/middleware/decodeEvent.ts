@@ -1,8 +1,11 @@
 /**
  * Middy middleware: the EventBridge envelope (or a bare CloudTrail record) becomes `{ record }`, validated
  * at the boundary; the record's eventId and eventName join every log line of the invocation. A malformed
- * event throws a one-line EventDecodeError: Lambda retries it, then the DLQ keeps it for a person.
+ * event throws a one-line EventDecodeError: Lambda retries it, then the DLQ keeps it for a person. A record
+ * from a service this function does not handle (a misrouted rule) returns a `skipped` summary at once, before
+ * the idempotency layer writes a record for it.
  */
+import { cleanupMiddlewares } from '@aws-lambda-powertools/commons';
 import type { Logger } from '@aws-lambda-powertools/logger';
 import type { MiddlewareObj } from '@middy/core';
 import { EventDecodeError } from '../../src/core/errors.ts';
@@ -13,10 +16,18 @@ export interface DecodedCloudTrailEvent {
   readonly record: CloudTrailRecord;
 }
 
-export function decodeCloudTrailEvent(logger: Logger): MiddlewareObj {
+export interface WrongSource {
+  readonly status: 'skipped';
+  readonly eventId: string;
+  readonly eventName: string;
+  readonly reason: string;
+}
+
+/** `eventSources`: the services this function is wired to (its EventBridge rule); others are skipped. */
+export function decodeCloudTrailEvent(logger: Logger, eventSources: readonly string[]): MiddlewareObj {
   return {
     name: 'decodeCloudTrailEvent',
-    before: (request) => {
+    before: async (request): Promise<WrongSource | undefined> => {
       const decoded = [...decodeValue(request.event, 'event')];
       const first = decoded[0];
       if (decoded.length !== 1 || !first) {
@@ -26,8 +37,17 @@ export function decodeCloudTrailEvent(logger: Logger): MiddlewareObj {
         if (first.eventId) logger.appendKeys({ eventId: first.eventId });
         throw new EventDecodeError(`${first.where}: ${first.reason}`);
       }
-      logger.appendKeys({ eventId: first.record.eventID, eventName: first.record.eventName });
-      request.event = { record: first.record } satisfies DecodedCloudTrailEvent;
+      const { record } = first;
+      logger.appendKeys({ eventId: record.eventID, eventName: record.eventName });
+      if (!eventSources.includes(record.eventSource)) {
+        const reason = `this function handles ${eventSources.join(', ')} events, not ${record.eventSource}`;
+        logger.warn('skipped', { reason });
+        // Returning early skips the remaining middlewares: let Powertools' logger reset its keys itself.
+        await cleanupMiddlewares(request);
+        return { status: 'skipped', eventId: record.eventID, eventName: record.eventName, reason };
+      }
+      request.event = { record } satisfies DecodedCloudTrailEvent;
+      return undefined;
     },
   };
 }

@@ -1,8 +1,8 @@
 /** `guardrail evaluate`: run the engine over records from files or stdin; no AWS call. */
 import type { Baseline } from '../baseline/baseline.ts';
-import type { SuppressedFinding } from '../core/engine.ts';
-import { evaluate } from '../core/engine.ts';
 import type { Finding } from '../core/types.ts';
+import { evaluate } from '../engine/evaluate.ts';
+import type { SuppressedFinding } from '../engine/suppression.ts';
 import { readInput } from '../events/read.ts';
 import type { SkipLine } from './render.ts';
 

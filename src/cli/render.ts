@@ -1,7 +1,8 @@
 /** Plain-text rendering for terminals. Event fields are attacker-controlled: control characters never pass. */
-import type { SuppressedFinding } from '../core/engine.ts';
+
 import { oneLine } from '../core/errors.ts';
 import type { Finding } from '../core/types.ts';
+import type { SuppressedFinding } from '../engine/suppression.ts';
 
 export interface SkipLine {
   readonly eventId: string | null;

@@ -24,6 +24,8 @@ export interface RuleMatch {
   readonly details: Readonly<Record<string, unknown>>;
   /** Overrides the rule's default severity for this match (e.g. a key for root is critical). */
   readonly severity?: Severity;
+  /** Overrides the rule's next steps when this match calls for others (every line must fit what was seen). */
+  readonly nextSteps?: readonly string[];
   readonly remediation?: ProposedRemediation;
 }
 
@@ -44,9 +46,8 @@ export interface Rule<K extends WatchedEventName = WatchedEventName> {
   readonly severity: Severity;
   readonly eventSource: (typeof WATCHED_EVENTS)[K];
   readonly eventName: K;
+  /** The action its matches may propose; the AWS calls it makes are declared with the action (src/actions). */
   readonly remediation: RemediationAction | null;
-  /** IAM actions the remediation calls, for the function's least-privilege role. */
-  readonly permissions: readonly string[];
   evaluate(subject: SubjectOf<K>, context: RuleContext): readonly RuleMatch[];
 }
 

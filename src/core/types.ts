@@ -96,11 +96,18 @@ interface RemediationBase<A extends RemediationAction, P> {
   readonly note?: string;
 }
 
-/** One shape for the CLI, the handlers, notifications and reports. */
+/**
+ * One shape for the CLI, the handlers, notifications and reports. A finding explains itself (title, why it
+ * matters, what to do), so whatever renders it needs nothing but the finding.
+ */
 export interface Finding {
   readonly ruleId: RuleId;
   readonly severity: Severity;
   readonly title: string;
+  /** Why this matters, in one or two sentences a person on call can act on (the rule's rationale). */
+  readonly rationale: string;
+  /** What to do next, most useful first. */
+  readonly nextSteps: readonly string[];
   readonly summary: string;
   readonly eventId: string;
   readonly eventName: string;

@@ -9,7 +9,6 @@ import type { Finding, Severity } from '../core/types.ts';
 import { SEVERITY_ORDER, severityRank } from '../core/types.ts';
 import { chatCode, escapeChat, plain, snsSubject } from './escape.ts';
 import { consoleLinks } from './links.ts';
-import { ruleInfo } from './ruleInfo.ts';
 import type { ChatbotNotification, Digest, MessageAttribute, RenderedMessage } from './types.ts';
 
 /** SNS's limit for a whole message: body, subject and attributes together. */
@@ -95,7 +94,7 @@ function chatFindingDescription(finding: Finding): string {
     `*Who:* ${chatCode(who(finding))}${finding.sourceIp ? ` from ${chatCode(finding.sourceIp, 100)}` : ''}`,
     `*Resource:* ${chatCode(finding.resource)}`,
     `*Event:* ${chatCode(finding.eventName, 80)} ${chatCode(finding.eventId, 100)} at ${escapeChat(finding.eventTime, 40)} in ${escapeChat(finding.region, 40)}, account ${escapeChat(finding.account, 20)}`,
-    `*Why it matters:* ${escapeChat(ruleInfo(finding.ruleId).rationale, 800)}`,
+    `*Why it matters:* ${escapeChat(finding.rationale, 800)}`,
     `*What guardrail did:* ${escapeChat(remediationLine(finding), 1_200)}`,
   ];
   const links = chatLinks(finding);
@@ -104,7 +103,6 @@ function chatFindingDescription(finding: Finding): string {
 }
 
 function emailFindingBlock(finding: Finding, indent = ''): string[] {
-  const info = ruleInfo(finding.ruleId);
   const lines = [
     'What happened',
     `  ${plain(finding.summary)}`,
@@ -116,13 +114,13 @@ function emailFindingBlock(finding: Finding, indent = ''): string[] {
     ...(finding.sourceIp ? [`  from ${plain(finding.sourceIp, 100)}`] : []),
     '',
     'Why it matters',
-    `  ${plain(info.rationale)}`,
+    `  ${plain(finding.rationale)}`,
     '',
     'What guardrail did',
     `  ${plain(remediationLine(finding))}`,
     '',
     'What to do next',
-    ...info.nextSteps.map((step) => `  - ${plain(step)}`),
+    ...finding.nextSteps.map((step) => `  - ${plain(step)}`),
   ];
   const links = consoleLinks(finding);
   if (links.length > 0) lines.push('', 'Console', ...links.map((link) => `  ${link.label}: ${link.url}`));
@@ -130,11 +128,10 @@ function emailFindingBlock(finding: Finding, indent = ''): string[] {
 }
 
 function findingHeadline(finding: Finding): string {
-  return `${finding.severity.toUpperCase()} ${finding.ruleId}: ${ruleInfo(finding.ruleId).title}`;
+  return `${finding.severity.toUpperCase()} ${finding.ruleId}: ${finding.title}`;
 }
 
 export function renderFinding(finding: Finding): RenderedMessage {
-  const info = ruleInfo(finding.ruleId);
   const resourceName = finding.resource.split(/[/:]/).pop() ?? finding.resource;
   const chat: ChatbotNotification = {
     version: '1.0',
@@ -143,11 +140,11 @@ export function renderFinding(finding: Finding): RenderedMessage {
     content: {
       textType: 'client-markdown',
       title: cap(
-        `${EMOJI[finding.severity]} *${finding.severity.toUpperCase()}* ${escapeChat(info.title, 120)}: ${escapeChat(resourceName, 100)}`,
+        `${EMOJI[finding.severity]} *${finding.severity.toUpperCase()}* ${escapeChat(finding.title, 120)}: ${escapeChat(resourceName, 100)}`,
         CHAT_TITLE_MAX,
       ),
       description: chatFindingDescription(finding),
-      nextSteps: info.nextSteps.slice(0, 5).map((step) => escapeChat(step, 300)),
+      nextSteps: finding.nextSteps.slice(0, 5).map((step) => escapeChat(step, 300)),
       keywords: [
         finding.ruleId,
         finding.severity,
@@ -241,7 +238,7 @@ function renderDigestWith(digest: Digest, sorted: readonly Finding[], shownCount
     ].join('\n'),
     CHAT_DESCRIPTION_MAX,
   );
-  const steps = [...new Set(sorted.flatMap((f) => ruleInfo(f.ruleId).nextSteps))].slice(0, 5);
+  const steps = [...new Set(sorted.flatMap((f) => f.nextSteps))].slice(0, 5);
   const chat: ChatbotNotification = {
     version: '1.0',
     source: 'custom',

@@ -7,11 +7,11 @@
  * close to the bare gunzip + JSON.parse rate: almost all CloudTrail records are Describe*, Get*, List*.
  */
 import type { Baseline } from '../baseline/baseline.ts';
-import type { SuppressedFinding } from '../core/engine.ts';
-import { evaluate } from '../core/engine.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { AnyRule } from '../core/rule.ts';
 import type { Finding } from '../core/types.ts';
+import { evaluate } from '../engine/evaluate.ts';
+import type { SuppressedFinding } from '../engine/suppression.ts';
 import type { Candidate } from '../events/decode.ts';
 import { bytesToText, checkCandidate, walkText, walkValue } from '../events/decode.ts';
 import { isoTimeMs } from '../events/record.ts';

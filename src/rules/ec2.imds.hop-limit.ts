@@ -14,7 +14,6 @@ export const imdsHopLimit = defineRule({
   eventSource: 'ec2.amazonaws.com',
   eventName: 'ModifyInstanceMetadataOptions',
   remediation: 'enforce-imdsv2',
-  permissions: ['ec2:DescribeInstances', 'ec2:ModifyInstanceMetadataOptions'],
   evaluate(subject, { record, baseline }) {
     const hopLimit = subject.resulting.hopLimit;
     if (hopLimit === undefined || hopLimit <= baseline.imds.maxHopLimit) return [];

@@ -15,7 +15,6 @@ export const imdsV1Allowed = defineRule({
   eventSource: 'ec2.amazonaws.com',
   eventName: 'ModifyInstanceMetadataOptions',
   remediation: 'enforce-imdsv2',
-  permissions: ['ec2:DescribeInstances', 'ec2:ModifyInstanceMetadataOptions'],
   evaluate(subject, { record, baseline }) {
     const { resulting } = subject;
     if (resulting.httpTokens !== 'optional' || resulting.httpEndpoint === 'disabled') return [];

@@ -18,7 +18,6 @@ export const accessKeyLongLived = defineRule({
   eventSource: 'iam.amazonaws.com',
   eventName: 'CreateAccessKey',
   remediation: null,
-  permissions: [],
   evaluate(subject, { record, baseline, actor }) {
     const rotateBy = addDays(record.eventTime, baseline.rotationDays);
     const common = {

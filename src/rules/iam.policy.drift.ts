@@ -21,7 +21,6 @@ export const policyDrift = defineRule({
   eventSource: 'iam.amazonaws.com',
   eventName: 'PutRolePolicy',
   remediation: null,
-  permissions: [],
   evaluate(subject, { baseline }) {
     const { role, drift } = analyzePolicy(subject, baseline);
     if (!role || !drift || drift.newAccess.length === 0) return [];

@@ -15,7 +15,6 @@ export const policyNoBaseline = defineRule({
   eventSource: 'iam.amazonaws.com',
   eventName: 'PutRolePolicy',
   remediation: null,
-  permissions: [],
   evaluate(subject, { baseline }) {
     if (baseline.roles.has(subject.roleName)) return [];
     return [

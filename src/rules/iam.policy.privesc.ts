@@ -28,7 +28,6 @@ export const policyPrivesc = defineRule({
   eventSource: 'iam.amazonaws.com',
   eventName: 'PutRolePolicy',
   remediation: null,
-  permissions: [],
   evaluate(subject, { baseline }) {
     const { role, unapprovedStatements } = analyzePolicy(subject, baseline);
     // Paths may combine a new grant with one the baseline already approved (PassRole here, RunInstances there).

@@ -51,7 +51,6 @@ export const policyWildcard = defineRule({
   eventSource: 'iam.amazonaws.com',
   eventName: 'PutRolePolicy',
   remediation: null,
-  permissions: [],
   evaluate(subject, { baseline }) {
     const { unapprovedStatements } = analyzePolicy(subject, baseline);
     const flagged = unapprovedStatements

@@ -16,7 +16,6 @@ export const userEphemeral = defineRule({
   eventSource: 'iam.amazonaws.com',
   eventName: 'CreateUser',
   remediation: 'tag-ephemeral',
-  permissions: ['iam:TagUser'],
   evaluate(subject, { record, baseline, actor }) {
     const found = classifyUser(baseline, subject.userName);
     if (found.kind !== 'ephemeral' || !creatorAllowed(found.entry, actor)) return [];

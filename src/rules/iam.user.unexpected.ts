@@ -15,7 +15,6 @@ export const userUnexpected = defineRule({
   eventSource: 'iam.amazonaws.com',
   eventName: 'CreateUser',
   remediation: null,
-  permissions: [],
   evaluate(subject, { baseline, actor }) {
     const found = classifyUser(baseline, subject.userName);
     if (found.kind === 'approved') return [];

@@ -12,8 +12,16 @@ import {
   paginateListUsers,
 } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../actions/awsError.ts';
-import { mapLimit } from './pool.ts';
+import { mapLimit } from '../util/mapLimit.ts';
 import type { AccessKeySnapshot, AccountSnapshot, UnreadableUser, UserSnapshot } from './snapshot.ts';
+
+/** The calls this adapter makes: the orphan sweep's reads (its tagging is the tag-orphaned action's). */
+export const SWEEP_READ_PERMISSIONS = [
+  'iam:ListUsers',
+  'iam:ListUserTags',
+  'iam:ListAccessKeys',
+  'iam:GetAccessKeyLastUsed',
+] as const;
 
 export interface FetchOptions {
   /** Users read in parallel (default 4: IAM's read quotas are per account and shared with everyone else). */

@@ -11,12 +11,9 @@ export interface SweepRule {
   readonly rationale: string;
   readonly nextSteps: readonly string[];
   readonly severity: Severity;
+  /** The action its findings may propose; the AWS calls it makes are declared with the action (src/actions). */
   readonly remediation: RemediationAction | null;
-  /** IAM actions the sweep needs, for the function's least-privilege role. */
-  readonly permissions: readonly string[];
 }
-
-const READ = ['iam:ListUsers', 'iam:ListUserTags', 'iam:ListAccessKeys', 'iam:GetAccessKeyLastUsed'];
 
 export const userOrphaned: SweepRule = {
   id: Ids.userOrphaned,
@@ -30,7 +27,6 @@ export const userOrphaned: SweepRule = {
   ],
   severity: 'medium',
   remediation: 'tag-orphaned',
-  permissions: [...READ, 'iam:TagUser'],
 };
 
 export const accessKeyStale: SweepRule = {
@@ -44,7 +40,6 @@ export const accessKeyStale: SweepRule = {
   ],
   severity: 'medium',
   remediation: null,
-  permissions: READ,
 };
 
 export const SWEEP_RULES: readonly SweepRule[] = [userOrphaned, accessKeyStale];

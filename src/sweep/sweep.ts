@@ -8,11 +8,12 @@
  *   Remediation `tag-orphaned`; nothing is ever deleted.
  * - `iam.accesskey.stale`: an active key older than `accessKeys.rotationDays`, approved users included.
  */
+import { proposeRemediation } from '../actions/plan.ts';
 import type { Baseline } from '../baseline/baseline.ts';
-import type { SuppressedFinding } from '../core/engine.ts';
-import { suppressionFor } from '../core/engine.ts';
 import { GuardrailTag, iamTagValue } from '../core/tags.ts';
-import type { Finding, Remediation } from '../core/types.ts';
+import type { Finding } from '../core/types.ts';
+import type { SuppressedFinding } from '../engine/suppression.ts';
+import { suppressionFor } from '../engine/suppression.ts';
 import { classifyUser, shortPrincipal } from '../rules/users.ts';
 import { accessKeyStale, userOrphaned } from './rules.ts';
 import type { AccountSnapshot, UserSnapshot } from './snapshot.ts';
@@ -128,12 +129,11 @@ function orphanFinding(
     [GuardrailTag.orphanReason]:
       (alreadyTagged && user.tags[GuardrailTag.orphanReason]) || iamTagValue(reasonTag),
   };
-  const remediation: Remediation = {
-    action: 'tag-orphaned',
-    mode: settings.mode,
-    status: 'proposed',
-    params: { userName: user.userName, tags },
-  };
+  const remediation = proposeRemediation(
+    userOrphaned.remediation,
+    { action: 'tag-orphaned', params: { userName: user.userName, tags } },
+    settings,
+  );
   const creator = user.tags[GuardrailTag.creator];
   const by = creator ? ` (created by ${shortPrincipal(creator)})` : '';
   const summary =
@@ -144,6 +144,8 @@ function orphanFinding(
     ruleId: userOrphaned.id,
     severity: settings.severity ?? userOrphaned.severity,
     title: userOrphaned.title,
+    rationale: userOrphaned.rationale,
+    nextSteps: userOrphaned.nextSteps,
     summary,
     ...base(snapshot, options, user),
     details: {
@@ -182,6 +184,8 @@ function staleKeyFindings(
       ruleId: accessKeyStale.id,
       severity: settings.severity ?? accessKeyStale.severity,
       title: accessKeyStale.title,
+      rationale: accessKeyStale.rationale,
+      nextSteps: accessKeyStale.nextSteps,
       summary: `Access key ${key.accessKeyId} of ${user.userName} is ${ageDays} days old; the baseline rotates keys every ${baseline.rotationDays} days.`,
       ...base(snapshot, options, user),
       details: {

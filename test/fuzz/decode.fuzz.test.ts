@@ -1,8 +1,8 @@
 /** The boundary never throws anything but EventDecodeError, and the engine never throws on decoded records. */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../src/core/engine.ts';
 import { EventDecodeError } from '../../src/core/errors.ts';
+import { evaluate } from '../../src/engine/evaluate.ts';
 import { decodeText, decodeValue } from '../../src/events/decode.ts';
 import { exampleBaseline } from '../helpers/baseline.ts';
 import { createAccessKey, createUser, modifyImds, putRolePolicy } from '../helpers/records.ts';

@@ -1,10 +1,12 @@
 /** Real findings for tests: seed records through the engine, so tests see exactly what handlers see. */
+import type { OwnAccount } from '../../src/actions/plan.ts';
 import type { Baseline } from '../../src/baseline/baseline.ts';
-import { evaluate } from '../../src/core/engine.ts';
 import type { Finding } from '../../src/core/types.ts';
+import { evaluate } from '../../src/engine/evaluate.ts';
 import { checkRecord } from '../../src/events/record.ts';
 import { exampleBaseline } from './baseline.ts';
 import type { Json } from './records.ts';
+import { ACCOUNT } from './records.ts';
 
 export function findingsFor(record: Json, baseline: Baseline = exampleBaseline()): Finding[] {
   const checked = checkRecord(record);
@@ -28,3 +30,6 @@ export function inMode(finding: Finding, mode: 'dry-run' | 'enforce'): Finding {
 }
 
 export const EPHEMERAL_USER = 'temporaryaccessAImodelshare0a1b2c3d4e5f67890a1b2c3d4e5f6789';
+
+/** The account the test records come from, as the invocation context of a function deployed there names it. */
+export const OWN_ACCOUNT: OwnAccount = { known: true, account: ACCOUNT };

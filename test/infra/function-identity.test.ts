@@ -8,14 +8,14 @@ import { IAMClient, ListUserTagsCommand, TagUserCommand } from '@aws-sdk/client-
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
-import type { MemberAccess } from '../../handlers/config.ts';
 import { functionRole } from '../../handlers/config.ts';
-import type { CredentialsProvider } from '../../handlers/lib/accounts.ts';
-import { memberCredentials, ownAccountOf, remediateAcrossAccounts } from '../../handlers/lib/accounts.ts';
-import { baselineFromEnv, withOwnRole } from '../../handlers/lib/runtime.ts';
-import { evaluate } from '../../src/core/engine.ts';
+import { baselineFromEnv, withOverrides } from '../../handlers/lib/baseline.ts';
+import { ownAccountOf } from '../../handlers/lib/ownAccount.ts';
+import { createRemediator } from '../../src/actions/index.ts';
+import type { CredentialsProvider, MemberAccess } from '../../src/actions/member.ts';
+import { memberCredentials } from '../../src/actions/member.ts';
 import { ConfigError } from '../../src/core/errors.ts';
-import type { Finding } from '../../src/core/types.ts';
+import { evaluate } from '../../src/engine/evaluate.ts';
 import { checkRecord } from '../../src/events/record.ts';
 import { baselineFrom, EXAMPLE_BASELINE_PATH } from '../helpers/baseline.ts';
 import { EPHEMERAL_USER, inMode, onlyFinding } from '../helpers/findings.ts';
@@ -81,10 +81,20 @@ describe('loop prevention from the role', () => {
     expect(evaluate(ownCall.record, plain).kind).toBe('evaluated');
   });
 
+  it('applies GUARDRAIL_MIN_SEVERITY to the loaded baseline once, so nothing downstream resolves it again', async () => {
+    const env = { GUARDRAIL_BASELINE: EXAMPLE_BASELINE_PATH, GUARDRAIL_MIN_SEVERITY: 'critical' };
+    const load = baselineFromEnv(logger, env);
+    const baseline = await load();
+    expect(baseline.notify.minSeverity).toBe('critical');
+    expect(await load()).toBe(baseline);
+    const plain = await baselineFromEnv(logger, { GUARDRAIL_BASELINE: EXAMPLE_BASELINE_PATH })();
+    expect(plain.notify.minSeverity).not.toBe('critical');
+  });
+
   it('does not repeat a role the baseline already names', () => {
     const named = baselineFrom('version: 1\nguardrail:\n  ownRoles: [ops-automation]\n');
-    expect(withOwnRole(named, 'ops-automation')).toBe(named);
-    expect(withOwnRole(named, 'guardrail-prod-iam-events').ownRoles).toEqual([
+    expect(withOverrides(named, { ownRole: 'ops-automation' })).toBe(named);
+    expect(withOverrides(named, { ownRole: 'guardrail-prod-iam-events' }).ownRoles).toEqual([
       'ops-automation',
       'guardrail-prod-iam-events',
     ]);
@@ -127,7 +137,7 @@ describe('which account a remediation runs in', () => {
   );
   const own = { known: true, account: ACCOUNT } as const;
   const elsewhere = { known: true, account: '999999999999' } as const;
-  const member: MemberAccess = {
+  const access: MemberAccess = {
     roleName: 'guardrail-remediator',
     externalId: 'ext-id-0123456789',
     sessionName: 's',
@@ -138,25 +148,28 @@ describe('which account a remediation runs in', () => {
     sessionToken: 'token',
     expiration: new Date(Date.now() + expiresInMs),
   });
-  /** A remediator that records every credentials it was built with and every finding it was asked to act on. */
-  function recording() {
-    const built: (CredentialsProvider | undefined)[] = [];
-    const inner = vi.fn(async (f: Finding) => f);
-    return {
-      built,
-      inner,
-      remediatorFor: (c?: CredentialsProvider) => {
-        built.push(c);
-        return inner;
-      },
+  /** A remediator whose action records the credentials it ran with (undefined: the function's own). */
+  function recording(withMembers = true) {
+    const ran: (CredentialsProvider | undefined)[] = [];
+    const assume = vi.fn(async () => credentials(3_600_000));
+    const action = (c?: CredentialsProvider) => async () => {
+      ran.push(c);
+      return { status: 'applied', note: 'tagged' } as const;
     };
+    const remediate = createRemediator(
+      { 'tag-ephemeral': action() },
+      withMembers
+        ? { members: { access, assume, actionsWith: (c) => ({ 'tag-ephemeral': action(c) }) } }
+        : {},
+    );
+    return { ran, assume, remediate };
   }
 
   it('acts on findings from its own account with its own credentials', async () => {
-    const { built, inner, remediatorFor } = recording();
-    await remediateAcrossAccounts({ member, remediatorFor })(finding, own);
-    expect(inner).toHaveBeenCalledOnce();
-    expect(built).toEqual([undefined]);
+    const { ran, assume, remediate } = recording();
+    expect((await remediate(finding, own)).remediation?.status).toBe('applied');
+    expect(ran).toEqual([undefined]);
+    expect(assume).not.toHaveBeenCalled();
   });
 
   it.each([
@@ -171,18 +184,15 @@ describe('which account a remediation runs in', () => {
       'this function\'s own account is not known (the invocation context\'s function ARN "not-an-arn" names no account)',
     ],
   ])('changes nothing when its own account is not known: %s', async (_case, unknown, note) => {
-    const { inner, remediatorFor } = recording();
-    const assume = vi.fn(async () => credentials(3_600_000));
-    const result = await remediateAcrossAccounts({ member, remediatorFor, assume })(finding, unknown);
-    expect(inner).not.toHaveBeenCalled();
+    const { ran, assume, remediate } = recording();
+    const result = await remediate(finding, unknown);
+    expect(ran).toEqual([]);
     expect(assume).not.toHaveBeenCalled();
     expect(result.remediation).toMatchObject({ status: 'proposed', note: `not acted on: ${note}` });
   });
 
   it('changes nothing for a finding that names no account', async () => {
-    const { inner, remediatorFor } = recording();
-    const assume = vi.fn(async () => credentials(3_600_000));
-    const remediate = remediateAcrossAccounts({ member, remediatorFor, assume });
+    const { ran, assume, remediate } = recording();
     for (const account of ['', 'unknown']) {
       const result = await remediate({ ...finding, account }, own);
       expect(result.remediation).toMatchObject({
@@ -190,14 +200,14 @@ describe('which account a remediation runs in', () => {
         note: `not acted on: the event names no account to remediate in (account ${JSON.stringify(account)})`,
       });
     }
-    expect(inner).not.toHaveBeenCalled();
+    expect(ran).toEqual([]);
     expect(assume).not.toHaveBeenCalled();
   });
 
   it('without a member role, leaves another account’s finding proposed, saying why', async () => {
-    const { inner, remediatorFor } = recording();
-    const result = await remediateAcrossAccounts({ member: undefined, remediatorFor })(finding, elsewhere);
-    expect(inner).not.toHaveBeenCalled();
+    const { ran, remediate } = recording(false);
+    const result = await remediate(finding, elsewhere);
+    expect(ran).toEqual([]);
     expect(result.remediation).toMatchObject({
       status: 'proposed',
       mode: 'enforce',
@@ -206,46 +216,47 @@ describe('which account a remediation runs in', () => {
   });
 
   it('with a member role, remediates there through the assumed role, assuming once per account', async () => {
-    const assume = vi.fn(async () => credentials(3_600_000));
-    const { built, inner, remediatorFor } = recording();
-    const remediate = remediateAcrossAccounts({ member, assume, remediatorFor });
+    const { ran, assume, remediate } = recording();
     await remediate(finding, elsewhere);
     await remediate(finding, elsewhere);
-    expect(inner).toHaveBeenCalledTimes(2);
-    // The function's own remediator is built too, but only the member's acted.
-    const providers = built.filter((c): c is CredentialsProvider => c !== undefined);
-    expect(providers).toHaveLength(1);
-    expect((await providers[0]?.())?.accessKeyId).toBe('ASIAMEMBER');
-    await providers[0]?.();
+    expect(ran).toHaveLength(2);
+    const [provider] = ran;
+    expect(provider).toBeDefined();
+    expect(ran[1]).toBe(provider);
+    expect((await provider?.())?.accessKeyId).toBe('ASIAMEMBER');
+    await provider?.();
     expect(assume).toHaveBeenCalledOnce();
-    expect(assume).toHaveBeenCalledWith(`arn:aws:iam::${ACCOUNT}:role/guardrail-remediator`, member);
+    expect(assume).toHaveBeenCalledWith(`arn:aws:iam::${ACCOUNT}:role/guardrail-remediator`, access);
   });
 
   it('assumes the role again shortly before the credentials expire', async () => {
     const assume = vi.fn(async () => credentials(60_000));
-    const provider = memberCredentials(ACCOUNT, member, assume);
+    const provider = memberCredentials(ACCOUNT, access, assume);
     await provider();
     await provider();
     expect(assume).toHaveBeenCalledTimes(2);
   });
 
   it('a refused AssumeRole fails the remediation with its reason, not the invocation', async () => {
-    const { createRemediator } = await import('../../src/actions/index.ts');
-    const remediate = remediateAcrossAccounts({
-      member,
-      assume: async () => {
-        throw Object.assign(new Error('User is not authorized to perform: sts:AssumeRole'), {
-          name: 'AccessDenied',
-        });
-      },
-      remediatorFor: (c) =>
-        createRemediator({
-          'tag-ephemeral': async () => {
-            await c?.();
-            return { status: 'applied', note: 'tagged' };
+    const remediate = createRemediator(
+      {},
+      {
+        members: {
+          access,
+          assume: async () => {
+            throw Object.assign(new Error('User is not authorized to perform: sts:AssumeRole'), {
+              name: 'AccessDenied',
+            });
           },
-        }),
-    });
+          actionsWith: (c) => ({
+            'tag-ephemeral': async () => {
+              await c();
+              return { status: 'applied', note: 'tagged' };
+            },
+          }),
+        },
+      },
+    );
     const result = await remediate(finding, elsewhere);
     expect(result.remediation).toMatchObject({
       status: 'failed',

@@ -4,11 +4,11 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
-import { ENFORCE_IMDS_PERMISSIONS } from '../../src/actions/enforceImdsV2.ts';
-import { TAG_USER_PERMISSIONS } from '../../src/actions/tagUser.ts';
+import { permissionsFor } from '../../src/actions/permissions.ts';
 import { globMatch } from '../../src/policy/glob.ts';
 import { RULES } from '../../src/rules/index.ts';
-import { accessKeyStale, userOrphaned } from '../../src/sweep/rules.ts';
+import { SWEEP_READ_PERMISSIONS } from '../../src/sweep/fetch.ts';
+import { SWEEP_RULES } from '../../src/sweep/rules.ts';
 import { exampleBaseline } from '../helpers/baseline.ts';
 
 const PATH = fileURLToPath(new URL('../../infra/member-account.yml', import.meta.url));
@@ -148,10 +148,8 @@ describe('infra/member-account.yml', () => {
     expect(granted).toEqual(
       [
         ...new Set([
-          ...TAG_USER_PERMISSIONS,
-          ...ENFORCE_IMDS_PERMISSIONS,
-          ...userOrphaned.permissions,
-          ...accessKeyStale.permissions,
+          ...permissionsFor([...RULES, ...SWEEP_RULES].map((rule) => rule.remediation)),
+          ...SWEEP_READ_PERMISSIONS,
         ]),
       ].sort(),
     );

@@ -5,7 +5,7 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../src/core/engine.ts';
+import { evaluate } from '../../src/engine/evaluate.ts';
 import type { Decoded } from '../../src/events/decode.ts';
 import { decodeText } from '../../src/events/decode.ts';
 import { exampleBaseline } from '../helpers/baseline.ts';

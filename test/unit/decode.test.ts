@@ -1,8 +1,8 @@
 import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../src/core/engine.ts';
 import { EventDecodeError } from '../../src/core/errors.ts';
+import { evaluate } from '../../src/engine/evaluate.ts';
 import type { Decoded } from '../../src/events/decode.ts';
 import { bytesToText, decodeText } from '../../src/events/decode.ts';
 import { exampleBaseline } from '../helpers/baseline.ts';

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Baseline } from '../../src/baseline/baseline.ts';
-import { evaluate } from '../../src/core/engine.ts';
 import type { Finding, RuleId } from '../../src/core/types.ts';
+import { evaluate } from '../../src/engine/evaluate.ts';
 import { checkRecord } from '../../src/events/record.ts';
 import type { RuleCase } from '../cases/rules.ts';
 import { RULE_CASES } from '../cases/rules.ts';

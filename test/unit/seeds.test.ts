@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../src/core/engine.ts';
+import { evaluate } from '../../src/engine/evaluate.ts';
 import { checkRecord } from '../../src/events/record.ts';
 import { SEED_CASES } from '../cases/seeds.ts';
 import { exampleBaseline } from '../helpers/baseline.ts';

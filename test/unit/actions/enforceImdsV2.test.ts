@@ -8,8 +8,9 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import { enforceImdsV2Action } from '../../../src/actions/enforceImdsV2.ts';
 import { ActionRetryableError, createRemediator } from '../../../src/actions/index.ts';
+import type { Finding } from '../../../src/core/types.ts';
 import { sdkError, serverError } from '../../helpers/awsErrors.ts';
-import { inMode, onlyFinding } from '../../helpers/findings.ts';
+import { inMode, OWN_ACCOUNT, onlyFinding } from '../../helpers/findings.ts';
 import { modifyImds } from '../../helpers/records.ts';
 
 const ec2Mock = mockClient(EC2Client);
@@ -40,7 +41,8 @@ function remediator(dryRunProbe = false) {
     return client;
   });
   return {
-    remediate: createRemediator({ 'enforce-imdsv2': enforceImdsV2Action(ec2For, { dryRunProbe }) }),
+    remediate: (f: Finding) =>
+      createRemediator({ 'enforce-imdsv2': enforceImdsV2Action(ec2For, { dryRunProbe }) })(f, OWN_ACCOUNT),
     ec2For,
   };
 }

@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { IAMClient, TagUserCommand } from '@aws-sdk/client-iam';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { CLIENT_CONFIG } from '../../../handlers/lib/aws.ts';
 import { isTransientAwsError } from '../../../src/actions/awsError.ts';
+import { CLIENT_CONFIG } from '../../../src/aws/clientConfig.ts';
 
 const THROTTLED = `<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>r</RequestId></ErrorResponse>`;
 const TAGGED = `<TagUserResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></TagUserResponse>`;

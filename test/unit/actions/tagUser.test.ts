@@ -4,14 +4,15 @@ import { beforeEach, describe, expect, it } from 'vitest';
 import { ActionRetryableError, createRemediator } from '../../../src/actions/index.ts';
 import { tagUserAction } from '../../../src/actions/tagUser.ts';
 import { GuardrailTag } from '../../../src/core/tags.ts';
-import type { TagParams } from '../../../src/core/types.ts';
+import type { Finding, TagParams } from '../../../src/core/types.ts';
 import { accessDenied, sdkError, throttled } from '../../helpers/awsErrors.ts';
-import { EPHEMERAL_USER, inMode, onlyFinding } from '../../helpers/findings.ts';
+import { EPHEMERAL_USER, inMode, OWN_ACCOUNT, onlyFinding } from '../../helpers/findings.ts';
 import { createUser, identities } from '../../helpers/records.ts';
 
 const iamMock = mockClient(IAMClient);
 const iam = new IAMClient({ region: 'us-east-1' });
-const remediate = createRemediator({ 'tag-ephemeral': tagUserAction(iam) });
+const remediator = createRemediator({ 'tag-ephemeral': tagUserAction(iam) });
+const remediate = (f: Finding) => remediator(f, OWN_ACCOUNT);
 
 // The seed 004 per-run user, as the engine proposes it (the example baseline enforces iam.user.ephemeral).
 const finding = onlyFinding(createUser(EPHEMERAL_USER, { userIdentity: identities.aimodelshareAutomation }));
@@ -108,13 +109,13 @@ describe('tag-ephemeral', () => {
   it('honours forceDryRun over an enforcing baseline: the mode is decided once, before the action', async () => {
     iamMock.on(ListUserTagsCommand).resolves({ Tags: [] });
     const braked = createRemediator({ 'tag-ephemeral': tagUserAction(iam) }, { forceDryRun: true });
-    const result = await braked(finding);
+    const result = await braked(finding, OWN_ACCOUNT);
     expect(result.remediation).toMatchObject({ status: 'dry-run', mode: 'dry-run' });
     expect(iamMock.commandCalls(TagUserCommand)).toHaveLength(0);
   });
 
   it('fails clearly when the function was not given the action', async () => {
-    const result = await createRemediator({})(finding);
+    const result = await createRemediator({})(finding, OWN_ACCOUNT);
     expect(result.remediation).toMatchObject({
       status: 'failed',
       error: 'this function cannot run tag-ephemeral',

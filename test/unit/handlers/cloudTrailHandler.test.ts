@@ -1,6 +1,7 @@
 import { IAMClient, ListUserTagsCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { withOverrides } from '../../../handlers/lib/baseline.ts';
 import { cloudTrailHandler } from '../../../handlers/lib/cloudTrailHandler.ts';
 import { idempotent } from '../../../handlers/lib/idempotency.ts';
 import { createLogger } from '../../../handlers/lib/logger.ts';
@@ -9,7 +10,7 @@ import { tagUserAction } from '../../../src/actions/tagUser.ts';
 import { EventDecodeError } from '../../../src/core/errors.ts';
 import type { Severity } from '../../../src/core/types.ts';
 import { InMemoryNotifier } from '../../../src/notify/memory.ts';
-import type { EventSummary } from '../../../src/respond/index.ts';
+import type { EventSummary } from '../../../src/respond/record.ts';
 import { accessDenied, throttled } from '../../helpers/awsErrors.ts';
 import { exampleBaseline } from '../../helpers/baseline.ts';
 import { EPHEMERAL_USER } from '../../helpers/findings.ts';
@@ -30,10 +31,9 @@ function setup(options: { minSeverity?: Severity; store?: MemoryPersistenceLayer
   const handler = cloudTrailHandler({
     logger: createLogger('iam-events'),
     eventSources: ['iam.amazonaws.com'],
-    baseline: async () => exampleBaseline(),
+    baseline: async () => withOverrides(exampleBaseline(), { minSeverity: options.minSeverity }),
     remediate: createRemediator({ 'tag-ephemeral': tagUserAction(new IAMClient({ region: 'us-east-1' })) }),
     notifier,
-    minSeverity: options.minSeverity,
     idempotency: idempotent({
       persistenceStore: store,
       key: 'record.eventID',
@@ -164,8 +164,8 @@ describe('CloudTrail handler', () => {
     expect(store.records.size).toBe(0);
   });
 
-  it('skips, with a reason, events of a service this function is not wired to', async () => {
-    const { handler, notifier } = setup();
+  it('skips, with a reason, events of a service this function is not wired to, keeping no record', async () => {
+    const { handler, notifier, store } = setup();
     const summary = await handler(
       eventBridge(modifyImds('i-1', { HttpTokens: 'optional' })),
       lambdaContext(),
@@ -175,6 +175,8 @@ describe('CloudTrail handler', () => {
       reason: 'this function handles iam.amazonaws.com events, not ec2.amazonaws.com',
     });
     expect(notifier.sent).toHaveLength(0);
+    // Skipped before the idempotency layer: no record is written for an event this function never handles.
+    expect(store.records.size).toBe(0);
   });
 
   it("skips the guardrail's own calls and failed calls", async () => {

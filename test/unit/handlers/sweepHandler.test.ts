@@ -60,7 +60,6 @@ function setup(store = new MemoryPersistenceLayer()) {
     region: async () => 'us-east-1',
     remediate: createRemediator({ 'tag-orphaned': tagUserAction(new IAMClient({ region: 'us-east-1' })) }),
     notifier,
-    minSeverity: undefined,
     concurrency: 2,
     idempotency: idempotent({
       persistenceStore: store,
@@ -147,7 +146,6 @@ describe('orphan sweep handler', () => {
       region: async () => 'us-east-1',
       remediate: createRemediator({ 'tag-orphaned': tagUserAction(new IAMClient({ region: 'us-east-1' })) }),
       notifier,
-      minSeverity: undefined,
       concurrency: 2,
       idempotency: null,
       now: () => NOW,
@@ -178,7 +176,6 @@ describe('orphan sweep handler', () => {
       region: async () => 'us-east-1',
       remediate: createRemediator({}),
       notifier,
-      minSeverity: undefined,
       concurrency: 1,
       idempotency: null,
       now: () => NOW,

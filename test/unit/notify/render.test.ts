@@ -31,6 +31,25 @@ const applied: Finding = {
 };
 
 describe('one finding, one message', () => {
+  it('takes the title, why it matters and the next steps from the finding itself', () => {
+    const told: Finding = {
+      ...ephemeral,
+      title: 'A title only this finding has',
+      rationale: 'A rationale only this finding has.',
+      nextSteps: ['A step only this finding has.'],
+    };
+    const { chat, email } = renderFinding(told);
+    expect(chat.content.title).toContain('A title only this finding has');
+    expect(chat.content.description).toContain('A rationale only this finding has.');
+    expect(chat.content.nextSteps).toEqual(['A step only this finding has.']);
+    for (const text of [
+      'A title only this finding has',
+      'A rationale only this finding has.',
+      '  - A step only this finding has.',
+    ])
+      expect(email).toContain(text);
+  });
+
   it('is an AWS Chatbot custom notification in the documented schema', () => {
     const { chat } = renderFinding(applied);
     expect(chat).toMatchObject({

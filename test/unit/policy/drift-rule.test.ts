@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { evaluate } from '../../../src/core/engine.ts';
 import type { Finding } from '../../../src/core/types.ts';
+import { evaluate } from '../../../src/engine/evaluate.ts';
 import { checkRecord } from '../../../src/events/record.ts';
 import { exampleBaseline } from '../../helpers/baseline.ts';
 import { putRolePolicy } from '../../helpers/records.ts';

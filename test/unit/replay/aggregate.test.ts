@@ -10,6 +10,8 @@ function finding(eventId: string, eventTime: string, ruleId = 'iam.user.unexpect
     ruleId: ruleId as Finding['ruleId'],
     severity: 'high',
     title: 't',
+    rationale: 'r',
+    nextSteps: [],
     summary: 's',
     eventId,
     eventName: 'CreateUser',

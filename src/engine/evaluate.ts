@@ -1,21 +1,19 @@
 /**
  * The pure engine: one CloudTrail record and a baseline in, findings (or the reason for a skip) out.
- * No AWS client, no clock, no I/O: the Lambda handlers and the CLI both call exactly this.
+ * No AWS client, no clock, no I/O: the Lambda handlers and the CLI both call exactly this. It wires the
+ * rules (src/rules), the baseline, the record's subject (src/events) and the remediation each finding
+ * proposes (src/actions/plan.ts decides it).
  */
-import type { Baseline, Suppression } from '../baseline/baseline.ts';
+import { proposeRemediation } from '../actions/plan.ts';
+import type { Baseline } from '../baseline/baseline.ts';
 import { isOwnRole } from '../baseline/baseline.ts';
+import type { AnyRule, RuleContext, RuleMatch } from '../core/rule.ts';
+import type { CloudTrailRecord, Finding, Skip } from '../core/types.ts';
 import type { Subject } from '../events/subjects.ts';
 import { accountOf, extractSubject, isWatchedEvent } from '../events/subjects.ts';
-import { globMatch } from '../policy/glob.ts';
 import { RULES } from '../rules/index.ts';
-import type { AnyRule, RuleContext, RuleMatch } from './rule.ts';
-import type { CloudTrailRecord, Finding, Remediation, Skip } from './types.ts';
-
-export interface SuppressedFinding {
-  readonly finding: Finding;
-  /** The baseline entry that suppressed it, e.g. `suppressions[0]`, and its reason. */
-  readonly suppression: { readonly path: string; readonly reason: string };
-}
+import type { SuppressedFinding } from './suppression.ts';
+import { suppressionFor } from './suppression.ts';
 
 export type Evaluation =
   | {
@@ -61,14 +59,12 @@ function toFinding(
   actor: string,
 ): Finding {
   const settings = baseline.rules[rule.id];
-  const remediation: Remediation | null =
-    match.remediation && rule.remediation === match.remediation.action
-      ? ({ ...match.remediation, mode: settings.mode, status: 'proposed' } as Remediation)
-      : null;
   return {
     ruleId: rule.id,
     severity: settings.severity ?? match.severity ?? rule.severity,
     title: rule.title,
+    rationale: rule.rationale,
+    nextSteps: match.nextSteps ?? rule.nextSteps,
     summary: match.summary,
     eventId: record.eventID,
     eventName: record.eventName,
@@ -79,22 +75,8 @@ function toFinding(
     sourceIp: record.sourceIPAddress ?? '',
     resource: match.resource,
     details: match.details,
-    remediation,
+    remediation: proposeRemediation(rule.remediation, match.remediation, settings),
   };
-}
-
-/** The baseline suppression covering a finding at its event time, if any (the sweep uses it too). */
-export function suppressionFor(
-  finding: Finding,
-  suppressions: readonly Suppression[],
-): Suppression | undefined {
-  const at = Date.parse(finding.eventTime);
-  return suppressions.find(
-    (s) =>
-      s.rule === finding.ruleId &&
-      globMatch(s.resource, finding.resource) &&
-      (s.expiresAt === undefined || at < s.expiresAt),
-  );
 }
 
 export function evaluate(

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { mapLimit } from '../../../src/sweep/pool.ts';
+import { mapLimit } from '../../../src/util/mapLimit.ts';
 
 describe('mapLimit', () => {
   it('keeps input order and never exceeds the limit in flight', async () => {

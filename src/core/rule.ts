@@ -4,6 +4,7 @@
  */
 import type { Baseline } from '../baseline/baseline.ts';
 import type { SubjectOf, WATCHED_EVENTS, WatchedEventName } from '../events/subjects.ts';
+import type { InputsOf } from '../rules/inputs.ts';
 import type {
   CloudTrailRecord,
   ImdsParams,
@@ -29,11 +30,13 @@ export interface RuleMatch {
   readonly remediation?: ProposedRemediation;
 }
 
-export interface RuleContext {
+export interface RuleContext<K extends WatchedEventName = WatchedEventName> {
   readonly record: CloudTrailRecord;
   readonly baseline: Baseline;
   /** The caller's ARN, as it appears in findings. */
   readonly actor: string;
+  /** What the engine prepared once for this record, shared by every rule of the event (src/rules/inputs.ts). */
+  readonly inputs: InputsOf<K>;
 }
 
 export interface Rule<K extends WatchedEventName = WatchedEventName> {
@@ -48,7 +51,7 @@ export interface Rule<K extends WatchedEventName = WatchedEventName> {
   readonly eventName: K;
   /** The action its matches may propose; the AWS calls it makes are declared with the action (src/actions). */
   readonly remediation: RemediationAction | null;
-  evaluate(subject: SubjectOf<K>, context: RuleContext): readonly RuleMatch[];
+  evaluate(subject: SubjectOf<K>, context: RuleContext<K>): readonly RuleMatch[];
 }
 
 /** Identity function that keeps K inferred, so `evaluate` sees the right subject type. */

@@ -12,6 +12,7 @@ import type { CloudTrailRecord, Finding, Skip } from '../core/types.ts';
 import type { Subject } from '../events/subjects.ts';
 import { accountOf, extractSubject, isWatchedEvent } from '../events/subjects.ts';
 import { RULES } from '../rules/index.ts';
+import { prepareInputs } from '../rules/inputs.ts';
 import type { SuppressedFinding } from './suppression.ts';
 import { suppressionFor } from './suppression.ts';
 
@@ -92,12 +93,19 @@ export function evaluate(
   const extracted = extractSubject(record);
   if (!extracted.ok) return skipped(record, `malformed ${record.eventName}: ${extracted.reason}`);
 
-  const actor = actorOf(record);
-  const context: RuleContext = { record, baseline, actor };
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
-  for (const rule of rulesFor(rules, record.eventName)) {
-    if (!baseline.rules[rule.id].enabled) continue;
+  const enabled = rulesFor(rules, record.eventName).filter((rule) => baseline.rules[rule.id].enabled);
+  if (enabled.length === 0) return { kind: 'evaluated', findings, suppressed };
+  const actor = actorOf(record);
+  // Prepared once here and shared by the record's rules (src/rules/inputs.ts), never recomputed by a rule.
+  const context: RuleContext = {
+    record,
+    baseline,
+    actor,
+    inputs: prepareInputs(extracted.subject, baseline),
+  };
+  for (const rule of enabled) {
     const matches = (rule.evaluate as (subject: Subject, context: RuleContext) => readonly RuleMatch[])(
       extracted.subject,
       context,

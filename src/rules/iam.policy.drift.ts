@@ -1,7 +1,6 @@
 import { defineRule } from '../core/rule.ts';
 import { RuleId } from '../core/types.ts';
 import { describeGroup, groupWitnesses } from '../policy/witnesses.ts';
-import { analyzePolicy } from './policyAnalysis.ts';
 
 /** The summary names this many witness lines; details hold them all, folded per statement and resource. */
 const SUMMARY_WITNESSES = 3;
@@ -21,8 +20,8 @@ export const policyDrift = defineRule({
   eventSource: 'iam.amazonaws.com',
   eventName: 'PutRolePolicy',
   remediation: null,
-  evaluate(subject, { baseline }) {
-    const { role, drift } = analyzePolicy(subject, baseline);
+  evaluate(subject, { inputs }) {
+    const { role, drift } = inputs.policy;
     if (!role || !drift || drift.newAccess.length === 0) return [];
     const groups = groupWitnesses(drift.newAccess);
     const lines = groupWitnesses(drift.newAccess, false);

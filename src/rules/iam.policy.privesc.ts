@@ -4,7 +4,6 @@ import { RuleId } from '../core/types.ts';
 import { actionCatalogue, actionSetOfPatterns } from '../policy/catalogue.ts';
 import type { NormalizedStatement } from '../policy/parse.ts';
 import { escalationsIn } from '../policy/privesc.ts';
-import { analyzePolicy } from './policyAnalysis.ts';
 
 /** True when the statement allows every IAM action (`iam:*`, `*`, or a NotAction that spares IAM). */
 function allowsAllOfIam(statement: NormalizedStatement): boolean {
@@ -28,8 +27,8 @@ export const policyPrivesc = defineRule({
   eventSource: 'iam.amazonaws.com',
   eventName: 'PutRolePolicy',
   remediation: null,
-  evaluate(subject, { baseline }) {
-    const { role, unapprovedStatements } = analyzePolicy(subject, baseline);
+  evaluate(subject, { inputs }) {
+    const { role, unapprovedStatements } = inputs.policy;
     // Paths may combine a new grant with one the baseline already approved (PassRole here, RunInstances there).
     const hits = escalationsIn(unapprovedStatements, role?.statements ?? []);
     if (hits.length === 0) return [];

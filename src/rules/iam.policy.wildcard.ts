@@ -3,7 +3,7 @@ import type { Severity } from '../core/types.ts';
 import { RuleId } from '../core/types.ts';
 import { expandActionPattern, isReadOnly } from '../policy/catalogue.ts';
 import type { NormalizedStatement } from '../policy/parse.ts';
-import { analyzePolicy, describeStatement } from './policyAnalysis.ts';
+import { describeStatement } from './policyAnalysis.ts';
 
 function isServiceWildcard(pattern: string): boolean {
   return pattern === '*' || /^[^:]+:\*$/.test(pattern);
@@ -51,8 +51,8 @@ export const policyWildcard = defineRule({
   eventSource: 'iam.amazonaws.com',
   eventName: 'PutRolePolicy',
   remediation: null,
-  evaluate(subject, { baseline }) {
-    const { unapprovedStatements } = analyzePolicy(subject, baseline);
+  evaluate(subject, { inputs }) {
+    const { unapprovedStatements } = inputs.policy;
     const flagged = unapprovedStatements
       .filter((statement) => statement.effect === 'Allow')
       .map((statement) => ({ statement, reasons: wildcardReasons(statement) }))

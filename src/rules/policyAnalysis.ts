@@ -1,7 +1,8 @@
 /**
- * One analysis per PutRolePolicy event, shared by the four policy rules: the envelope comparison and the
+ * One analysis per PutRolePolicy event, shared by the policy rules: the envelope comparison and the
  * statements the baseline does not already approve (wildcard and privesc look only at those, so a grant the
- * baseline approved is not re-reported on every re-put).
+ * baseline approved is not re-reported on every re-put). The engine prepares it once per record and hands it
+ * to the rules in their context (inputs.ts).
  */
 import type { Baseline, RoleBaseline } from '../baseline/baseline.ts';
 import type { PutRolePolicySubject } from '../events/subjects.ts';
@@ -16,7 +17,6 @@ export interface PolicyAnalysis {
   readonly unapprovedStatements: readonly NormalizedStatement[];
 }
 
-const bySubject = new WeakMap<PutRolePolicySubject, PolicyAnalysis>();
 /** A replay puts the same document on the same role many times: decide it once per baseline. */
 const byDocument = new WeakMap<Baseline, Map<string, PolicyAnalysis>>();
 const MAX_DOCUMENTS_PER_BASELINE = 2_000;
@@ -28,8 +28,6 @@ export function partitionOf(arn: string): string | undefined {
 }
 
 export function analyzePolicy(subject: PutRolePolicySubject, baseline: Baseline): PolicyAnalysis {
-  const cached = bySubject.get(subject);
-  if (cached) return cached;
   let documents = byDocument.get(baseline);
   if (!documents) {
     documents = new Map();
@@ -54,7 +52,6 @@ export function analyzePolicy(subject: PutRolePolicySubject, baseline: Baseline)
     if (documents.size >= MAX_DOCUMENTS_PER_BASELINE) documents.clear();
     documents.set(key, analysis);
   }
-  bySubject.set(subject, analysis);
   return analysis;
 }
 

@@ -18,10 +18,36 @@ export interface NameMatcher {
   test(userName: string): boolean;
 }
 
-export interface ApprovedUser {
-  readonly matcher: NameMatcher;
+/** A managed policy a principal may carry, as the baseline wrote it (an ARN, or a customer-managed name). */
+export interface ManagedPolicyRef {
+  readonly text: string;
+  /** AWS managed (`arn:aws:iam::aws:policy/...`). */
+  readonly awsManaged: boolean;
+  /** Whether a policy ARN is this one (a name matches a customer-managed policy of that name, any path). */
+  matches(policyArn: string): boolean;
+}
+
+/** What every principal kind of the baseline shares: its envelope and what it may carry. */
+export interface PrincipalBaseline {
+  /** Where in the baseline it is, e.g. `roles.XploreEC2Role`. */
+  readonly path: string;
   readonly description?: string;
+  /** Its own envelope statements (without the policies it may carry). */
+  readonly statements: readonly NormalizedStatement[];
+  readonly managedPolicies: readonly ManagedPolicyRef[];
+  /** The permissions boundary it must keep. */
+  readonly boundary?: string;
+}
+
+export interface ApprovedUser extends PrincipalBaseline {
+  readonly matcher: NameMatcher;
   readonly accessKeysAllowed: boolean;
+  /** false: programmatic only (iam.user.console-access). */
+  readonly console: boolean;
+  /** ARN globs of the principals besides the user itself that may create its access keys; null: nobody else. */
+  readonly keyManagers: readonly string[] | null;
+  /** Group-name globs it may join. */
+  readonly groups: readonly string[];
 }
 
 export interface EphemeralUser {
@@ -33,10 +59,54 @@ export interface EphemeralUser {
   readonly creators: readonly string[] | null;
 }
 
-export interface RoleBaseline {
+export interface TrustBaseline {
+  readonly services: readonly string[];
+  readonly accounts: readonly string[];
+  readonly principals: readonly string[];
+  readonly federated: readonly string[];
+  readonly externalId: 'required' | 'optional';
+}
+
+export interface RoleBaseline extends PrincipalBaseline {
+  /** The role's name, or its name pattern (`pattern` true) as the baseline wrote it. */
+  readonly name: string;
+  readonly pattern: boolean;
+  readonly trust?: TrustBaseline;
+}
+
+export interface GroupBaseline extends PrincipalBaseline {
+  readonly name: string;
+}
+
+/** A customer-managed policy the baseline declares. */
+export interface PolicyBaseline {
+  readonly name: string;
+  readonly path: string;
+  readonly description?: string;
+  /** Its envelope: a version granting more is drift. */
+  readonly statements: readonly NormalizedStatement[];
+  /** Name globs of who may carry it (besides the principals that list it in managedPolicies). */
+  readonly attachTo: {
+    readonly roles: readonly string[];
+    readonly users: readonly string[];
+    readonly groups: readonly string[];
+  };
+}
+
+export interface TrailBaseline {
+  readonly path: string;
+  readonly name: string;
+  readonly bucket?: string;
+}
+
+export interface ImdsProfile {
+  readonly path: string;
   readonly name: string;
   readonly description?: string;
-  readonly statements: readonly NormalizedStatement[];
+  readonly tags: Readonly<Record<string, string>>;
+  readonly instanceIds: readonly string[];
+  readonly httpTokens: 'required' | 'optional';
+  readonly maxHopLimit: number;
 }
 
 export interface RuleSettings {
@@ -57,13 +127,31 @@ export interface Suppression {
 export interface Baseline {
   /** File name or label the baseline came from, used in messages. */
   readonly source: string;
+  /** This baseline's own accounts; empty: the event's own account is the only one. */
+  readonly accounts: readonly string[];
   readonly ownRoles: readonly string[];
+  /** ARN globs of the principals that may change the guardrail's own stack. */
+  readonly deployers: readonly string[];
+  /** Name prefix of the guardrail's own resources. */
+  readonly resourcePrefix: string;
+  /** Roles by exact name; name patterns are in `rolePatterns` (use findRole). */
   readonly roles: ReadonlyMap<string, RoleBaseline>;
+  readonly rolePatterns: readonly RoleBaseline[];
+  readonly groups: ReadonlyMap<string, GroupBaseline>;
+  readonly policies: ReadonlyMap<string, PolicyBaseline>;
+  readonly neverGrant: readonly NormalizedStatement[];
+  /** The trails that must keep logging; empty: every trail. */
+  readonly trails: readonly TrailBaseline[];
   readonly approvedUsers: readonly ApprovedUser[];
   readonly ephemeralUsers: readonly EphemeralUser[];
   readonly rotationDays: number;
   readonly unusedDays: number;
-  readonly imds: { readonly httpTokens: 'required'; readonly maxHopLimit: number; readonly hopLimit: number };
+  readonly imds: {
+    readonly httpTokens: 'required';
+    readonly maxHopLimit: number;
+    readonly hopLimit: number;
+    readonly profiles: readonly ImdsProfile[];
+  };
   readonly rules: Readonly<Record<RuleId, RuleSettings>>;
   readonly suppressions: readonly Suppression[];
   readonly notify: { readonly minSeverity: Severity };
@@ -82,24 +170,84 @@ function nameMatcher(
   return { describe: `name ${glob}`, path, test: (userName) => globMatch(glob, userName, true) };
 }
 
+function managedPolicyRef(text: string): ManagedPolicyRef {
+  const awsManaged = /^arn:aws[\w-]*:iam::aws:policy\//.test(text);
+  if (text.startsWith('arn:')) return { text, awsManaged, matches: (arn) => arn === text };
+  // A customer-managed policy by name: any account of the baseline, any path.
+  return {
+    text,
+    awsManaged: false,
+    matches: (arn) =>
+      /^arn:aws[\w-]*:iam::\d{12}:policy\//.test(arn) && arn.slice(arn.lastIndexOf('/') + 1) === text,
+  };
+}
+
 /** Turns a schema-valid file into the engine's Baseline. Statement errors name the baseline path. */
 export function compileBaseline(
   file: BaselineFile,
   source: string,
   lineOf: (path: readonly PropertyKey[]) => number | undefined = () => undefined,
 ): Baseline {
-  const roles = new Map<string, RoleBaseline>();
-  for (const [name, role] of Object.entries(file.roles)) {
-    const statements = role.permissions.map((statement, index) => {
-      const line = lineOf(['roles', name, 'permissions', index]);
+  const statementsAt = (raw: readonly unknown[] | undefined, path: readonly (string | number)[]) =>
+    (raw ?? []).map((statement, index) => {
+      const line = lineOf([...path, index]);
       return normalizeStatement(
         statement,
         line ? `${source}:${line}` : source,
-        `roles.${name}.permissions[${index}]`,
+        `${formatBaselinePath(path)}[${index}]`,
       );
     });
-    roles.set(name, { name, ...(role.description ? { description: role.description } : {}), statements });
+  const principal = (
+    entry: {
+      description?: string | undefined;
+      permissions?: readonly unknown[] | undefined;
+      managedPolicies?: readonly string[] | undefined;
+      boundary?: string | undefined;
+    },
+    path: readonly (string | number)[],
+  ): PrincipalBaseline => ({
+    path: formatBaselinePath(path),
+    ...(entry.description ? { description: entry.description } : {}),
+    statements: statementsAt(entry.permissions, [...path, 'permissions']),
+    managedPolicies: (entry.managedPolicies ?? []).map(managedPolicyRef),
+    ...(entry.boundary ? { boundary: entry.boundary } : {}),
+  });
+
+  const roles = new Map<string, RoleBaseline>();
+  const rolePatterns: RoleBaseline[] = [];
+  for (const [name, role] of Object.entries(file.roles)) {
+    const pattern = /[*?]/.test(name);
+    const compiled: RoleBaseline = {
+      name,
+      pattern,
+      ...principal(role, ['roles', name]),
+      ...(role.trust ? { trust: role.trust } : {}),
+    };
+    if (pattern) rolePatterns.push(compiled);
+    else roles.set(name, compiled);
   }
+  const groups = new Map<string, GroupBaseline>(
+    Object.entries(file.groups).map(([name, group]) => [
+      name,
+      { name, ...principal(group, ['groups', name]) },
+    ]),
+  );
+  const policies = new Map<string, PolicyBaseline>(
+    Object.entries(file.policies).map(([name, policy]) => [
+      name,
+      {
+        name,
+        path: `policies.${name}`,
+        ...(policy.description ? { description: policy.description } : {}),
+        statements: statementsAt(policy.permissions, ['policies', name, 'permissions']),
+        attachTo: {
+          roles: policy.attachTo?.roles ?? [],
+          users: policy.attachTo?.users ?? [],
+          groups: policy.attachTo?.groups ?? [],
+        },
+      },
+    ]),
+  );
   const rules = Object.fromEntries(
     RULE_IDS.map((id) => {
       const settings = file.rules[id];
@@ -114,12 +262,27 @@ export function compileBaseline(
 
   return {
     source,
+    accounts: file.accounts,
     ownRoles: file.guardrail.ownRoles,
+    deployers: file.guardrail.deployers,
+    resourcePrefix: file.guardrail.resourcePrefix,
     roles,
+    rolePatterns,
+    groups,
+    policies,
+    neverGrant: statementsAt(file.neverGrant, ['neverGrant']),
+    trails: file.trails.map((trail, index) => ({
+      path: `trails[${index}]`,
+      name: trail.name,
+      ...(trail.bucket ? { bucket: trail.bucket } : {}),
+    })),
     approvedUsers: file.users.approved.map((user, index) => ({
       matcher: nameMatcher(user, `users.approved[${index}]`),
-      ...(user.description ? { description: user.description } : {}),
+      ...principal(user, ['users', 'approved', index]),
       accessKeysAllowed: user.accessKeys === 'allowed',
+      console: user.console,
+      keyManagers: user.keyManagers ?? null,
+      groups: user.groups ?? [],
     })),
     ephemeralUsers: file.users.ephemeral.map((user, index) => ({
       matcher: nameMatcher(user, `users.ephemeral[${index}]`),
@@ -130,7 +293,18 @@ export function compileBaseline(
     })),
     rotationDays: file.accessKeys.rotationDays,
     unusedDays: file.orphans.unusedDays,
-    imds: file.imds,
+    imds: {
+      ...file.imds,
+      profiles: file.imds.profiles.map((profile, index) => ({
+        path: `imds.profiles[${index}]`,
+        name: profile.name,
+        ...(profile.description ? { description: profile.description } : {}),
+        tags: profile.match.tags ?? {},
+        instanceIds: profile.match.instanceIds ?? [],
+        httpTokens: profile.httpTokens,
+        maxHopLimit: profile.maxHopLimit,
+      })),
+    },
     rules,
     suppressions: file.suppressions.map((s, index) => ({
       path: `suppressions[${index}]`,
@@ -141,6 +315,24 @@ export function compileBaseline(
     })),
     notify: { minSeverity: file.notify.minSeverity as Severity },
   };
+}
+
+/** `roles.X.permissions`, `users.approved[0]`: a baseline path as messages print it. */
+function formatBaselinePath(path: readonly (string | number)[]): string {
+  return path.reduce<string>(
+    (text, part) => (typeof part === 'number' ? `${text}[${part}]` : text ? `${text}.${part}` : part),
+    '',
+  );
+}
+
+/** The baseline of a role: by its exact name, else by the first name pattern that matches it. */
+export function findRole(baseline: Baseline, roleName: string): RoleBaseline | undefined {
+  return baseline.roles.get(roleName) ?? baseline.rolePatterns.find((role) => globMatch(role.name, roleName));
+}
+
+/** The approved-user entry a user name matches, if any (first match wins). */
+export function findApprovedUser(baseline: Baseline, userName: string): ApprovedUser | undefined {
+  return baseline.approvedUsers.find((user) => user.matcher.test(userName));
 }
 
 /** Whether a role name belongs to the guardrail itself (its own calls must not trigger it). */

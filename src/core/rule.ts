@@ -3,7 +3,7 @@
  * time, account); a rule says only what it found.
  */
 import type { Baseline } from '../baseline/baseline.ts';
-import type { SubjectOf, WATCHED_EVENTS, WatchedEventName } from '../events/subjects.ts';
+import type { SubjectOf, WatchedEventName } from '../events/subjects/index.ts';
 import type { InputsOf } from '../rules/inputs.ts';
 import type {
   CloudTrailRecord,
@@ -47,16 +47,25 @@ export interface Rule<K extends WatchedEventName = WatchedEventName> {
   /** What to do next; notifications and reports print these. */
   readonly nextSteps: readonly string[];
   readonly severity: Severity;
-  readonly eventSource: (typeof WATCHED_EVENTS)[K];
-  readonly eventName: K;
+  /**
+   * The watched events it judges (their services come from WATCHED_EVENTS, the one list). A rule names what
+   * is wrong, not the API call: `iam.policy.drift` listens to every path by which a principal gains access.
+   */
+  readonly events: readonly K[];
   /** The action its matches may propose; the AWS calls it makes are declared with the action (src/actions). */
   readonly remediation: RemediationAction | null;
   evaluate(subject: SubjectOf<K>, context: RuleContext<K>): readonly RuleMatch[];
 }
 
-/** Identity function that keeps K inferred, so `evaluate` sees the right subject type. */
+/** Identity function that keeps K inferred, so `evaluate` sees the union of its events' subjects. */
 export function defineRule<K extends WatchedEventName>(rule: Rule<K>): Rule<K> {
   return rule;
 }
 
-export type AnyRule = { [K in WatchedEventName]: Rule<K> }[WatchedEventName];
+/**
+ * Any rule, whatever its events. Its `evaluate` is typed to accept nothing, so every Rule<K> is one; the engine
+ * calls it with the subject of one of the rule's own events.
+ */
+export type AnyRule = Omit<Rule<WatchedEventName>, 'evaluate'> & {
+  evaluate(subject: never, context: never): readonly RuleMatch[];
+};

@@ -36,8 +36,17 @@ export const RuleId = {
   policyWildcard: 'iam.policy.wildcard',
   policyPrivesc: 'iam.policy.privesc',
   policyNoBaseline: 'iam.policy.no-baseline',
+  policyUnknownDocument: 'iam.policy.unknown-document',
+  policyNeverGrant: 'iam.policy.never-grant',
+  userConsoleAccess: 'iam.user.console-access',
+  roleTrust: 'iam.role.trust',
+  roleUnexpected: 'iam.role.unexpected',
+  boundaryRemoved: 'iam.boundary.removed',
   imdsV1Allowed: 'ec2.imds.v1-allowed',
   imdsHopLimit: 'ec2.imds.hop-limit',
+  imdsAccountDefault: 'ec2.imds.account-default',
+  loggingImpaired: 'cloudtrail.logging-impaired',
+  guardrailTamper: 'guardrail.tamper',
 } as const;
 export type RuleId = (typeof RuleId)[keyof typeof RuleId];
 export const RULE_IDS: readonly RuleId[] = Object.values(RuleId);

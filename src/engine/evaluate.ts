@@ -7,12 +7,14 @@
 import { proposeRemediation } from '../actions/plan.ts';
 import type { Baseline } from '../baseline/baseline.ts';
 import { isOwnRole } from '../baseline/baseline.ts';
+import type { FactRequest, Knowledge } from '../core/knowledge.ts';
 import type { AnyRule, RuleContext, RuleMatch } from '../core/rule.ts';
 import type { CloudTrailRecord, Finding, Skip } from '../core/types.ts';
-import type { Subject } from '../events/subjects.ts';
-import { accountOf, extractSubject, isWatchedEvent } from '../events/subjects.ts';
+import type { Subject, WatchedEventName } from '../events/subjects/index.ts';
+import { accountOf, extractSubject, watchedEventOf } from '../events/subjects/index.ts';
 import { RULES } from '../rules/index.ts';
-import { prepareInputs } from '../rules/inputs.ts';
+import { factsNeededFor, prepareInputs } from '../rules/inputs.ts';
+import { NO_KNOWLEDGE } from './knowledge.ts';
 import type { SuppressedFinding } from './suppression.ts';
 import { suppressionFor } from './suppression.ts';
 
@@ -25,11 +27,11 @@ export type Evaluation =
   | { readonly kind: 'skipped'; readonly skip: Skip };
 
 const rulesByEvent = new Map<string, AnyRule[]>();
-function rulesFor(rules: readonly AnyRule[], eventName: string): readonly AnyRule[] {
-  if (rules !== RULES) return rules.filter((rule) => rule.eventName === eventName);
+function rulesFor(rules: readonly AnyRule[], eventName: WatchedEventName): readonly AnyRule[] {
+  if (rules !== RULES) return rules.filter((rule) => rule.events.includes(eventName));
   if (rulesByEvent.size === 0) {
     for (const rule of RULES)
-      rulesByEvent.set(rule.eventName, [...(rulesByEvent.get(rule.eventName) ?? []), rule]);
+      for (const event of rule.events) rulesByEvent.set(event, [...(rulesByEvent.get(event) ?? []), rule]);
   }
   return rulesByEvent.get(eventName) ?? [];
 }
@@ -80,14 +82,34 @@ function toFinding(
   };
 }
 
+export interface EvaluateOptions {
+  /** The rules to run (default: every rule, src/rules/index.ts). */
+  readonly rules?: readonly AnyRule[];
+  /** Facts about the account beyond the record (default: none; each rule says what it could not know). */
+  readonly knowledge?: Knowledge;
+}
+
+/**
+ * What a record's evaluation will ask Knowledge for: a caller that loads facts from AWS (the Lambda) loads
+ * these, then evaluates. Empty for records that are skipped or need nothing.
+ */
+export function factsNeeded(record: CloudTrailRecord, baseline: Baseline): readonly FactRequest[] {
+  if (record.errorCode || !watchedEventOf(record)) return [];
+  const role = actorRoleName(record);
+  if (role && isOwnRole(baseline, role)) return [];
+  const extracted = extractSubject(record);
+  return extracted.ok ? factsNeededFor(extracted.subject, baseline) : [];
+}
+
 export function evaluate(
   record: CloudTrailRecord,
   baseline: Baseline,
-  rules: readonly AnyRule[] = RULES,
+  options: EvaluateOptions = {},
 ): Evaluation {
+  const rules = options.rules ?? RULES;
   if (record.errorCode) return skipped(record, `failed call (errorCode ${record.errorCode})`);
-  if (!isWatchedEvent(record))
-    return skipped(record, `not a watched event (${record.eventSource} ${record.eventName})`);
+  const event = watchedEventOf(record);
+  if (!event) return skipped(record, `not a watched event (${record.eventSource} ${record.eventName})`);
   const role = actorRoleName(record);
   if (role && isOwnRole(baseline, role)) return skipped(record, `made by guardrail's own role ${role}`);
   const extracted = extractSubject(record);
@@ -95,7 +117,7 @@ export function evaluate(
 
   const findings: Finding[] = [];
   const suppressed: SuppressedFinding[] = [];
-  const enabled = rulesFor(rules, record.eventName).filter((rule) => baseline.rules[rule.id].enabled);
+  const enabled = rulesFor(rules, event).filter((rule) => baseline.rules[rule.id].enabled);
   if (enabled.length === 0) return { kind: 'evaluated', findings, suppressed };
   const actor = actorOf(record);
   // Prepared once here and shared by the record's rules (src/rules/inputs.ts), never recomputed by a rule.
@@ -103,7 +125,7 @@ export function evaluate(
     record,
     baseline,
     actor,
-    inputs: prepareInputs(extracted.subject, baseline),
+    inputs: prepareInputs(extracted.subject, baseline, options.knowledge ?? NO_KNOWLEDGE, record.eventTime),
   };
   for (const rule of enabled) {
     const matches = (rule.evaluate as (subject: Subject, context: RuleContext) => readonly RuleMatch[])(

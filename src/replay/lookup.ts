@@ -6,7 +6,7 @@
 import type { CloudTrailClient, LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { errorMessage, UsageError } from '../core/errors.ts';
-import { WATCHED_EVENTS } from '../events/subjects.ts';
+import { WATCHED_EVENTS } from '../events/subjects/index.ts';
 
 export interface LookupOptions {
   readonly region: string;

@@ -15,7 +15,7 @@ import type { SuppressedFinding } from '../engine/suppression.ts';
 import type { Candidate } from '../events/decode.ts';
 import { bytesToText, checkCandidate, walkText, walkValue } from '../events/decode.ts';
 import { isoTimeMs } from '../events/record.ts';
-import { isWatchedEvent } from '../events/subjects.ts';
+import { isWatchedEvent } from '../events/subjects/index.ts';
 
 export interface ScanSettings {
   readonly baseline: Baseline;
@@ -153,7 +153,7 @@ function scanRecord(
     return;
   }
   try {
-    const evaluation = evaluate(decoded.record, settings.baseline, settings.rules);
+    const evaluation = evaluate(decoded.record, settings.baseline, { rules: settings.rules });
     into.watched.push({
       eventId: decoded.record.eventID,
       where: relative(at),

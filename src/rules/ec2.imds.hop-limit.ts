@@ -11,8 +11,7 @@ export const imdsHopLimit = defineRule({
     'Lower HttpPutResponseHopLimit to the baseline value (2 for hosts running containers, else 1).',
   ],
   severity: 'medium',
-  eventSource: 'ec2.amazonaws.com',
-  eventName: 'ModifyInstanceMetadataOptions',
+  events: ['ModifyInstanceMetadataOptions'],
   remediation: 'enforce-imdsv2',
   evaluate(subject, { record, baseline }) {
     const hopLimit = subject.resulting.hopLimit;

@@ -12,8 +12,7 @@ export const imdsV1Allowed = defineRule({
     'Keep the hop limit the instance needs: 2 where containers reach IMDS through a bridge network.',
   ],
   severity: 'high',
-  eventSource: 'ec2.amazonaws.com',
-  eventName: 'ModifyInstanceMetadataOptions',
+  events: ['ModifyInstanceMetadataOptions'],
   remediation: 'enforce-imdsv2',
   evaluate(subject, { record, baseline }) {
     const { resulting } = subject;

@@ -15,8 +15,7 @@ export const accessKeyLongLived = defineRule({
     'If nobody expected this key, deactivate it now: aws iam update-access-key --status Inactive.',
   ],
   severity: 'medium',
-  eventSource: 'iam.amazonaws.com',
-  eventName: 'CreateAccessKey',
+  events: ['CreateAccessKey'],
   remediation: null,
   evaluate(subject, { record, baseline, actor }) {
     const rotateBy = addDays(record.eventTime, baseline.rotationDays);

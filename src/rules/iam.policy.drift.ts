@@ -17,8 +17,7 @@ export const policyDrift = defineRule({
     'If the change is wanted, widen the role in the baseline through review; otherwise put the previous policy back.',
   ],
   severity: 'high',
-  eventSource: 'iam.amazonaws.com',
-  eventName: 'PutRolePolicy',
+  events: ['PutRolePolicy'],
   remediation: null,
   evaluate(subject, { inputs }) {
     const { role, drift } = inputs.policy;

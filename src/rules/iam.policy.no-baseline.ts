@@ -1,3 +1,4 @@
+import { findRole } from '../baseline/baseline.ts';
 import { defineRule } from '../core/rule.ts';
 import { RuleId } from '../core/types.ts';
 import { describeStatement } from './policyAnalysis.ts';
@@ -12,11 +13,10 @@ export const policyNoBaseline = defineRule({
     'If the role should not exist, remove it.',
   ],
   severity: 'medium',
-  eventSource: 'iam.amazonaws.com',
-  eventName: 'PutRolePolicy',
+  events: ['PutRolePolicy'],
   remediation: null,
   evaluate(subject, { baseline }) {
-    if (baseline.roles.has(subject.roleName)) return [];
+    if (findRole(baseline, subject.roleName)) return [];
     return [
       {
         summary: `Inline policy ${subject.policyName} was put on ${subject.roleName}, a role with no baseline.`,

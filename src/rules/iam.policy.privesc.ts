@@ -24,8 +24,7 @@ export const policyPrivesc = defineRule({
     'Add a permissions boundary to roles that must keep them.',
   ],
   severity: 'high',
-  eventSource: 'iam.amazonaws.com',
-  eventName: 'PutRolePolicy',
+  events: ['PutRolePolicy'],
   remediation: null,
   evaluate(subject, { inputs }) {
     const { role, unapprovedStatements } = inputs.policy;

@@ -48,8 +48,7 @@ export const policyWildcard = defineRule({
     'Wildcards grant today every action and resource that matches, and tomorrow every new one AWS adds: the opposite of least privilege (the `s3:*` on `*` that seed 004 had to remove).',
   nextSteps: ['Replace the wildcard with the actions the workload calls and the resources it touches.'],
   severity: 'high',
-  eventSource: 'iam.amazonaws.com',
-  eventName: 'PutRolePolicy',
+  events: ['PutRolePolicy'],
   remediation: null,
   evaluate(subject, { inputs }) {
     const { unapprovedStatements } = inputs.policy;

@@ -13,8 +13,7 @@ export const userEphemeral = defineRule({
     'Make sure the automation deletes the user when the run ends; the orphan sweep flags it after its expiry.',
   ],
   severity: 'low',
-  eventSource: 'iam.amazonaws.com',
-  eventName: 'CreateUser',
+  events: ['CreateUser'],
   remediation: 'tag-ephemeral',
   evaluate(subject, { record, baseline, actor }) {
     const found = classifyUser(baseline, subject.userName);

@@ -12,8 +12,7 @@ export const userUnexpected = defineRule({
     'If it is, add it to users.approved in the baseline; if not, delete its access keys, login profile and the user.',
   ],
   severity: 'high',
-  eventSource: 'iam.amazonaws.com',
-  eventName: 'CreateUser',
+  events: ['CreateUser'],
   remediation: null,
   evaluate(subject, { baseline, actor }) {
     const found = classifyUser(baseline, subject.userName);

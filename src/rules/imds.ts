@@ -1,7 +1,7 @@
 /** What both IMDS rules propose: IMDSv2 required, at the hop limit the baseline sets (2 where containers need it). */
 import type { Baseline } from '../baseline/baseline.ts';
 import type { ProposedRemediation } from '../core/rule.ts';
-import type { ModifyImdsSubject } from '../events/subjects.ts';
+import type { ModifyImdsSubject } from '../events/subjects/index.ts';
 
 export function enforceImdsV2(
   subject: ModifyImdsSubject,

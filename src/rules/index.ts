@@ -3,6 +3,8 @@
  * one line here, its test cases under test/cases/rules/<id>/, and its event in serverless.yml if new.
  */
 import type { AnyRule } from '../core/rule.ts';
+import type { WatchedEventName } from '../events/subjects/index.ts';
+import { WATCHED_EVENTS } from '../events/subjects/index.ts';
 import { imdsHopLimit } from './ec2.imds.hop-limit.ts';
 import { imdsV1Allowed } from './ec2.imds.v1-allowed.ts';
 import { accessKeyLongLived } from './iam.accesskey.long-lived.ts';
@@ -27,4 +29,15 @@ export const RULES: readonly AnyRule[] = [
 
 export function ruleById(id: string): AnyRule | undefined {
   return RULES.find((rule) => rule.id === id);
+}
+
+export interface ListenedEvent {
+  readonly eventSource: string;
+  readonly eventName: WatchedEventName;
+}
+
+/** Every (service, event name) the given rules listen to, once each: what EventBridge must deliver. */
+export function listenedEvents(rules: readonly AnyRule[] = RULES): readonly ListenedEvent[] {
+  const names = [...new Set(rules.flatMap((rule) => rule.events))].sort();
+  return names.map((eventName) => ({ eventSource: WATCHED_EVENTS[eventName], eventName }));
 }

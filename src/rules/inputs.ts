@@ -8,7 +8,8 @@
  * caller before evaluation, so the engine stays pure: give `prepare` what was resolved, next to the baseline.
  */
 import type { Baseline } from '../baseline/baseline.ts';
-import type { Subject, SubjectOf, WatchedEventName } from '../events/subjects.ts';
+import type { FactRequest, Knowledge } from '../core/knowledge.ts';
+import type { Subject, SubjectOf, WatchedEventName } from '../events/subjects/index.ts';
 import type { PolicyAnalysis } from './policyAnalysis.ts';
 import { analyzePolicy } from './policyAnalysis.ts';
 
@@ -25,20 +26,44 @@ export type NoInputs = Readonly<Record<never, never>>;
 export type InputsOf<K extends WatchedEventName> = K extends keyof RecordInputs ? RecordInputs[K] : NoInputs;
 
 const PREPARE: {
-  readonly [K in keyof RecordInputs]: (subject: SubjectOf<K>, baseline: Baseline) => RecordInputs[K];
+  readonly [K in keyof RecordInputs]: (
+    subject: SubjectOf<K>,
+    baseline: Baseline,
+    knowledge: Knowledge,
+    at: string,
+  ) => RecordInputs[K];
 } = {
   PutRolePolicy: (subject, baseline) => ({ policy: analyzePolicy(subject, baseline) }),
 };
 
 const NONE: NoInputs = Object.freeze({});
 
-/** The inputs of a record's rules, prepared once. */
+/** The inputs of a record's rules, prepared once, with what `knowledge` says as of `at` (the eventTime). */
 export function prepareInputs<K extends WatchedEventName>(
   subject: SubjectOf<K>,
   baseline: Baseline,
+  knowledge: Knowledge,
+  at: string,
 ): InputsOf<K> {
-  const prepare = (PREPARE as Partial<Record<WatchedEventName, (s: Subject, b: Baseline) => unknown>>)[
-    subject.kind
-  ];
-  return (prepare ? prepare(subject, baseline) : NONE) as InputsOf<K>;
+  const prepare = (
+    PREPARE as Partial<
+      Record<WatchedEventName, (s: Subject, b: Baseline, k: Knowledge, at: string) => unknown>
+    >
+  )[subject.kind];
+  return (prepare ? prepare(subject, baseline, knowledge, at) : NONE) as InputsOf<K>;
+}
+
+/**
+ * The facts an event's inputs read from Knowledge, for callers that load them before evaluating (the Lambda
+ * functions read exactly these from AWS). An event absent here needs none.
+ */
+const FACTS: {
+  readonly [K in WatchedEventName]?: (subject: SubjectOf<K>, baseline: Baseline) => readonly FactRequest[];
+} = {};
+
+export function factsNeededFor(subject: Subject, baseline: Baseline): readonly FactRequest[] {
+  const facts = (
+    FACTS as Partial<Record<WatchedEventName, (s: Subject, b: Baseline) => readonly FactRequest[]>>
+  )[subject.kind];
+  return facts ? facts(subject, baseline) : [];
 }

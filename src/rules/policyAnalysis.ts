@@ -5,7 +5,8 @@
  * to the rules in their context (inputs.ts).
  */
 import type { Baseline, RoleBaseline } from '../baseline/baseline.ts';
-import type { PutRolePolicySubject } from '../events/subjects.ts';
+import { findRole } from '../baseline/baseline.ts';
+import type { PutRolePolicySubject } from '../events/subjects/index.ts';
 import { displayAction } from '../policy/catalogue.ts';
 import type { DriftResult } from '../policy/envelope.ts';
 import { compareToEnvelope } from '../policy/envelope.ts';
@@ -36,7 +37,7 @@ export function analyzePolicy(subject: PutRolePolicySubject, baseline: Baseline)
   const key = `${subject.roleArn}\u0000${subject.policyDocument}`;
   let analysis = documents.get(key);
   if (!analysis) {
-    const role = baseline.roles.get(subject.roleName);
+    const role = findRole(baseline, subject.roleName);
     if (!role) {
       analysis = { role, drift: null, unapprovedStatements: subject.policy.statements };
     } else {

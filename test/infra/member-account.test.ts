@@ -6,7 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { permissionsFor } from '../../src/actions/permissions.ts';
 import { globMatch } from '../../src/policy/glob.ts';
-import { RULES } from '../../src/rules/index.ts';
+import { listenedEvents, RULES } from '../../src/rules/index.ts';
 import { SWEEP_READ_PERMISSIONS } from '../../src/sweep/fetch.ts';
 import { SWEEP_RULES } from '../../src/sweep/rules.ts';
 import { exampleBaseline } from '../helpers/baseline.ts';
@@ -94,7 +94,7 @@ describe('infra/member-account.yml', () => {
       expect(pattern.source).toEqual([`aws.${pattern.detail.eventSource[0]?.split('.')[0]}`]);
       return pattern.detail.eventName.map((name) => `${pattern.detail.eventSource[0]} ${name}`);
     });
-    const listened = [...new Set(RULES.map((rule) => `${rule.eventSource} ${rule.eventName}`))];
+    const listened = listenedEvents().map((e) => `${e.eventSource} ${e.eventName}`);
     expect(forwarded.sort()).toEqual(listened.sort());
   });
 

@@ -18,8 +18,9 @@ import { ASSUME_MEMBER_ROLE_PERMISSIONS } from '../../src/actions/member.ts';
 import { permissionsFor } from '../../src/actions/permissions.ts';
 import { isOwnRole } from '../../src/baseline/baseline.ts';
 import { parseBaseline } from '../../src/baseline/load.ts';
+import { WATCHED_EVENTS } from '../../src/events/subjects/index.ts';
 import { REPLAY_READ_PERMISSIONS } from '../../src/replay/permissions.ts';
-import { RULES } from '../../src/rules/index.ts';
+import { listenedEvents, RULES } from '../../src/rules/index.ts';
 import { SWEEP_READ_PERMISSIONS } from '../../src/sweep/fetch.ts';
 import { SWEEP_RULES } from '../../src/sweep/rules.ts';
 import type { Json, JsonObject, LambdaFunction, Packaged, Resource, Template } from './template.ts';
@@ -38,7 +39,9 @@ import { readZip } from './zip.ts';
 
 /** The remediations of the rules a CloudTrail function serves. */
 const remediationsOf = (eventSource: string) =>
-  RULES.filter((rule) => rule.eventSource === eventSource).map((rule) => rule.remediation);
+  RULES.filter((rule) => rule.events.some((name) => WATCHED_EVENTS[name] === eventSource)).map(
+    (rule) => rule.remediation,
+  );
 
 /**
  * The AWS calls each function's own code makes, from the constants next to that code: its rules'
@@ -79,7 +82,9 @@ function eventSourceOf(name: string): string | undefined {
 }
 
 function expectedPattern(source: string): JsonObject {
-  const names = [...new Set(RULES.filter((r) => r.eventSource === source).map((r) => r.eventName))].sort();
+  const names = listenedEvents()
+    .filter((e) => e.eventSource === source)
+    .map((e) => e.eventName);
   return {
     source: [`aws.${source.split('.')[0]}`],
     'detail-type': ['AWS API Call via CloudTrail'],
@@ -257,7 +262,7 @@ describe('serverless.yml packaged offline', () => {
         if (bus !== undefined) expect(getAttOf(bus, 'Name')).toBe('CentralEventBus');
       }
     }
-    expect([...handled].sort()).toEqual([...new Set(RULES.map((rule) => rule.eventSource))].sort());
+    expect([...handled].sort()).toEqual([...new Set(listenedEvents().map((e) => e.eventSource))].sort());
   });
 
   it('listens to IAM on the default bus only in us-east-1, where IAM delivers its events', () => {

@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { findApprovedUser, findRole } from '../../src/baseline/baseline.ts';
 import { loadBaseline, parseBaseline } from '../../src/baseline/load.ts';
 import { BaselineError } from '../../src/core/errors.ts';
 import { EXAMPLE_BASELINE_PATH, exampleBaseline } from '../helpers/baseline.ts';
@@ -128,7 +129,7 @@ describe('defaults', () => {
   it('a minimal baseline is dry-run everywhere with IMDSv2 and hop limit 1', () => {
     const baseline = parseBaseline('version: 1\n', 'min.yml');
     expect(Object.values(baseline.rules).every((rule) => rule.enabled && rule.mode === 'dry-run')).toBe(true);
-    expect(baseline.imds).toEqual({ httpTokens: 'required', maxHopLimit: 1, hopLimit: 1 });
+    expect(baseline.imds).toEqual({ httpTokens: 'required', maxHopLimit: 1, hopLimit: 1, profiles: [] });
     expect(baseline.rotationDays).toBe(90);
     expect(baseline.roles.size).toBe(0);
   });
@@ -186,12 +187,114 @@ describe('infra/baseline.example.yml encodes the five seed systems', () => {
     expect(ephemeral?.matcher.test(`temporaryaccessAImodelshare${'ab'.repeat(16)}`)).toBe(true);
     expect(ephemeral?.matcher.test(`temporaryaccessAImodelshare${'ab'.repeat(16)}0`)).toBe(false);
     expect(ephemeral?.ttlMs).toBe(24 * 3_600_000);
-    expect(baseline.imds).toEqual({ httpTokens: 'required', maxHopLimit: 2, hopLimit: 2 });
+    expect(baseline.imds).toEqual({ httpTokens: 'required', maxHopLimit: 2, hopLimit: 2, profiles: [] });
     expect(baseline.rotationDays).toBe(90);
     expect(baseline.ownRoles).toEqual(['guardrail-*']);
   });
 
   it('loads from its path', () => {
     expect(loadBaseline(EXAMPLE_BASELINE_PATH).roles.size).toBe(7);
+  });
+});
+
+describe('coverage sections: managed policies, trust, groups, customer-managed policies, never-grant, trails, IMDS profiles', () => {
+  const full = `version: 1
+accounts: ["123456789012"]
+guardrail:
+  ownRoles: [guardrail-*]
+  deployers: ["arn:aws:iam::123456789012:role/deploy"]
+roles:
+  app:
+    managedPolicies: [AppPolicy, "arn:aws:iam::aws:policy/ReadOnlyAccess"]
+    trust: { services: [ec2.amazonaws.com], accounts: ["210987654321"], externalId: required }
+    boundary: arn:aws:iam::123456789012:policy/Boundary
+  "lambda_role_*":
+    permissions: [{Effect: Allow, Action: "logs:*", Resource: "*"}]
+groups:
+  devs:
+    permissions: [{Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*"}]
+policies:
+  AppPolicy:
+    permissions: [{Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::b/*"}]
+    attachTo: { roles: [app] }
+users:
+  approved:
+    - name: svc
+      accessKeys: allowed
+      console: false
+      keyManagers: ["arn:aws:iam::*:role/ops"]
+      managedPolicies: [AppPolicy]
+      groups: [devs]
+neverGrant:
+  - {Effect: Allow, Action: iam:PassRole, Resource: "*"}
+trails:
+  - { name: org-trail, bucket: trail-bucket }
+imds:
+  profiles:
+    - name: containers
+      match: { tags: { "guardrail:imds-profile": containers } }
+      maxHopLimit: 2
+`;
+
+  it('compiles every section into what the rules read', () => {
+    const baseline = parseBaseline(full, 'full.yml');
+    expect(baseline.accounts).toEqual(['123456789012']);
+    expect(baseline.deployers).toEqual(['arn:aws:iam::123456789012:role/deploy']);
+    expect(baseline.resourcePrefix).toBe('guardrail');
+    const app = findRole(baseline, 'app');
+    expect(app?.trust).toMatchObject({ services: ['ec2.amazonaws.com'], externalId: 'required' });
+    expect(app?.boundary).toBe('arn:aws:iam::123456789012:policy/Boundary');
+    expect(app?.statements).toEqual([]);
+    expect(app?.managedPolicies.map((p) => p.awsManaged)).toEqual([false, true]);
+    expect(app?.managedPolicies[0]?.matches('arn:aws:iam::123456789012:policy/team/AppPolicy')).toBe(true);
+    expect(app?.managedPolicies[0]?.matches('arn:aws:iam::aws:policy/AppPolicy')).toBe(false);
+    expect(app?.managedPolicies[1]?.matches('arn:aws:iam::aws:policy/ReadOnlyAccess')).toBe(true);
+    expect(findRole(baseline, 'lambda_role_abc123')?.path).toBe('roles.lambda_role_*');
+    expect(findRole(baseline, 'other')).toBeUndefined();
+    expect(baseline.groups.get('devs')?.statements).toHaveLength(1);
+    expect(baseline.policies.get('AppPolicy')?.attachTo.roles).toEqual(['app']);
+    const svc = findApprovedUser(baseline, 'svc');
+    expect(svc).toMatchObject({ console: false, keyManagers: ['arn:aws:iam::*:role/ops'], groups: ['devs'] });
+    expect(findApprovedUser(baseline, 'nobody')).toBeUndefined();
+    expect(baseline.neverGrant[0]?.path).toBe('neverGrant[0]');
+    expect(baseline.trails).toEqual([{ path: 'trails[0]', name: 'org-trail', bucket: 'trail-bucket' }]);
+    expect(baseline.imds.profiles[0]).toMatchObject({
+      name: 'containers',
+      tags: { 'guardrail:imds-profile': 'containers' },
+      httpTokens: 'required',
+      maxHopLimit: 2,
+    });
+  });
+
+  it.each([
+    [
+      'a Deny in neverGrant',
+      'version: 1\nneverGrant:\n  - {Effect: Deny, Action: "*", Resource: "*"}\n',
+      /^b\.yml:3: neverGrant\[0\]\.Effect: expected "Allow"/,
+    ],
+    [
+      'a bad account id',
+      'version: 1\naccounts: ["1234"]\n',
+      'b.yml:2: accounts[0]: expected a 12-digit AWS account id',
+    ],
+    [
+      'a boundary that is not a policy ARN',
+      'version: 1\nroles:\n  r:\n    boundary: Boundary\n',
+      /^b\.yml:4: roles\.r\.boundary: expected a policy ARN/,
+    ],
+    [
+      'an IMDS profile matching nothing',
+      'version: 1\nimds:\n  profiles:\n    - {name: p, match: {}, maxHopLimit: 2}\n',
+      /^b\.yml:4: imds\.profiles\[0\]\.match: expected tags or instanceIds/,
+    ],
+    [
+      'a typo in trust',
+      'version: 1\nroles:\n  r:\n    trust: {service: [ec2.amazonaws.com]}\n',
+      /^b\.yml:4: roles\.r\.trust\.service: unknown key/,
+    ],
+  ])('%s', (_name, yaml, expected) => {
+    const message = errorOf(yaml).message;
+    if (typeof expected === 'string') expect(message).toBe(expected);
+    else expect(message).toMatch(expected);
   });
 });

@@ -4,9 +4,10 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { RuleContext } from '../../src/core/rule.ts';
+import { NO_KNOWLEDGE } from '../../src/engine/knowledge.ts';
 import { checkRecord } from '../../src/events/record.ts';
-import type { PutRolePolicySubject } from '../../src/events/subjects.ts';
-import { extractSubject } from '../../src/events/subjects.ts';
+import type { PutRolePolicySubject } from '../../src/events/subjects/index.ts';
+import { extractSubject } from '../../src/events/subjects/index.ts';
 import { policyDrift } from '../../src/rules/iam.policy.drift.ts';
 import { policyPrivesc } from '../../src/rules/iam.policy.privesc.ts';
 import { policyWildcard } from '../../src/rules/iam.policy.wildcard.ts';
@@ -40,7 +41,7 @@ const context = (policy: PolicyAnalysis): RuleContext<'PutRolePolicy'> => ({
 
 describe('per-record inputs', () => {
   it('prepares the policy analysis of a PutRolePolicy, and nothing for other events', () => {
-    const { policy } = prepareInputs(subject, baseline);
+    const { policy } = prepareInputs(subject, baseline, NO_KNOWLEDGE, record.eventTime);
     expect(policy.role?.name).toBe('XploreEC2Role');
     expect(policy.drift?.newAccess.length).toBeGreaterThan(0);
     expect(policy.unapprovedStatements).toHaveLength(1);
@@ -48,12 +49,14 @@ describe('per-record inputs', () => {
       prepareInputs(
         { kind: 'CreateUser', userName: 'u', userArn: 'arn:aws:iam::1:user/u', tags: [] },
         baseline,
+        NO_KNOWLEDGE,
+        record.eventTime,
       ),
     ).toEqual({});
   });
 
   it('the policy rules judge the analysis their context carries, not one of their own', () => {
-    const real = prepareInputs(subject, baseline).policy;
+    const real = prepareInputs(subject, baseline, NO_KNOWLEDGE, record.eventTime).policy;
     expect(policyDrift.evaluate(subject, context(real))).toHaveLength(1);
     expect(policyWildcard.evaluate(subject, context(real))).toHaveLength(1);
     expect(policyPrivesc.evaluate(subject, context(real))).toHaveLength(1);

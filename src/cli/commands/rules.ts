@@ -9,7 +9,8 @@ export function registerRules(program: Command, io: Io): void {
     .command('rules')
     .description('List the rules and their ids')
     .action(() => {
-      for (const rule of RULES) io.stdout(`${rule.id}\t${rule.severity}\t${rule.eventName}\t${rule.title}\n`);
+      for (const rule of RULES)
+        io.stdout(`${rule.id}\t${rule.severity}\t${rule.events.join(',')}\t${rule.title}\n`);
       for (const id of RULE_IDS.filter((id) => !RULES.some((rule) => rule.id === id))) {
         io.stdout(`${id}\t-\tscheduled sweep\n`);
       }

@@ -83,7 +83,7 @@ export function renderSarif(report: ReplayReport): string {
     },
     defaultConfiguration: { level: LEVEL[rule.severity] },
     properties: {
-      tags: ['security', 'aws', 'cloudtrail', rule.eventName],
+      tags: ['security', 'aws', 'cloudtrail', ...rule.events],
       'security-severity': SECURITY_SEVERITY[rule.severity],
     },
   }));

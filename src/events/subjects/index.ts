@@ -1,0 +1,70 @@
+/**
+ * What each watched event is about, pulled out of requestParameters/responseElements once, typed, so rules
+ * read fields instead of digging through unknown JSON. One module per family of events; this one merges
+ * them into the one list of watched events that the engine, the replay's prefilter, the EventBridge
+ * patterns (checked by test/infra) and the README derive from.
+ */
+import type { CloudTrailRecord } from '../../core/types.ts';
+import type { Extracted } from './common.ts';
+import type { Ec2Subject } from './ec2.ts';
+import { EC2_EVENTS, EC2_EXTRACTORS } from './ec2.ts';
+import type { IamPolicySubject } from './iam-policies.ts';
+import { IAM_POLICY_EVENTS, IAM_POLICY_EXTRACTORS } from './iam-policies.ts';
+import type { IamUserSubject } from './iam-users.ts';
+import { IAM_USER_EVENTS, IAM_USER_EXTRACTORS } from './iam-users.ts';
+
+export type { Extracted, Json } from './common.ts';
+export { accountOf, partitionOfRecord } from './common.ts';
+export type { Ec2Subject, ImdsSettings, ModifyImdsSubject } from './ec2.ts';
+export type { IamPolicySubject, PutRolePolicySubject } from './iam-policies.ts';
+export type { CreateAccessKeySubject, CreateUserSubject, IamUserSubject } from './iam-users.ts';
+
+/** The events guardrail listens to, with the service that emits them. */
+export const WATCHED_EVENTS = {
+  ...IAM_USER_EVENTS,
+  ...IAM_POLICY_EVENTS,
+  ...EC2_EVENTS,
+} as const;
+export type WatchedEventName = keyof typeof WATCHED_EVENTS;
+
+export type Subject = IamUserSubject | IamPolicySubject | Ec2Subject;
+export type SubjectOf<K extends WatchedEventName> = Extract<Subject, { kind: K }>;
+export type SubjectResult = Extracted<Subject>;
+
+const EXTRACTORS: {
+  readonly [K in WatchedEventName]: (record: CloudTrailRecord) => Extracted<SubjectOf<K>>;
+} = {
+  ...IAM_USER_EXTRACTORS,
+  ...IAM_POLICY_EXTRACTORS,
+  ...EC2_EXTRACTORS,
+};
+
+/**
+ * The event's name without the API version some services append in CloudTrail (Lambda writes
+ * `UpdateFunctionCode20150331v2` for UpdateFunctionCode): every lookup by event name goes through here.
+ */
+export function canonicalEventName(eventName: string): string {
+  return eventName.replace(/20\d{6}(?:v\d+)?$/, '');
+}
+
+/** The watched event a record is, or undefined: its (canonical) name and its service must both match. */
+export function watchedEventOf(
+  record: Pick<CloudTrailRecord, 'eventName' | 'eventSource'>,
+): WatchedEventName | undefined {
+  const name = canonicalEventName(record.eventName);
+  return Object.hasOwn(WATCHED_EVENTS, name) &&
+    WATCHED_EVENTS[name as WatchedEventName] === record.eventSource
+    ? (name as WatchedEventName)
+    : undefined;
+}
+
+export function isWatchedEvent(record: Pick<CloudTrailRecord, 'eventName' | 'eventSource'>): boolean {
+  return watchedEventOf(record) !== undefined;
+}
+
+/** The subject of a watched event, or why it cannot be read. */
+export function extractSubject(record: CloudTrailRecord): SubjectResult {
+  const name = watchedEventOf(record);
+  if (!name) return { ok: false, reason: `${record.eventName} is not a watched event` };
+  return (EXTRACTORS[name] as (record: CloudTrailRecord) => SubjectResult)(record);
+}

@@ -5,9 +5,10 @@
  * documents and a replay of 2,000 distinct PutRolePolicy documents. Prints medians and p95 in milliseconds.
  */
 
+import { clearPolicyCaches } from '../src/policy/cache.ts';
 import { canonicalJson } from '../src/policy/canonical.ts';
 import { actionCatalogue } from '../src/policy/catalogue.ts';
-import { clearPolicyCaches, compareToEnvelope } from '../src/policy/envelope.ts';
+import { compareToEnvelope } from '../src/policy/envelope.ts';
 import type { PolicyDocument } from '../src/policy/parse.ts';
 import { normalizeStatements, parsePolicyDocument } from '../src/policy/parse.ts';
 

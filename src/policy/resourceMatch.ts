@@ -32,12 +32,16 @@ export type SearchResult =
 const OTHER = '\u0000';
 const VAR_PREFIX = '\u0001';
 const MAX_STATES = 20_000;
+/** States the plain first search may visit before the steered one takes over. */
+const PLAIN_BUDGET = 64;
 const PLACEHOLDERS = 'xyzqkjw0123456789';
 
 interface Nfa {
   readonly tokens: readonly Token[];
   readonly closure: readonly (readonly number[])[];
   readonly universalFrom: readonly boolean[];
+  /** How many symbols, at least, a match still needs from each position: what the search steers by. */
+  readonly remaining: readonly number[];
   /** transitions[symbol][position]: next positions, computed on demand. */
   readonly moves: (readonly number[] | undefined)[][];
 }
@@ -64,7 +68,12 @@ function buildNfa(tokens: readonly Token[], alphabet: readonly string[]): Nfa {
       token.t === 'any' && token.star && alphabet.every((symbol) => tokenMatches(token, symbol));
     universalFrom[i] = universalStar && (i + 1 === n || (universalFrom[i + 1] as boolean));
   }
-  return { tokens, closure, universalFrom, moves: alphabet.map(() => new Array(n + 1)) };
+  const remaining: number[] = new Array(n + 1).fill(0);
+  for (let i = n - 1; i >= 0; i--) {
+    const token = tokens[i] as Token;
+    remaining[i] = (remaining[i + 1] as number) + (token.t === 'any' && token.star ? 0 : 1);
+  }
+  return { tokens, closure, universalFrom, remaining, moves: alphabet.map(() => new Array(n + 1)) };
 }
 
 function move(nfa: Nfa, position: number, symbolIndex: number, symbol: string): readonly number[] {
@@ -118,8 +127,68 @@ function collectAlphabet(query: ResourceQuery): string[] {
   return [OTHER, ...[...chars].sort(), ...[...vars].sort()];
 }
 
-/** A resource satisfying the query (short and readable, not always the shortest), or proof that there is none. */
+/**
+ * Work done by findResource since the last reset: how many searches ran and how many product states they
+ * visited. Tests bound the work a statement shape costs with it, instead of timing anything.
+ */
+export const resourceSearchWork = { searches: 0, states: 0 };
+
+export function resetResourceSearchWork(): void {
+  resourceSearchWork.searches = 0;
+  resourceSearchWork.states = 0;
+}
+
+/**
+ * A resource satisfying the query (short and readable, not always the shortest), or proof that there is none.
+ *
+ * The cost is kept to the size of the patterns, not their product: patterns that share no resource with a
+ * positive all-language are dropped first (they can never match a resource the query asks for), and a
+ * positive all-language of several patterns (the ARN formats of an action's resource types, 45 for
+ * apigateway:GET) is searched one pattern at a time, so the product never holds two alternatives at once.
+ */
 export function findResource(query: ResourceQuery): SearchResult {
+  const pruned = prune(query);
+  if (pruned === null) return { kind: 'empty' };
+  const union = pruned.all.find((language) => !language.negated && language.patterns.length > 1);
+  if (!union) return searchProduct(pruned, false);
+  // Every alternative's sample before any one alternative's search: the example is then a real-looking ARN.
+  const sampled = searchProduct(pruned, true);
+  if (sampled.kind === 'witness') return sampled;
+  let undecided = false;
+  for (const pattern of union.patterns) {
+    const one: Language = { negated: false, patterns: [pattern] };
+    const result = findResource({ ...pruned, all: pruned.all.map((l) => (l === union ? one : l)) });
+    if (result.kind === 'witness') return result;
+    if (result.kind === 'undecided') undecided = true;
+  }
+  return undecided ? { kind: 'undecided' } : { kind: 'empty' };
+}
+
+/**
+ * The query without the patterns that share no resource with some positive all-language: on every resource
+ * the query can answer with, they match nothing, so dropping them changes no answer. Null when a positive
+ * all-language is left with no pattern (nothing satisfies the query).
+ */
+function prune(query: ResourceQuery): ResourceQuery | null {
+  const positive = query.all.filter((language) => !language.negated);
+  if (positive.length === 0) return query;
+  const keep = (language: Language): Language => {
+    const patterns = language.patterns.filter((pattern) =>
+      positive.every(
+        (other) =>
+          other === language || other.patterns.some((p) => patternsIntersect(p.tokens, pattern.tokens)),
+      ),
+    );
+    return patterns.length === language.patterns.length ? language : { ...language, patterns };
+  };
+  const all = query.all.map(keep);
+  if (all.some((language) => !language.negated && language.patterns.length === 0)) return null;
+  return { all, none: query.none.map(keep), any: query.any.map(keep) };
+}
+
+/** The product search; with `samplesOnly`, only the samples are tried (`undecided` when none answers). */
+function searchProduct(query: ResourceQuery, samplesOnly: boolean): SearchResult {
+  resourceSearchWork.searches++;
   const alphabet = collectAlphabet(query);
   const nfas: Nfa[] = [];
   const slot = (language: Language): LanguageSlot => ({
@@ -162,16 +231,25 @@ export function findResource(query: ResourceQuery): SearchResult {
   const keyOf = (sets: readonly (readonly number[])[]): string => sets.map((set) => set.join(',')).join('|');
   const parents = new Map<string, { readonly parent: string | null; readonly symbol: number }>();
   const startKey = keyOf(start);
-  parents.set(startKey, { parent: null, symbol: -1 });
   // The all-languages' NFAs first: most symbols kill the granting pattern at once, and then nothing else runs.
   const allIndices = all.flatMap((s) => s.nfaIndices);
   const restIndices = nfas.map((_, i) => i).filter((i) => !allIndices.includes(i));
-  const successor = (sets: readonly number[][], symbolIndex: number): number[][] | null => {
+  // A step in two halves: the all-languages' NFAs first (most symbols kill the granting pattern at once, and
+  // their positions alone tell how far a match is), the others only for a step the search takes.
+  const stepAll = (sets: readonly number[][], symbolIndex: number): number[][] | null => {
     const symbol = alphabet[symbolIndex] as string;
     const stepped: number[][] = new Array(nfas.length);
     for (const index of allIndices)
       stepped[index] = stepSet(nfas[index] as Nfa, sets[index] as number[], symbolIndex, symbol);
     for (const s of all) if (status(s, stepped) === 'reject-all') return null;
+    return stepped;
+  };
+  const stepRest = (
+    sets: readonly number[][],
+    stepped: number[][],
+    symbolIndex: number,
+  ): number[][] | null => {
+    const symbol = alphabet[symbolIndex] as string;
     for (const index of restIndices)
       stepped[index] = stepSet(nfas[index] as Nfa, sets[index] as number[], symbolIndex, symbol);
     return hopeless(stepped) ? null : stepped;
@@ -201,29 +279,96 @@ export function findResource(query: ResourceQuery): SearchResult {
     }
     return allowed === null ? everySymbol : [...allowed].sort((a, b) => a - b);
   };
-  // Depth first, "any other character" tried first: a witness, when there is one, is found in about as many
-  // steps as it has characters and reads `bucket-x/x`; proving there is none visits every reachable state once.
-  if (satisfied(start)) return { kind: 'witness', example: '' };
-  const stack: { key: string; sets: number[][]; symbols: readonly number[]; next: number }[] = [
-    { key: startKey, sets: start, symbols: candidates(start), next: 0 },
-  ];
-  while (stack.length > 0) {
-    const top = stack[stack.length - 1] as (typeof stack)[number];
-    if (top.next >= top.symbols.length) {
-      stack.pop();
-      continue;
+  // Depth first, twice at most. First plain, "any other character" tried first, within a small budget: a
+  // witness then reads `bucket-x/x`, and proving there is none of a simple question ends there. Then steered:
+  // from each state the successors that bring the granting patterns closest to their end come first, so a
+  // witness is found in about as many steps as it has characters however many patterns run in lock-step;
+  // proving there is none visits every reachable state once.
+  const distance = (sets: readonly (readonly number[])[]): number => {
+    let total = 0;
+    for (const s of all) {
+      if (s.language.negated) continue;
+      let best = Number.POSITIVE_INFINITY;
+      for (const index of s.nfaIndices) {
+        const nfa = nfas[index] as Nfa;
+        for (const position of sets[index] as readonly number[])
+          best = Math.min(best, nfa.remaining[position] as number);
+      }
+      total += best;
     }
-    const symbol = top.symbols[top.next++] as number;
-    const stepped = successor(top.sets, symbol);
-    if (!stepped) continue;
-    const steppedKey = keyOf(stepped);
-    if (parents.has(steppedKey)) continue;
-    parents.set(steppedKey, { parent: top.key, symbol });
-    if (satisfied(stepped)) return { kind: 'witness', example: render(steppedKey, parents, alphabet) };
-    if (parents.size > MAX_STATES) return { kind: 'undecided' };
-    stack.push({ key: steppedKey, sets: stepped, symbols: candidates(stepped), next: 0 });
+    return total;
+  };
+  type Step = { readonly symbol: number; readonly partial: number[][]; readonly distance: number };
+  const steps = (sets: number[][], steered: boolean): Step[] => {
+    const list: Step[] = [];
+    for (const symbol of candidates(sets)) {
+      const partial = stepAll(sets, symbol);
+      if (partial) list.push({ symbol, partial, distance: steered ? distance(partial) : 0 });
+    }
+    return steered ? list.sort((a, b) => a.distance - b.distance || a.symbol - b.symbol) : list;
+  };
+  if (satisfied(start)) return { kind: 'witness', example: '' };
+  // A sample first (a template's real-looking ARN, a pattern with its wildcards filled): when it answers the
+  // question, that is the witness, found in as many steps as it has characters.
+  // One resource is checked language by language, each pattern on its own (most die within a few characters),
+  // not in the product.
+  const answers = (symbols: readonly string[]): boolean => {
+    const indices = symbols.map((symbol) => symbolIndex.get(symbol) ?? 0);
+    const matches = (s: LanguageSlot): boolean => {
+      const matched = s.nfaIndices.some((index) => {
+        const nfa = nfas[index] as Nfa;
+        let set: readonly number[] = nfa.closure[0] as number[];
+        for (const symbol of indices) {
+          set = stepSet(nfa, set, symbol, alphabet[symbol] as string);
+          if (set.length === 0) return false;
+        }
+        return set.includes(nfa.tokens.length);
+      });
+      return s.language.negated ? !matched : matched;
+    };
+    return all.every(matches) && !none.some(matches) && (any.length === 0 || any.some(matches));
+  };
+  for (const s of all) {
+    if (s.language.negated) continue;
+    for (const pattern of s.language.patterns) {
+      if (pattern.sample !== undefined) {
+        if (answers([...pattern.sample])) return { kind: 'witness', example: pattern.sample };
+        continue;
+      }
+      const filled = pattern.tokens.map((token) =>
+        token.t === 'lit' ? token.c : token.t === 'var' ? VAR_PREFIX + token.name : OTHER,
+      );
+      if (answers(filled)) return { kind: 'witness', example: renderSymbols(filled, alphabet) };
+    }
   }
-  return { kind: 'empty' };
+  if (samplesOnly) return { kind: 'undecided' };
+  const explore = (steered: boolean, limit: number): SearchResult | 'over-budget' => {
+    parents.clear();
+    parents.set(startKey, { parent: null, symbol: -1 });
+    const stack: { key: string; sets: number[][]; steps: Step[]; next: number }[] = [
+      { key: startKey, sets: start, steps: steps(start, steered), next: 0 },
+    ];
+    while (stack.length > 0) {
+      const top = stack[stack.length - 1] as (typeof stack)[number];
+      if (top.next >= top.steps.length) {
+        stack.pop();
+        continue;
+      }
+      const step = top.steps[top.next++] as Step;
+      const stepped = stepRest(top.sets, step.partial, step.symbol);
+      if (!stepped) continue;
+      const steppedKey = keyOf(stepped);
+      if (parents.has(steppedKey)) continue;
+      parents.set(steppedKey, { parent: top.key, symbol: step.symbol });
+      resourceSearchWork.states++;
+      if (satisfied(stepped)) return { kind: 'witness', example: render(steppedKey, parents, alphabet) };
+      if (parents.size > limit) return steered ? { kind: 'undecided' } : 'over-budget';
+      stack.push({ key: steppedKey, sets: stepped, steps: steps(stepped, steered), next: 0 });
+    }
+    return { kind: 'empty' };
+  };
+  const plain = explore(false, PLAIN_BUDGET);
+  return plain !== 'over-budget' ? plain : (explore(true, MAX_STATES) as SearchResult);
 }
 
 function render(
@@ -239,10 +384,14 @@ function render(
     symbols.push(alphabet[entry.symbol] as string);
     cursor = entry.parent;
   }
+  return renderSymbols(symbols.reverse(), alphabet);
+}
+
+/** Symbols as text: "any other character" as a letter no pattern names, a variable as `${name}`. */
+function renderSymbols(symbols: readonly string[], alphabet: readonly string[]): string {
   const used = new Set(alphabet);
   const placeholder = [...PLACEHOLDERS].find((c) => !used.has(c)) ?? '_';
   return symbols
-    .reverse()
     .map((symbol) =>
       symbol === OTHER ? placeholder : symbol.startsWith(VAR_PREFIX) ? `\${${symbol.slice(1)}}` : symbol,
     )
@@ -269,6 +418,72 @@ export function patternsDisjoint(a: readonly Token[], b: readonly Token[]): bool
   if (x.slice(0, n) !== y.slice(0, n)) return true;
   // One pattern is all literal and shorter than the other's literal beginning.
   return (x.length === a.length && x.length < y.length) || (y.length === b.length && y.length < x.length);
+}
+
+/**
+ * One resource a pattern matches, as literal tokens: each wildcard filled with "any other character" (a
+ * character no pattern names), each variable kept. patternsIntersect with it is a membership test.
+ */
+export function sampleTokens(tokens: readonly Token[]): Token[] {
+  return tokens.flatMap((token): Token[] =>
+    token.t === 'any' ? (token.star ? [] : [{ t: 'lit', c: OTHER }]) : [token],
+  );
+}
+
+/** Two tokens can consume one same symbol. Every wildcard accepts "any other character", so two always can. */
+function tokensMeet(a: Token, b: Token): boolean {
+  if (a.t === 'any' && b.t === 'any') return true;
+  if (a.t === 'any') return b.t === 'lit' ? !a.excl.includes(b.c) : a.vars;
+  if (b.t === 'any') return a.t === 'lit' ? !b.excl.includes(a.c) : b.vars;
+  if (a.t === 'lit') return b.t === 'lit' && a.c === b.c;
+  return b.t === 'var' && a.name === b.name;
+}
+
+const meetsCache = new WeakMap<readonly Token[], WeakMap<readonly Token[], boolean>>();
+
+/**
+ * Whether some resource matches both patterns: exact, a reachability search over position pairs of the two
+ * patterns (at most |a|·|b| of them), so it is cheap enough to run before every product search.
+ */
+export function patternsIntersect(a: readonly Token[], b: readonly Token[]): boolean {
+  let row = meetsCache.get(a);
+  if (!row) {
+    row = new WeakMap();
+    meetsCache.set(a, row);
+  }
+  const known = row.get(b);
+  if (known !== undefined) return known;
+  const width = b.length + 1;
+  const seen = new Uint8Array((a.length + 1) * width);
+  const stack: number[] = [0];
+  seen[0] = 1;
+  let result = false;
+  const push = (i: number, j: number): void => {
+    const slot = i * width + j;
+    if (seen[slot] === 0) {
+      seen[slot] = 1;
+      stack.push(slot);
+    }
+  };
+  while (stack.length > 0) {
+    const slot = stack.pop() as number;
+    const i = Math.floor(slot / width);
+    const j = slot % width;
+    if (i === a.length && j === b.length) {
+      result = true;
+      break;
+    }
+    const x = a[i];
+    const y = b[j];
+    // A star may match nothing.
+    if (x?.t === 'any' && x.star) push(i + 1, j);
+    if (y?.t === 'any' && y.star) push(i, j + 1);
+    if (x && y && tokensMeet(x, y)) {
+      push(x.t === 'any' && x.star ? i : i + 1, y.t === 'any' && y.star ? j : j + 1);
+    }
+  }
+  row.set(b, result);
+  return result;
 }
 
 /**

@@ -37,7 +37,20 @@ export type PatternMode = 'gen' | 'under' | 'over';
 export interface CompiledPattern {
   readonly source: string;
   readonly tokens: readonly Token[];
+  /**
+   * A resource the pattern matches, as people would write one (a template's `${Region}` as `us-east-1`): tried
+   * first as a witness, so examples read like real ARNs of the resource type.
+   */
+  readonly sample?: string;
 }
+
+/** What a template placeholder stands for in a sample ARN. */
+const SAMPLE_VALUES: Readonly<Record<string, string>> = {
+  Partition: 'aws',
+  Region: 'us-east-1',
+  Account: '123456789012',
+  AccountId: '123456789012',
+};
 
 const SEGMENT_COLON = ':';
 
@@ -151,28 +164,42 @@ const SLASH_FREE_TEMPLATE_VARIABLES = new Set(['BucketName']);
  */
 export function compileTemplate(template: string, partition: string | undefined): CompiledPattern {
   const tokens: Token[] = [];
+  let sample = '';
   let segment = 0;
   const chars = [...template];
   for (let i = 0; i < chars.length; i++) {
     const ch = chars[i] as string;
     const inArnHead = segment < 5;
-    if (ch === '$' && chars[i + 1] === '{') {
-      const close = chars.indexOf('}', i + 2);
-      const name = chars.slice(i + 2, close).join('');
+    // `${Name}`, and once in the IAM data `{Date-and-Time-Stamp-of-Backup}` without the `$`.
+    const open = ch === '$' && chars[i + 1] === '{' ? i + 2 : ch === '{' ? i + 1 : -1;
+    const close = open === -1 ? -1 : chars.indexOf('}', open);
+    if (close !== -1) {
+      const name = chars.slice(open, close).join('');
       i = close;
       if (name === 'Partition' && partition !== undefined && inArnHead) {
         for (const c of partition) tokens.push({ t: 'lit', c });
+        sample += partition;
         continue;
       }
       // Identifiers are never empty: one character, then anything the segment allows.
       const excl = inArnHead ? SEGMENT_COLON : SLASH_FREE_TEMPLATE_VARIABLES.has(name) ? ':/' : '';
       tokens.push(anyToken(false, excl, true), anyToken(true, excl, true));
+      sample += SAMPLE_VALUES[name] ?? 'example';
       continue;
     }
-    tokens.push({ t: 'lit', c: inArnHead ? ch.toLowerCase() : ch });
+    if (ch === '*') {
+      // The IAM data writes `*` for "any name" (`dms:…:endpoint:*`, `/backend/${AppId}/*`): a wildcard, or a
+      // real ARN of the type would fall outside its own type.
+      tokens.push(anyToken(true, inArnHead ? SEGMENT_COLON : '', true));
+      sample += 'example';
+      continue;
+    }
+    const c = inArnHead ? ch.toLowerCase() : ch;
+    tokens.push({ t: 'lit', c });
+    sample += c;
     if (inArnHead && ch === SEGMENT_COLON) segment++;
   }
-  return { source: template, tokens };
+  return { source: template, tokens, sample };
 }
 
 /** The request resource of an action that has no resource types: the literal `*`. */

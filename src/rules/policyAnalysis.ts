@@ -7,6 +7,7 @@
 import type { Baseline, RoleBaseline } from '../baseline/baseline.ts';
 import { findRole } from '../baseline/baseline.ts';
 import type { PutRolePolicySubject } from '../events/subjects/index.ts';
+import { BoundedCache, CACHE_LIMITS } from '../policy/cache.ts';
 import { displayAction } from '../policy/catalogue.ts';
 import type { DriftResult } from '../policy/envelope.ts';
 import { compareToEnvelope } from '../policy/envelope.ts';
@@ -19,8 +20,7 @@ export interface PolicyAnalysis {
 }
 
 /** A replay puts the same document on the same role many times: decide it once per baseline. */
-const byDocument = new WeakMap<Baseline, Map<string, PolicyAnalysis>>();
-const MAX_DOCUMENTS_PER_BASELINE = 2_000;
+const byDocument = new WeakMap<Baseline, BoundedCache<string, PolicyAnalysis>>();
 
 /** The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`), or undefined when it is not one. */
 export function partitionOf(arn: string): string | undefined {
@@ -31,7 +31,7 @@ export function partitionOf(arn: string): string | undefined {
 export function analyzePolicy(subject: PutRolePolicySubject, baseline: Baseline): PolicyAnalysis {
   let documents = byDocument.get(baseline);
   if (!documents) {
-    documents = new Map();
+    documents = new BoundedCache(CACHE_LIMITS.analyses);
     byDocument.set(baseline, documents);
   }
   const key = `${subject.roleArn}\u0000${subject.policyDocument}`;
@@ -50,7 +50,6 @@ export function analyzePolicy(subject: PutRolePolicySubject, baseline: Baseline)
         unapprovedStatements: subject.policy.statements.filter((s) => !covered.has(s.path)),
       };
     }
-    if (documents.size >= MAX_DOCUMENTS_PER_BASELINE) documents.clear();
     documents.set(key, analysis);
   }
   return analysis;

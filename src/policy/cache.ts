@@ -1,0 +1,87 @@
+/**
+ * The policy engine's caches, in one place: every memo of src/policy and of the policy rules is a BoundedCache
+ * with its limit below, evicts the least recently used entry when full (a long replay keeps its hot patterns
+ * instead of losing everything at once), and is emptied by one clearPolicyCaches(). Keys come from policies,
+ * which are attacker-controlled: every cache must be bounded.
+ */
+
+/** Entries each cache keeps. Sized so a replay of a few thousand distinct documents stays warm (a few MB). */
+export const CACHE_LIMITS = {
+  /** Action pattern → ActionSet (`s3:Get*`), catalogue.ts. */
+  actionSets: 5_000,
+  /** Action pattern list → its union, catalogue.ts. */
+  actionLists: 5_000,
+  /** Glob → RegExp, glob.ts. */
+  regexes: 10_000,
+  /** Resource pattern → compiled tokens, per reading mode. */
+  compiledPatterns: 20_000,
+  /** Resource questions (grant vs baseline) → their answer. */
+  verdicts: 50_000,
+  /** Resource types of an action → their compiled ARN templates. */
+  requestSpaces: 5_000,
+  /** (role, document text) → the rule layer's analysis, per baseline. */
+  analyses: 2_000,
+} as const;
+
+let epoch = 0;
+
+/**
+ * A Map that keeps at most `limit` entries, dropping the least recently used. Emptied when clearPolicyCaches()
+ * runs, also when held somewhere it cannot see (a WeakMap keyed by baseline): it checks the epoch on use.
+ */
+export class BoundedCache<K, V> {
+  private readonly entries = new Map<K, V>();
+  private seen = epoch;
+
+  constructor(readonly limit: number) {}
+
+  private fresh(): Map<K, V> {
+    if (this.seen !== epoch) {
+      this.entries.clear();
+      this.seen = epoch;
+    }
+    return this.entries;
+  }
+
+  get size(): number {
+    return this.fresh().size;
+  }
+
+  get(key: K): V | undefined {
+    const entries = this.fresh();
+    const value = entries.get(key);
+    if (value === undefined) return undefined;
+    // Map keeps insertion order: moving a hit to the end makes the first key the least recently used.
+    entries.delete(key);
+    entries.set(key, value);
+    return value;
+  }
+
+  set(key: K, value: V): void {
+    const entries = this.fresh();
+    entries.delete(key);
+    entries.set(key, value);
+    if (entries.size > this.limit) {
+      const oldest = entries.keys().next();
+      if (!oldest.done) entries.delete(oldest.value);
+    }
+  }
+
+  /** The cached value, or `compute()` stored and returned. */
+  getOrSet(key: K, compute: () => V): V {
+    const known = this.get(key);
+    if (known !== undefined) return known;
+    const value = compute();
+    this.set(key, value);
+    return value;
+  }
+
+  clear(): void {
+    this.entries.clear();
+  }
+}
+
+/** Forgets every cached expansion, compiled pattern and decision (benchmarks measure cold runs with it). */
+export function clearPolicyCaches(): void {
+  epoch++;
+}

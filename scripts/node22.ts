@@ -39,10 +39,12 @@ function versionOf(binary: string): { ok: true; version: string } | { ok: false;
   return { ok: true, version: run.stdout.trim() };
 }
 
-function fetchBinary(pkg: string, target: string): void {
-  mkdirSync(CACHE_DIR, { recursive: true });
+/** Fetches `pkg` at NODE22_VERSION from the npm registry and puts its `bin/node` at `target`. */
+export function fetchBinary(pkg: string, target: string): void {
+  const cacheDir = dirname(dirname(dirname(target)));
+  mkdirSync(cacheDir, { recursive: true });
   // Unpacked beside the target and renamed into place: an interrupted fetch never leaves a half binary there.
-  const work = mkdtempSync(join(CACHE_DIR, 'fetch-'));
+  const work = mkdtempSync(join(cacheDir, 'fetch-'));
   try {
     console.error(`node22: fetching ${pkg}@${NODE22_VERSION} from the npm registry`);
     // npm pack checks the tarball against the registry's integrity hash, and runs no package script.
@@ -75,8 +77,19 @@ function fetchBinary(pkg: string, target: string): void {
   }
 }
 
+export interface Node22Options {
+  readonly env?: NodeJS.ProcessEnv;
+  readonly cacheDir?: string;
+  /** How a missing binary is fetched (tests replace it). */
+  readonly fetch?: (pkg: string, target: string) => void;
+}
+
 /** The path of a Node 22 binary: GUARDRAIL_NODE22, else the cached one, fetched first when missing or wrong. */
-export function ensureNode22(env: NodeJS.ProcessEnv = process.env): string {
+export function ensureNode22({
+  env = process.env,
+  cacheDir = CACHE_DIR,
+  fetch = fetchBinary,
+}: Node22Options = {}): string {
   const own = env.GUARDRAIL_NODE22;
   if (own) {
     const found = versionOf(own);
@@ -87,11 +100,11 @@ export function ensureNode22(env: NodeJS.ProcessEnv = process.env): string {
     return own;
   }
   const pkg = node22Package();
-  const target = join(CACHE_DIR, `${pkg}-${NODE22_VERSION}`, 'bin', 'node');
+  const target = join(cacheDir, `${pkg}-${NODE22_VERSION}`, 'bin', 'node');
   const expected = `v${NODE22_VERSION}`;
   const cached = existsSync(target) ? versionOf(target) : undefined;
   if (cached?.ok && cached.version === expected) return target;
-  fetchBinary(pkg, target);
+  fetch(pkg, target);
   const fetched = versionOf(target);
   if (!fetched.ok) throw new Error(`node22: ${target}: cannot run it: ${fetched.reason}`);
   if (fetched.version !== expected) {

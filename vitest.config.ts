@@ -35,6 +35,9 @@ export default defineConfig({
           include: BUNDLE_SUITES,
           // Builds dist/handlers/*.js once, before the first of these files: they run the bundles Lambda would.
           globalSetup: ['test/helpers/buildOnce.ts'],
+          // Their beforeAll hooks start moto, which startMoto (test/helpers/moto.ts) waits up to 30 s for; the
+          // default 10 s cut that short whenever other jobs load the machine (about 6 s alone at load 8).
+          hookTimeout: 30_000,
         },
       },
     ],

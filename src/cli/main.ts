@@ -45,7 +45,7 @@ export async function run(argv: readonly string[], io: Io = processIo): Promise<
       return EXIT.usage;
     }
     io.stderr(`guardrail: internal error: ${errorMessage(error)}\n`);
-    if (process.env.GUARDRAIL_DEBUG) io.stderr(`${(error as Error).stack ?? ''}\n`);
+    if (io.env?.GUARDRAIL_DEBUG) io.stderr(`${(error as Error).stack ?? ''}\n`);
     return EXIT.bug;
   }
 }

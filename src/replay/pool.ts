@@ -9,13 +9,13 @@
 import { Worker } from 'node:worker_threads';
 import type { Baseline } from '../baseline/baseline.ts';
 import { errorMessage } from '../core/errors.ts';
+import type { FileJob } from './jobs.ts';
 import type { JobPayload } from './payload.ts';
 import { payloadBytes } from './payload.ts';
 import type { ScanResult, ScanSettings } from './scan.ts';
 import { scanBytes } from './scan.ts';
 import type { ScanInit } from './settings.ts';
 import { settingsFrom } from './settings.ts';
-import type { FileJob } from './sources.ts';
 
 export interface WorkerRequest {
   readonly id: number;

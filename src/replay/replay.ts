@@ -9,12 +9,12 @@ import { parseBaseline } from '../baseline/load.ts';
 import { BaselineError, UsageError } from '../core/errors.ts';
 import type { Progress } from './aggregate.ts';
 import { ReplayAggregator } from './aggregate.ts';
+import type { FileJob } from './jobs.ts';
 import { selectRuleIds } from './options.ts';
 import { runPool } from './pool.ts';
 import { scanValues } from './scan.ts';
 import type { ScanInit } from './settings.ts';
 import { settingsFrom } from './settings.ts';
-import type { FileJob } from './sources.ts';
 import { listJobs, resolveSources } from './sources.ts';
 import type { ReplayReport } from './types.ts';
 

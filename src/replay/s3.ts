@@ -2,8 +2,8 @@
 import type { S3Client } from '@aws-sdk/client-s3';
 import { GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2 } from '@aws-sdk/client-s3';
 import { errorMessage, UsageError } from '../core/errors.ts';
-import type { FileJob } from './sources.ts';
-import { DIGEST_FOLDER, isLogFileName } from './sources.ts';
+import type { FileJob } from './jobs.ts';
+import { DIGEST_FOLDER, isLogFileName } from './jobs.ts';
 
 export async function checkBucket(s3: S3Client, arg: string, bucket: string, prefix: string): Promise<void> {
   try {

@@ -178,7 +178,7 @@ function resultOf(file: string, counter: Counter): ScanResult {
   return { file, ...counter };
 }
 
-/** Scans raw bytes (gzip or not) of one input. Never throws for bad input: the file is listed instead. */
+/** The shape a trail delivers: `{"Records": [...]}` (an EventBridge event with a Records list is not one). */
 function isLogFile(value: unknown): value is { Records: unknown[] } {
   return (
     typeof value === 'object' &&
@@ -188,6 +188,7 @@ function isLogFile(value: unknown): value is { Records: unknown[] } {
   );
 }
 
+/** Scans raw bytes (gzip or not) of one input. Never throws for bad input: the file is listed instead. */
 export function scanBytes(bytes: Uint8Array, file: string, settings: ScanSettings): ScanResult {
   const counter = emptyCounter();
   try {

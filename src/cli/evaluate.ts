@@ -16,6 +16,10 @@ export async function evaluateInputs(paths: readonly string[], baseline: Baselin
   const output: EvaluateOutput = { findings: [], skipped: [], suppressed: [] };
   for (const path of paths) {
     for (const item of await readInput(path)) {
+      if (item.kind === 'skipped') {
+        output.skipped.push({ eventId: item.eventId ?? null, where: item.where, reason: item.reason });
+        continue;
+      }
       if (item.kind === 'malformed') {
         output.skipped.push({
           eventId: item.eventId ?? null,

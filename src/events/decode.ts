@@ -6,10 +6,17 @@
 import { gunzipSync } from 'node:zlib';
 import { EventDecodeError } from '../core/errors.ts';
 import type { CloudTrailRecord } from '../core/types.ts';
-import { checkRecord } from './record.ts';
+import { checkRecord, notApiCallReason } from './record.ts';
 
 export type Decoded =
   | { readonly kind: 'record'; readonly record: CloudTrailRecord; readonly where: string }
+  /** A well-formed record that is not an API call (an Insights event, a service event): nothing to judge. */
+  | {
+      readonly kind: 'skipped';
+      readonly where: string;
+      readonly reason: string;
+      readonly eventId?: string;
+    }
   | {
       readonly kind: 'malformed';
       readonly where: string;
@@ -101,6 +108,16 @@ export function* walkValue(value: unknown, source: string, nested = false): Gene
 /** Validates one candidate into a record, or says why it is malformed. */
 export function checkCandidate(candidate: Candidate): Decoded {
   if (candidate.kind === 'malformed') return candidate;
+  const notApi = notApiCallReason(candidate.value);
+  if (notApi !== undefined) {
+    const eventId = (candidate.value as { eventID?: unknown }).eventID;
+    return {
+      kind: 'skipped',
+      where: candidate.where,
+      reason: notApi,
+      ...(typeof eventId === 'string' && eventId !== '' ? { eventId } : {}),
+    };
+  }
   const checked = checkRecord(candidate.value);
   if (checked.ok) return { kind: 'record', record: checked.record, where: candidate.where };
   return {

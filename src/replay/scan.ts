@@ -14,7 +14,7 @@ import type { AnyRule } from '../core/rule.ts';
 import type { Finding } from '../core/types.ts';
 import type { Candidate } from '../events/decode.ts';
 import { bytesToText, checkCandidate, walkText, walkValue } from '../events/decode.ts';
-import { isoTimeMs } from '../events/record.ts';
+import { isoTimeMs, notApiCallReason } from '../events/record.ts';
 import { isWatchedEvent } from '../events/subjects.ts';
 
 export interface ScanSettings {
@@ -83,11 +83,16 @@ function malformedEntry(file: string, where: string, reason: string, eventId?: u
 const NOT_CLOUDTRAIL =
   'not a CloudTrail record (expected a log file {"Records": [...]}, a record, an EventBridge event or a LookupEvents reply)';
 
+/** Marks a record that is not an API call (an Insights event...): counted, never malformed, never evaluated. */
+const NOT_API_CALL = Symbol('not an API call');
+
 /**
  * The cheap check every record gets: the fields the replay itself needs. Returns the event time (epoch ms),
- * parsed once here for the --since/--until check too, or the reason the record is malformed.
+ * parsed once here for the --since/--until check too, NOT_API_CALL, or the reason the record is malformed.
+ * A missing eventID is no fault (records before eventVersion 1.01 have none): a watched one gets an id
+ * derived from its content when it is checked.
  */
-function envelopeCheck(value: unknown): number | string {
+function envelopeCheck(value: unknown): number | string | typeof NOT_API_CALL {
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return NOT_CLOUDTRAIL;
   const record = value as Record<string, unknown>;
   const { eventID, eventName, eventSource, eventTime } = record;
@@ -101,7 +106,9 @@ function envelopeCheck(value: unknown): number | string {
   if (eventTime === undefined) return 'eventTime: missing';
   const time = isoTimeMs(eventTime);
   if (time === undefined) return 'eventTime: expected an ISO 8601 time';
-  if (typeof eventID !== 'string' || eventID === '') return 'eventID: missing';
+  if (eventID !== undefined && (typeof eventID !== 'string' || eventID === ''))
+    return 'eventID: expected a non-empty string';
+  if (notApiCallReason(record) !== undefined) return NOT_API_CALL;
   if (typeof eventName !== 'string' || eventName === '') return 'eventName: missing';
   if (typeof eventSource !== 'string' || eventSource === '') return 'eventSource: missing';
   return time;
@@ -130,6 +137,10 @@ function scanRecord(
 ): void {
   const record = value as Record<string, unknown>;
   const time = envelopeCheck(record);
+  if (time === NOT_API_CALL) {
+    into.records++;
+    return;
+  }
   if (typeof time === 'string') {
     const at = locate(where);
     // A whole file that is not CloudTrail is a bad file, not a bad record.
@@ -148,6 +159,7 @@ function scanRecord(
   if (!isWatchedEvent(record as { eventName: string; eventSource: string })) return;
   const at = locate(where);
   const decoded = checkCandidate({ kind: 'candidate', value, where: at });
+  if (decoded.kind === 'skipped') return;
   if (decoded.kind === 'malformed') {
     into.malformed.push(malformedEntry(file, at, decoded.reason, record.eventID));
     return;

@@ -57,6 +57,18 @@ describe('scanBytes', () => {
     expect(result.records).toBe(3);
   });
 
+  it('counts records that are not API calls without listing them, and evaluates records without eventID', () => {
+    const file = readFileSync(new URL('../../fixtures/records/boundary-records.json', import.meta.url));
+    const result = scanBytes(file, 'boundary.json', settings());
+    expect(result.malformed).toEqual([]);
+    expect(result.records).toBe(5);
+    // Records[2] has no eventID (eventVersion 1.0), Records[3] has responseElements "None".
+    expect(result.watched.map((w) => w.where)).toEqual(['Records[2]', 'Records[3]']);
+    expect(result.watched[0]?.eventId).toMatch(/^derived-[0-9a-f]{32}$/);
+    // The same record read again gets the same id, so a second delivery deduplicates.
+    expect(scanBytes(file, 'again.json', settings()).watched[0]?.eventId).toBe(result.watched[0]?.eventId);
+  });
+
   it.each([
     [
       'truncated gzip',

@@ -26,6 +26,20 @@ export type Decoded =
 
 const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
 
+/** The reason given for a value that carries none of a record's fields (a policy document, a digest file). */
+export const CLOUDTRAIL_SHAPES =
+  'expected a log file {"Records": [...]}, a record, an EventBridge event or a LookupEvents reply';
+export const NOT_CLOUDTRAIL = `not a CloudTrail record (${CLOUDTRAIL_SHAPES})`;
+
+/** True when the value has none of the fields every CloudTrail record has. */
+export function lacksRecordFields(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return true;
+  const { eventID, eventName, eventSource, eventTime } = value as Record<string, unknown>;
+  return (
+    eventID === undefined && eventName === undefined && eventSource === undefined && eventTime === undefined
+  );
+}
+
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
@@ -108,6 +122,8 @@ export function* walkValue(value: unknown, source: string, nested = false): Gene
 /** Validates one candidate into a record, or says why it is malformed. */
 export function checkCandidate(candidate: Candidate): Decoded {
   if (candidate.kind === 'malformed') return candidate;
+  if (lacksRecordFields(candidate.value))
+    return { kind: 'malformed', where: candidate.where, reason: NOT_CLOUDTRAIL };
   const notApi = notApiCallReason(candidate.value);
   if (notApi !== undefined) {
     const eventId = (candidate.value as { eventID?: unknown }).eventID;

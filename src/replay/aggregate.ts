@@ -52,6 +52,7 @@ export class ReplayAggregator {
   private records = 0;
   private duplicates = 0;
   private malformedCount = 0;
+  private unreadable = 0;
   private outOfRange = 0;
   private prunedFiles = 0;
 
@@ -62,8 +63,10 @@ export class ReplayAggregator {
     this.records += result.records;
     this.outOfRange += result.outOfRange;
     this.malformedCount += result.malformed.length;
-    for (const entry of result.malformed)
+    for (const entry of result.malformed) {
+      if (entry.unreadable) this.unreadable++;
       if (this.malformed.length < MALFORMED_LIST_CAP) this.malformed.push(entry);
+    }
     for (const watched of result.watched) {
       const candidate: Kept = { file: result.file, watched };
       const existing = this.kept.get(watched.eventId);
@@ -120,6 +123,7 @@ export class ReplayAggregator {
         records: this.records,
         duplicates: this.duplicates,
         malformed: this.malformedCount,
+        unreadable: this.unreadable,
         evaluated: this.kept.size,
         findings: findings.length,
         byRule,

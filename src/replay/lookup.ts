@@ -5,8 +5,9 @@
  */
 import type { CloudTrailClient, LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
 import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { errorMessage, UsageError } from '../core/errors.ts';
+import { describeAwsError, isTransientAwsError } from '../actions/awsError.ts';
 import { WATCHED_EVENTS } from '../events/subjects.ts';
+import { SourceError } from './errors.ts';
 
 export interface LookupOptions {
   readonly region: string;
@@ -26,13 +27,6 @@ export interface LookupOptions {
 export interface LookupPage {
   readonly file: string;
   readonly value: { readonly Events: readonly unknown[] };
-}
-
-const THROTTLED = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
-
-export function isThrottle(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return THROTTLED.has(e?.name ?? '') || e?.$metadata?.httpStatusCode === 429;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -56,8 +50,8 @@ export async function* lookupPages(
       try {
         return await client.send(command);
       } catch (error) {
-        if (!isThrottle(error) || attempt >= maxAttempts) {
-          throw new UsageError(`CloudTrail LookupEvents in ${options.region}: ${errorMessage(error)}`, {
+        if (!isTransientAwsError(error) || attempt >= maxAttempts) {
+          throw new SourceError(`CloudTrail LookupEvents in ${options.region}: ${describeAwsError(error)}`, {
             cause: error,
           });
         }

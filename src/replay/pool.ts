@@ -13,7 +13,7 @@ import type { FileJob } from './jobs.ts';
 import type { JobPayload } from './payload.ts';
 import { payloadBytes } from './payload.ts';
 import type { ScanResult, ScanSettings } from './scan.ts';
-import { scanBytes } from './scan.ts';
+import { scanBytes, unreadableResult } from './scan.ts';
 import type { ScanInit } from './settings.ts';
 import { settingsFrom } from './settings.ts';
 
@@ -59,10 +59,6 @@ const PREFETCH = 16;
 /** Start workers only when the work left is estimated above this (a worker takes ~0.4 s of CPU to start). */
 const WORKER_PAYOFF_MS = 1_000;
 const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
-
-function unreadable(file: string, reason: string): ScanResult {
-  return { file, records: 0, outOfRange: 0, malformed: [{ file, reason }], watched: [] };
-}
 
 class ScanWorker {
   private readonly worker: Worker;
@@ -299,7 +295,7 @@ export async function runPool(jobs: AsyncIterable<readonly FileJob[]>, options: 
       options.onResult(
         bytes instanceof Uint8Array
           ? scanBytes(bytes, next.job.file, settings)
-          : unreadable(next.job.file, bytes.reason),
+          : unreadableResult(next.job.file, bytes.reason),
       );
       const after = performance.now();
       scanned++;

@@ -6,13 +6,13 @@ import { readFileSync } from 'node:fs';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { parseBaseline } from '../baseline/load.ts';
-import { BaselineError, UsageError } from '../core/errors.ts';
+import { BaselineError, errorMessage, UsageError } from '../core/errors.ts';
 import type { Progress } from './aggregate.ts';
 import { ReplayAggregator } from './aggregate.ts';
 import type { FileJob } from './jobs.ts';
 import { selectRuleIds } from './options.ts';
 import { runPool } from './pool.ts';
-import { scanValues } from './scan.ts';
+import { scanValues, unreadableResult } from './scan.ts';
 import type { ScanInit } from './settings.ts';
 import { settingsFrom } from './settings.ts';
 import { listJobs, resolveSources } from './sources.ts';
@@ -114,8 +114,15 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
         ...(options.since !== undefined ? { since: options.since } : {}),
         ...(options.until !== undefined ? { until: options.until } : {}),
       });
-      for await (const page of pages) {
-        aggregator.add(scanValues([{ value: page.value, where: '' }], page.file, settings));
+      try {
+        for await (const page of pages) {
+          aggregator.add(scanValues([{ value: page.value, where: '' }], page.file, settings));
+          report();
+        }
+      } catch (error) {
+        // One region refusing or failing mid-way costs that region only: listed, and the replay goes on.
+        const file = `cloudtrail-lookup:${region}`;
+        aggregator.add(unreadableResult(file, errorMessage(error)));
         report();
       }
     }

@@ -13,7 +13,14 @@ import { errorMessage } from '../core/errors.ts';
 import type { AnyRule } from '../core/rule.ts';
 import type { Finding } from '../core/types.ts';
 import type { Candidate } from '../events/decode.ts';
-import { bytesToText, checkCandidate, walkText, walkValue } from '../events/decode.ts';
+import {
+  bytesToText,
+  checkCandidate,
+  lacksRecordFields,
+  NOT_CLOUDTRAIL,
+  walkText,
+  walkValue,
+} from '../events/decode.ts';
 import { isoTimeMs, notApiCallReason } from '../events/record.ts';
 import { isWatchedEvent } from '../events/subjects.ts';
 
@@ -34,6 +41,8 @@ export interface MalformedEntry {
   readonly where?: string;
   readonly reason: string;
   readonly eventId?: string;
+  /** The input could not be read at all (I/O, S3 or LookupEvents failure): the replay is incomplete. */
+  readonly unreadable?: true;
 }
 
 export type WatchedOutcome =
@@ -80,9 +89,6 @@ function malformedEntry(file: string, where: string, reason: string, eventId?: u
   };
 }
 
-const NOT_CLOUDTRAIL =
-  'not a CloudTrail record (expected a log file {"Records": [...]}, a record, an EventBridge event or a LookupEvents reply)';
-
 /** Marks a record that is not an API call (an Insights event...): counted, never malformed, never evaluated. */
 const NOT_API_CALL = Symbol('not an API call');
 
@@ -93,16 +99,9 @@ const NOT_API_CALL = Symbol('not an API call');
  * derived from its content when it is checked.
  */
 function envelopeCheck(value: unknown): number | string | typeof NOT_API_CALL {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return NOT_CLOUDTRAIL;
+  if (lacksRecordFields(value)) return NOT_CLOUDTRAIL;
   const record = value as Record<string, unknown>;
   const { eventID, eventName, eventSource, eventTime } = record;
-  if (
-    eventID === undefined &&
-    eventName === undefined &&
-    eventSource === undefined &&
-    eventTime === undefined
-  )
-    return NOT_CLOUDTRAIL;
   if (eventTime === undefined) return 'eventTime: missing';
   const time = isoTimeMs(eventTime);
   if (time === undefined) return 'eventTime: expected an ISO 8601 time';
@@ -180,6 +179,11 @@ function scanRecord(
       malformedEntry(file, at, `guardrail failed on this record: ${errorMessage(error)}`, record.eventID),
     );
   }
+}
+
+/** An input that could not be read at all: listed with its reason, and marked so the replay counts it. */
+export function unreadableResult(file: string, reason: string): ScanResult {
+  return { file, records: 0, outOfRange: 0, malformed: [{ file, reason, unreadable: true }], watched: [] };
 }
 
 function emptyCounter(): Counter {

@@ -28,6 +28,8 @@ export interface ReplaySummary {
   readonly duplicates: number;
   /** Malformed inputs and records (each listed in `malformed`). */
   readonly malformed: number;
+  /** Of those, inputs that could not be read at all (a folder, an S3 object, a LookupEvents query). */
+  readonly unreadable: number;
   /** Distinct watched events in range given to the engine. */
   readonly evaluated: number;
   readonly findings: number;

@@ -1,7 +1,8 @@
 /**
  * `guardrail replay SOURCE… --baseline PATH`: audit CloudTrail history offline (files, directories,
  * s3://bucket/prefix, or --lookup) and write one report. Exit 0 when the replay completed, malformed records
- * included; 2 when it could not start (no such source, invalid baseline, bad option).
+ * included; 2 when it could not start (no such source, invalid baseline, bad option); 3 when the report was
+ * written but an input could not be read (S3, LookupEvents, a folder) or --notify failed.
  */
 import { statSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
@@ -10,6 +11,7 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
+import { describeAwsError } from '../../actions/awsError.ts';
 import { loadBaseline } from '../../baseline/load.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Delivery } from '../../notify/notifier.ts';
@@ -20,7 +22,9 @@ import { runReplay } from '../../replay/replay.ts';
 import type { ReportFormat } from '../../replay/report/index.ts';
 import { formatFromFileName, REPORT_FORMATS, renderReport } from '../../replay/report/index.ts';
 import type { ReplayReport } from '../../replay/types.ts';
+import { PartialFailure } from '../exit.ts';
 import type { Io } from '../io.ts';
+import { loadBaselineFile } from './baseline.ts';
 
 interface ReplayCliOptions {
   readonly baseline: string;
@@ -139,6 +143,8 @@ export function registerReplay(program: Command, io: Io): void {
     )
     .action(async (sources: string[], options: ReplayCliOptions) => {
       const env = io.env ?? {};
+      // A directory or a bad baseline stops here, before any source is touched.
+      loadBaselineFile(options.baseline);
       const now = Date.now();
       const since = options.since !== undefined ? parseTimeBound('--since', options.since, now) : undefined;
       const until = options.until !== undefined ? parseTimeBound('--until', options.until, now) : undefined;
@@ -217,13 +223,42 @@ export function registerReplay(program: Command, io: Io): void {
       if (options.out) writeFileSync(options.out, text);
       else io.stdout(text);
       ui.finish(report.summary, performance.now() - started);
+      const notice = emptyReplayNotice(report);
+      if (notice) io.stderr(`guardrail: ${notice}\n`);
+      const failures: string[] = [];
+      const { unreadable } = report.summary;
+      if (unreadable > 0) {
+        const first = report.malformed.find((entry) => entry.unreadable);
+        failures.push(
+          `${unreadable} input${unreadable === 1 ? '' : 's'} could not be read${first ? ` (first: ${first.file}: ${first.reason})` : ''}`,
+        );
+      }
       if (options.notify) {
-        const delivery = await notifyReplay(report, options.notify, options.baseline, options.out, env);
-        if (!options.quiet) {
-          io.stderr(
-            `notified ${options.notify}: ${delivery.shown} findings in one message (${delivery.messageId})\n`,
-          );
+        try {
+          const delivery = await notifyReplay(report, options.notify, options.baseline, options.out, env);
+          if (!options.quiet) {
+            io.stderr(
+              `notified ${options.notify}: ${delivery.shown} findings in one message (${delivery.messageId})\n`,
+            );
+          }
+        } catch (error) {
+          failures.push(`--notify ${options.notify} failed: ${describeAwsError(error)}`);
         }
       }
+      if (failures.length > 0) {
+        const where = options.out ? `written to ${options.out}` : 'written';
+        throw new PartialFailure(`replay incomplete: ${failures.join('; ')}; the report was ${where}`);
+      }
     });
+}
+
+/** One line when the sources held nothing to replay: a person may have pointed at the wrong folder. */
+export function emptyReplayNotice(report: ReplayReport): string | undefined {
+  const { files, records, prunedFiles } = report.summary;
+  const sources = report.replay.sources.join(', ');
+  if (files === 0 && prunedFiles === 0)
+    return `replay: no CloudTrail log file in ${sources} (nothing named .json or .json.gz)`;
+  if (files > report.summary.unreadable && records === 0)
+    return `replay: ${files} input${files === 1 ? '' : 's'} read from ${sources}, no CloudTrail record in ${files === 1 ? 'it' : 'them'}`;
+  return undefined;
 }

@@ -58,7 +58,12 @@ const LOOKAHEAD = 16_384;
 const PREFETCH = 16;
 /** Start workers only when the work left is estimated above this (a worker takes ~0.4 s of CPU to start). */
 const WORKER_PAYOFF_MS = 1_000;
-const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
+/** Set by scripts/build-cli.ts: the compiled CLI starts its own compiled worker, not the tsx entry. */
+declare const __GUARDRAIL_REPLAY_WORKER__: string | undefined;
+const WORKER_ENTRY = new URL(
+  typeof __GUARDRAIL_REPLAY_WORKER__ === 'string' ? __GUARDRAIL_REPLAY_WORKER__ : './worker-entry.mjs',
+  import.meta.url,
+);
 
 class ScanWorker {
   private readonly worker: Worker;

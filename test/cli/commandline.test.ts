@@ -4,7 +4,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { afterAll, describe, expect, it } from 'vitest';
-import { run } from '../../src/cli/main.ts';
+import { buildProgram, COMMANDS, run } from '../../src/cli/main.ts';
 import { EXAMPLE_BASELINE_PATH } from '../helpers/baseline.ts';
 import { createUser, record } from '../helpers/records.ts';
 import { captureIo, tempDir } from '../helpers/replay.ts';
@@ -39,6 +39,20 @@ describe('exit codes and help', () => {
       );
     },
   );
+
+  it('lists each command in --help with its own description, without loading it', async () => {
+    for (const [name, { summary }] of Object.entries(COMMANDS)) {
+      const program = await buildProgram(captureIo(), [name]);
+      const command = program.commands.find((c) => c.name() === name);
+      expect(command?.description(), name).toBe(summary);
+      expect(command?.options.length ?? 0, `${name} is registered for real`).toBeGreaterThanOrEqual(
+        name === 'rules' || name === 'baseline' || name === 'policy' ? 0 : 1,
+      );
+    }
+    const io = captureIo();
+    expect(await run(['--help'], io)).toBe(0);
+    for (const name of Object.keys(COMMANDS)) expect(io.out()).toMatch(new RegExp(`^  ${name}\\b`, 'm'));
+  });
 
   it('says "is a directory" for a baseline that is one, with exit 2', async () => {
     for (const args of [

@@ -151,18 +151,25 @@ export function* decodeValue(value: unknown, source: string): Generator<Decoded>
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
+}
+
+/** Gzip bytes, decompressed (the gzip CRC is checked); a corrupt or truncated stream is an EventDecodeError. */
+export function gunzipBytes(bytes: Uint8Array, source: string): Buffer {
+  try {
+    return gunzipSync(bytes);
+  } catch (error) {
+    throw new EventDecodeError(`${source}: corrupt or truncated gzip (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+}
+
 /** Raw bytes → text, gunzipping when the bytes are gzip (whatever the file is called). */
 export function bytesToText(bytes: Uint8Array, source: string): string {
-  if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
-    try {
-      return gunzipSync(bytes).toString('utf8');
-    } catch (error) {
-      throw new EventDecodeError(`${source}: corrupt or truncated gzip (${(error as Error).message})`, {
-        cause: error,
-      });
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
+  if (isGzip(bytes)) return gunzipBytes(bytes, source).toString('utf8');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /**

@@ -45,6 +45,10 @@ export const COMMANDS: Readonly<
       'Audit CloudTrail history offline: log files (.json, .json.gz), directories (the AWSLogs/ layout), s3://bucket/prefix, or --lookup; writes one report',
     load: async () => (await import('./commands/replay.ts')).registerReplay,
   },
+  athena: {
+    summary: 'Athena over the trail bucket, for replay athena://DATABASE.TABLE',
+    load: async () => (await import('./commands/athena.ts')).registerAthena,
+  },
 };
 
 /** The program with the command named in argv registered for real, the others as one-line entries for --help. */

@@ -5,6 +5,7 @@
  */
 import type { Finding, Severity } from '../core/types.ts';
 import { SEVERITY_ORDER } from '../core/types.ts';
+import type { QuerySummary } from './query/types.ts';
 import type { MalformedEntry, ScanResult, WatchedRecord } from './scan.ts';
 import type { ReplayReport, ReplayScope, ReportFinding, ReportSuppressed } from './types.ts';
 
@@ -55,6 +56,7 @@ export class ReplayAggregator {
   private unreadable = 0;
   private outOfRange = 0;
   private prunedFiles = 0;
+  private readonly queries = new Map<string, QuerySummary>();
 
   constructor(private readonly ruleIds: readonly string[]) {}
 
@@ -82,6 +84,11 @@ export class ReplayAggregator {
 
   prune(): void {
     this.prunedFiles++;
+  }
+
+  /** A query's latest summary (it is reported when the query ends and again after its last page). */
+  query(summary: QuerySummary): void {
+    this.queries.set(summary.queryId, summary);
   }
 
   progress(): Progress {
@@ -133,6 +140,7 @@ export class ReplayAggregator {
         outOfRange: this.outOfRange,
         prunedFiles: this.prunedFiles,
         malformedOmitted: this.malformedCount - malformed.length,
+        ...(this.queries.size > 0 ? { queries: [...this.queries.values()] } : {}),
       },
       findings,
       malformed,

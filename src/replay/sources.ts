@@ -11,13 +11,22 @@ import type { S3Client } from '@aws-sdk/client-s3';
 import { UsageError } from '../core/errors.ts';
 import type { FileJob } from './jobs.ts';
 import { DIGEST_FOLDER, isLogFileName, unreadableJob } from './jobs.ts';
+import { parseAthenaUri, parseLakeUri } from './query/uri.ts';
 
 export type { FileJob } from './jobs.ts';
 export { DIGEST_FOLDER, isLogFileName } from './jobs.ts';
 
 export type SourceSpec =
   | { readonly kind: 'path'; readonly path: string; readonly isDirectory: boolean }
-  | { readonly kind: 's3'; readonly bucket: string; readonly prefix: string };
+  | { readonly kind: 's3'; readonly bucket: string; readonly prefix: string }
+  /** A query engine that returns only the watched events; read by replay.ts, not listed as files. */
+  | {
+      readonly kind: 'athena';
+      readonly uri: string;
+      readonly database: string;
+      readonly table: string;
+    }
+  | { readonly kind: 'lake'; readonly uri: string; readonly eventDataStore: string };
 
 const S3_URI = /^s3:\/\/([^/]+)\/?(.*)$/;
 
@@ -25,6 +34,19 @@ const S3_URI = /^s3:\/\/([^/]+)\/?(.*)$/;
 export async function resolveSources(args: readonly string[], s3?: () => S3Client): Promise<SourceSpec[]> {
   const specs: SourceSpec[] = [];
   for (const arg of args) {
+    if (arg.startsWith('athena://')) {
+      const table = parseAthenaUri(arg);
+      if (!table) throw new UsageError(`${arg}: expected athena://DATABASE.TABLE`);
+      specs.push({ kind: 'athena', uri: arg, ...table });
+      continue;
+    }
+    if (arg.startsWith('cloudtrail-lake://')) {
+      const eventDataStore = parseLakeUri(arg);
+      if (!eventDataStore)
+        throw new UsageError(`${arg}: expected cloudtrail-lake://EVENT_DATA_STORE (its id or ARN)`);
+      specs.push({ kind: 'lake', uri: arg, eventDataStore });
+      continue;
+    }
     const s3Match = S3_URI.exec(arg);
     if (s3Match) {
       const bucket = s3Match[1] as string;
@@ -155,6 +177,7 @@ export async function* listJobs(
       }
       continue;
     }
+    if (spec.kind !== 's3') continue; // query sources are read by replay.ts
     const s3 = options.s3;
     if (!s3) continue;
     const { listS3Jobs } = await import('./s3.ts');

@@ -39,7 +39,13 @@ interface ReplayCliOptions {
   readonly inlineMs?: number;
   readonly quiet?: boolean;
   readonly notify?: string;
+  readonly account: string[];
+  readonly workgroup?: string;
+  readonly output?: string;
 }
+
+/** The SDK's own retries for throttling and 5xx, as the Lambda functions set them (handlers/lib/aws.ts). */
+const QUERY_RETRY = { maxAttempts: 5, retryMode: 'adaptive' } as const;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -108,7 +114,10 @@ export function registerReplay(program: Command, io: Io): void {
     .description(
       'Audit CloudTrail history offline: log files (.json, .json.gz), directories (the AWSLogs/ layout), s3://bucket/prefix, or --lookup; writes one report',
     )
-    .argument('[sources...]', 'files, directories or s3://bucket/prefix')
+    .argument(
+      '[sources...]',
+      'files, directories, s3://bucket/prefix, athena://DATABASE.TABLE or cloudtrail-lake://EVENT_DATA_STORE',
+    )
     .requiredOption('-b, --baseline <path>', 'baseline YAML file')
     .addOption(
       new Option('-f, --format <format>', 'report format (default: from --out, else json)').choices(
@@ -122,10 +131,18 @@ export function registerReplay(program: Command, io: Io): void {
     .option('--lookup', 'also read the watched events from CloudTrail LookupEvents (the last 90 days)')
     .option(
       '--region <region>',
-      'region for --lookup (repeatable; default AWS_REGION, else us-east-1)',
+      'region for --lookup, or regions an athena:// or cloudtrail-lake:// query reads (repeatable; default AWS_REGION, else us-east-1)',
       collect,
       [],
     )
+    .option(
+      '--account <id>',
+      'accounts an athena:// or cloudtrail-lake:// query reads (repeatable; default all)',
+      collect,
+      [],
+    )
+    .option('--workgroup <name>', 'Athena workgroup for athena:// sources (default: primary)')
+    .option('--output <s3-uri>', "where Athena writes the query results (default: the workgroup's location)")
     .option(
       '--workers <n>',
       'scanning threads (default: available parallelism; 0 scans on the main thread)',
@@ -153,19 +170,50 @@ export function registerReplay(program: Command, io: Io): void {
         options.format ?? (options.out ? formatFromFileName(options.out) : undefined) ?? 'json';
       if (options.out) checkOutPath(options.out);
       if (options.notify) checkTopicArn(options.notify);
-      if (options.region.length > 0 && !options.lookup)
-        throw new UsageError('--region applies to --lookup only');
+      const querySource = (source: string) =>
+        source.startsWith('athena://') || source.startsWith('cloudtrail-lake://');
+      if (options.region.length > 0 && !options.lookup && !sources.some(querySource))
+        throw new UsageError(
+          '--region applies to --lookup and to athena:// or cloudtrail-lake:// sources only',
+        );
+      if (options.account.length > 0 && !sources.some(querySource))
+        throw new UsageError('--account applies to athena:// or cloudtrail-lake:// sources only');
+      if (
+        options.output !== undefined &&
+        !/^s3:\/\/[a-z0-9][a-z0-9.-]{1,61}[a-z0-9](\/.*)?$/.test(options.output)
+      )
+        throw new UsageError(
+          `--output ${options.output}: expected s3://bucket/prefix for the Athena query results`,
+        );
       const defaultRegion = env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1';
-      const endpointFor = (service: 'S3' | 'CLOUDTRAIL'): string | undefined =>
+      const endpointFor = (service: 'S3' | 'CLOUDTRAIL' | 'ATHENA'): string | undefined =>
         env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
 
       // The AWS SDK clients are large: load each only when a source needs it, so a local replay starts fast.
       const { S3Client } = sources.some((source) => source.startsWith('s3://'))
         ? await import('@aws-sdk/client-s3')
         : { S3Client: undefined };
-      const { CloudTrailClient } = options.lookup
-        ? await import('@aws-sdk/client-cloudtrail')
-        : { CloudTrailClient: undefined };
+      const lakeSource = sources.find((source) => source.startsWith('cloudtrail-lake://'));
+      const { CloudTrailClient } =
+        options.lookup || lakeSource
+          ? await import('@aws-sdk/client-cloudtrail')
+          : { CloudTrailClient: undefined };
+      const { AthenaClient } = sources.some((source) => source.startsWith('athena://'))
+        ? await import('@aws-sdk/client-athena')
+        : { AthenaClient: undefined };
+      let athena: InstanceType<NonNullable<typeof AthenaClient>> | undefined;
+      const athenaClient = () => {
+        if (!AthenaClient) throw new UsageError('an Athena client was needed without an athena:// source');
+        const endpoint = endpointFor('ATHENA');
+        athena ??= new AthenaClient({
+          region: defaultRegion,
+          ...QUERY_RETRY,
+          ...(endpoint ? { endpoint } : {}),
+        });
+        return athena;
+      };
+      // An event data store ARN names its region; an id is looked for in the default region.
+      const lakeRegion = lakeSource?.match(/:cloudtrail:([\w-]+):/)?.[1] ?? defaultRegion;
       let s3: S3Client | undefined;
       const s3Client = (): S3Client => {
         if (!S3Client) throw new UsageError('an S3 client was needed for a source that is not s3://');
@@ -180,10 +228,12 @@ export function registerReplay(program: Command, io: Io): void {
       };
       const trails = new Map<string, CloudTrailClient>();
       const trailClient = (region: string): CloudTrailClient => {
-        if (!CloudTrailClient) throw new UsageError('a CloudTrail client was needed without --lookup');
+        if (!CloudTrailClient)
+          throw new UsageError('a CloudTrail client was needed without --lookup or cloudtrail-lake://');
         const endpoint = endpointFor('CLOUDTRAIL');
         const client =
-          trails.get(region) ?? new CloudTrailClient({ region, ...(endpoint ? { endpoint } : {}) });
+          trails.get(region) ??
+          new CloudTrailClient({ region, ...QUERY_RETRY, ...(endpoint ? { endpoint } : {}) });
         trails.set(region, client);
         return client;
       };
@@ -209,6 +259,14 @@ export function registerReplay(program: Command, io: Io): void {
                 },
               }
             : {}),
+          ...(options.account.length > 0 ? { accounts: options.account } : {}),
+          ...(options.region.length > 0 && !options.lookup ? { regions: options.region } : {}),
+          athena: {
+            client: athenaClient,
+            ...(options.workgroup ? { workgroup: options.workgroup } : {}),
+            ...(options.output ? { output: options.output } : {}),
+          },
+          lake: { client: () => trailClient(lakeRegion) },
           onDiscovered: (files) => ui.discovered(files),
           onProgress: (progress) => ui.update(progress),
         });
@@ -217,12 +275,18 @@ export function registerReplay(program: Command, io: Io): void {
         throw error;
       } finally {
         s3?.destroy();
+        athena?.destroy();
         for (const client of trails.values()) client.destroy();
       }
       const text = renderReport(report, format);
       if (options.out) writeFileSync(options.out, text);
       else io.stdout(text);
       ui.finish(report.summary, performance.now() - started);
+      if (!options.quiet)
+        for (const query of report.summary.queries ?? [])
+          io.stderr(
+            `${query.source}: query ${query.queryId}, ${query.rows} rows, ${(query.bytesScanned / 1024 ** 2).toFixed(1)} MiB scanned, about $${query.costUsd.toFixed(4)}\n`,
+          );
       const notice = emptyReplayNotice(report);
       if (notice) io.stderr(`guardrail: ${notice}\n`);
       const failures: string[] = [];

@@ -108,6 +108,11 @@ const ATHENA_COLUMNS = [
   'recipientaccountid',
 ] as const;
 
+/** The result columns of both queries, in order: what rows.ts reads. */
+export const QUERY_COLUMN_NAMES: readonly string[] = ATHENA_COLUMNS.map(
+  (column) => column.split(' AS ').pop() as string,
+);
+
 export function athenaQuery(options: AthenaQueryOptions): string {
   const where = watchedFilter();
   if (options.since !== undefined) {

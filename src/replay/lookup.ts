@@ -3,11 +3,14 @@
  * single lookup attribute), paginated. LookupEvents allows 2 requests per second per account and region, so
  * calls are paced, and a throttled call waits and tries again with exponential backoff.
  */
-import type { CloudTrailClient, LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
-import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import type { LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { describeAwsError, isTransientAwsError } from '../actions/awsError.ts';
 import { WATCHED_EVENTS } from '../events/subjects.ts';
 import { SourceError } from './errors.ts';
+
+/** The client class, from here: a bundle then keeps only LookupEvents, not every CloudTrail command. */
+export { CloudTrailClient };
 
 export interface LookupOptions {
   readonly region: string;

@@ -13,6 +13,8 @@ import { ReplayAggregator } from './aggregate.ts';
 import type { FileJob } from './jobs.ts';
 import { selectRuleIds } from './options.ts';
 import { runPool } from './pool.ts';
+import type { athenaPages } from './query/athena.ts';
+import type { lakePages } from './query/lake.ts';
 import type { QueryPage, QuerySummary } from './query/types.ts';
 import { scanValues, unreadableResult } from './scan.ts';
 import type { ScanInit } from './settings.ts';
@@ -41,14 +43,18 @@ export interface ReplayOptions {
     readonly regions: readonly string[];
     readonly client: (region: string) => CloudTrailClient;
   };
-  /** For athena:// sources: the client (built on first use), workgroup, results location. */
+  /**
+   * For athena:// sources: the client (built on first use), workgroup, results location, and the query life
+   * cycle itself (query/athena.ts), passed in so a bundle without Athena (the Lambda's) never holds its code.
+   */
   readonly athena?: {
     readonly client: () => AthenaClient;
+    readonly pages: typeof athenaPages;
     readonly workgroup?: string;
     readonly output?: string;
   };
-  /** For cloudtrail-lake:// sources: the CloudTrail client of the event data store's region. */
-  readonly lake?: { readonly client: () => CloudTrailClient };
+  /** For cloudtrail-lake:// sources: the CloudTrail client of the store's region, and query/lake.ts. */
+  readonly lake?: { readonly client: () => CloudTrailClient; readonly pages: typeof lakePages };
   /** Query sources only: the accounts and regions to read (partitions on Athena); empty for all. */
   readonly accounts?: readonly string[];
   readonly regions?: readonly string[];
@@ -157,19 +163,16 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
     try {
       let pages: AsyncIterable<QueryPage>;
       if (spec.kind === 'athena') {
-        if (!options.athena) throw new UsageError(`${spec.uri}: no Athena client`);
-        // The Athena client library loads only for an athena:// source.
-        const { athenaPages } = await import('./query/athena.ts');
+        if (!options.athena) throw new UsageError(`${spec.uri}: athena:// sources are not read here`);
         const { client, workgroup, output } = options.athena;
-        pages = athenaPages(client(), spec.uri, spec, {
+        pages = options.athena.pages(client(), spec.uri, spec, {
           ...window,
           ...(workgroup ? { workgroup } : {}),
           ...(output ? { output } : {}),
         });
       } else {
-        if (!options.lake) throw new UsageError(`${spec.uri}: no CloudTrail client`);
-        const { lakePages } = await import('./query/lake.ts');
-        pages = lakePages(options.lake.client(), spec.uri, spec.eventDataStore, window);
+        if (!options.lake) throw new UsageError(`${spec.uri}: cloudtrail-lake:// sources are not read here`);
+        pages = options.lake.pages(options.lake.client(), spec.uri, spec.eventDataStore, window);
       }
       for await (const page of pages) {
         aggregator.add(scanValues([{ value: { Records: page.records }, where: '' }], page.file, settings));

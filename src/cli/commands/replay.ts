@@ -261,12 +261,24 @@ export function registerReplay(program: Command, io: Io): void {
             : {}),
           ...(options.account.length > 0 ? { accounts: options.account } : {}),
           ...(options.region.length > 0 && !options.lookup ? { regions: options.region } : {}),
-          athena: {
-            client: athenaClient,
-            ...(options.workgroup ? { workgroup: options.workgroup } : {}),
-            ...(options.output ? { output: options.output } : {}),
-          },
-          lake: { client: () => trailClient(lakeRegion) },
+          ...(AthenaClient
+            ? {
+                athena: {
+                  client: athenaClient,
+                  pages: (await import('../../replay/query/athena.ts')).athenaPages,
+                  ...(options.workgroup ? { workgroup: options.workgroup } : {}),
+                  ...(options.output ? { output: options.output } : {}),
+                },
+              }
+            : {}),
+          ...(lakeSource
+            ? {
+                lake: {
+                  client: () => trailClient(lakeRegion),
+                  pages: (await import('../../replay/query/lake.ts')).lakePages,
+                },
+              }
+            : {}),
           onDiscovered: (files) => ui.discovered(files),
           onProgress: (progress) => ui.update(progress),
         });

@@ -4,8 +4,8 @@
  * Throttling and 5xx are retried by the SDK client (its retry settings); a failed or cancelled query is a
  * SourceError naming the query and Athena's reason.
  */
-import type { AthenaClient } from '@aws-sdk/client-athena';
 import {
+  AthenaClient,
   GetQueryExecutionCommand,
   GetQueryResultsCommand,
   StartQueryExecutionCommand,
@@ -17,6 +17,12 @@ import { athenaQuery } from './sql.ts';
 import type { QueryLifecycleOptions, QueryPage, QuerySummary } from './types.ts';
 import { defaultSleep, nextPoll } from './types.ts';
 import type { AthenaSource } from './uri.ts';
+
+/**
+ * The client class, from here: importing it by name keeps a bundle to the commands this module sends
+ * (a dynamic `import('@aws-sdk/client-athena')` would keep every command of the SDK).
+ */
+export { AthenaClient };
 
 export interface AthenaOptions extends QueryLifecycleOptions {
   readonly workgroup?: string;

@@ -19,6 +19,8 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { run } from '../../../src/cli/main.ts';
 import { WATCHED_EVENTS } from '../../../src/events/subjects.ts';
+import { athenaPages } from '../../../src/replay/query/athena.ts';
+import { lakePages } from '../../../src/replay/query/lake.ts';
 import { athenaDdl, athenaQuery, lakeQuery } from '../../../src/replay/query/sql.ts';
 import { runReplay } from '../../../src/replay/replay.ts';
 import type { ReplayReport } from '../../../src/replay/types.ts';
@@ -79,7 +81,11 @@ describe('athena://', () => {
       baseline,
       workers: 0,
       pollMs: 0,
-      athena: { client: () => new AthenaClient({ region: 'us-east-1' }), workgroup: 'guardrail' },
+      athena: {
+        pages: athenaPages,
+        client: () => new AthenaClient({ region: 'us-east-1' }),
+        workgroup: 'guardrail',
+      },
     });
     expect(findingsOf(fromAthena)).toEqual(findingsOf(fromFile));
     expect(fromAthena.findings.length).toBeGreaterThan(5);
@@ -118,7 +124,7 @@ describe('athena://', () => {
       baseline,
       workers: 0,
       pollMs: 0,
-      athena: { client: () => new AthenaClient({ region: 'us-east-1' }) },
+      athena: { pages: athenaPages, client: () => new AthenaClient({ region: 'us-east-1' }) },
     });
     expect(report.summary.unreadable).toBe(1);
     expect(report.malformed).toContainEqual({
@@ -141,7 +147,7 @@ describe('athena://', () => {
       sources: ['athena://db.t'],
       baseline,
       workers: 0,
-      athena: { client: () => new AthenaClient({ region: 'us-east-1' }) },
+      athena: { pages: athenaPages, client: () => new AthenaClient({ region: 'us-east-1' }) },
     });
     expect(report.malformed).toEqual([
       {
@@ -209,7 +215,7 @@ describe('cloudtrail-lake://', () => {
       baseline,
       workers: 0,
       pollMs: 0,
-      lake: { client: () => new CloudTrailClient({ region: 'us-east-1' }) },
+      lake: { pages: lakePages, client: () => new CloudTrailClient({ region: 'us-east-1' }) },
     });
     expect(findingsOf(fromLake)).toEqual(findingsOf(fromFile));
     expect(fromLake.summary.queries?.[0]).toMatchObject({
@@ -239,7 +245,7 @@ describe('cloudtrail-lake://', () => {
         baseline,
         workers: 0,
         pollMs: 0,
-        lake: { client: () => new CloudTrailClient({ region: 'us-east-1' }) },
+        lake: { pages: lakePages, client: () => new CloudTrailClient({ region: 'us-east-1' }) },
       });
       expect(report.malformed).toEqual([
         {

@@ -311,7 +311,7 @@ describe('the SQL', () => {
     expect(ddl).toContain("'projection.account.values'='111111111111,222222222222'");
     expect(ddl).toContain("'projection.region.values'='us-east-1,eu-west-1'");
     expect(ddl).toContain(
-      "'storage.location.template'='s3://org-trail/AWSLogs/o-abcdefghij/${account}/CloudTrail/${region}/${timestamp}'",
+      `'storage.location.template'='s3://org-trail/AWSLogs/o-abcdefghij/${'$'}{account}/CloudTrail/${'$'}{region}/${'$'}{timestamp}'`,
     );
     expect(() => athenaDdl({ bucket: 'Bad_Bucket', regions: ['us-east-1'] })).toThrow(
       '--bucket "Bad_Bucket": expected an S3 bucket name',

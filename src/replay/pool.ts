@@ -2,7 +2,7 @@
  * Spreads inputs over worker threads. Each worker holds at most two batches (one being scanned, one waiting),
  * and the listing is read at most LOOKAHEAD inputs ahead, so memory stays bounded whatever the corpus size.
  *
- * A worker costs a few hundred milliseconds of CPU to start (it loads the TypeScript sources through tsx), so
+ * A worker costs CPU to start (a few hundred milliseconds when it loads the TypeScript sources through tsx), so
  * the calling thread starts scanning at once and starts the workers only when the work left (known once the
  * listing is done, else assumed large) is worth it; it hands over as soon as one is ready.
  */

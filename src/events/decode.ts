@@ -122,7 +122,9 @@ export function* walkValue(value: unknown, source: string, nested = false): Gene
 /** Validates one candidate into a record, or says why it is malformed. */
 export function checkCandidate(candidate: Candidate): Decoded {
   if (candidate.kind === 'malformed') return candidate;
-  if (lacksRecordFields(candidate.value))
+  // An object with none of a record's fields (a policy document) is not CloudTrail at all; a non-object is
+  // left to the schema, which says what it is instead.
+  if (isRecord(candidate.value) && lacksRecordFields(candidate.value))
     return { kind: 'malformed', where: candidate.where, reason: NOT_CLOUDTRAIL };
   const notApi = notApiCallReason(candidate.value);
   if (notApi !== undefined) {

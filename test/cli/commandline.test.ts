@@ -46,7 +46,7 @@ describe('exit codes and help', () => {
       const command = program.commands.find((c) => c.name() === name);
       expect(command?.description(), name).toBe(summary);
       expect(command?.options.length ?? 0, `${name} is registered for real`).toBeGreaterThanOrEqual(
-        name === 'rules' || name === 'baseline' || name === 'policy' ? 0 : 1,
+        ['rules', 'baseline', 'policy', 'athena'].includes(name) ? 0 : 1,
       );
     }
     const io = captureIo();

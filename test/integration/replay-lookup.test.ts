@@ -100,6 +100,8 @@ describe('guardrail replay --lookup', () => {
     expect(
       await run(['replay', 'x.json', '--region', 'eu-west-1', '--baseline', EXAMPLE_BASELINE_PATH], io),
     ).toBe(2);
-    expect(io.err()).toBe('guardrail: --region applies to --lookup only\n');
+    expect(io.err()).toBe(
+      'guardrail: --region applies to --lookup and to athena:// or cloudtrail-lake:// sources only\n',
+    );
   });
 });

@@ -8,6 +8,7 @@
  * 15 minutes belong to `guardrail replay` on a machine.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -56,12 +57,20 @@ const sns = new SNSClient(CLIENT_CONFIG);
 // Only a time-range replay reads LookupEvents: its client loads then, not at every cold start.
 const trails = new Map<string, CloudTrailClient>();
 async function trailClients(): Promise<(region: string) => CloudTrailClient> {
-  const { CloudTrailClient } = await import('@aws-sdk/client-cloudtrail');
+  const { CloudTrailClient } = await import('../src/replay/lookup.ts');
   return (region) => {
     const client = trails.get(region) ?? new CloudTrailClient({ ...CLIENT_CONFIG, region });
     trails.set(region, client);
     return client;
   };
+}
+// Only an {"athena": ...} replay queries Athena: its client loads then.
+let athena: AthenaClient | undefined;
+async function athenaSource() {
+  const { AthenaClient, athenaPages } = await import('../src/replay/query/athena.ts');
+  athena ??= new AthenaClient(CLIENT_CONFIG);
+  const client = athena;
+  return { client: () => client, pages: athenaPages };
 }
 const source = baselineSource();
 const bucket = reportBucket();
@@ -77,16 +86,29 @@ export const handler = middy(async (event: unknown): Promise<ReplayResult> => {
   const until = request.until !== undefined ? parseTimeBound('until', request.until, now) : undefined;
   checkRange(since, until);
   const baselineText = await readBaselineText(source);
+  const query = request.athena;
   const report = await runReplay({
-    sources: request.source ?? [],
+    sources: [...(request.source ?? []), ...(query ? [`athena://${query.table}`] : [])],
     baseline: { text: baselineText, source: source.label },
     rules: request.rules ?? [],
     ...(since !== undefined ? { since } : {}),
     ...(until !== undefined ? { until } : {}),
     workers: 0,
     s3: () => s3,
-    // Without an S3 source, the time range is read from CloudTrail's own 90-day history.
-    ...(request.source ? {} : { lookup: { regions: lookupRegions, client: await trailClients() } }),
+    ...(query
+      ? {
+          // Results beside the reports, where the role may write; the workgroup is the one the role may use.
+          athena: {
+            ...(await athenaSource()),
+            workgroup: query.workgroup ?? 'primary',
+            output: `s3://${bucket}/${prefix}athena-results/`,
+          },
+          ...(query.accounts ? { accounts: query.accounts } : {}),
+          ...(query.regions ? { regions: query.regions } : {}),
+        }
+      : {}),
+    // Without an S3 or Athena source, the time range is read from CloudTrail's own 90-day history.
+    ...(request.source || query ? {} : { lookup: { regions: lookupRegions, client: await trailClients() } }),
   });
   const formats: ReportFormat[] = request.format === 'json' ? ['json'] : [request.format, 'json'];
   const reports: string[] = [];

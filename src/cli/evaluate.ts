@@ -3,6 +3,8 @@ import type { Baseline } from '../baseline/baseline.ts';
 import type { Finding } from '../core/types.ts';
 import { evaluate } from '../engine/evaluate.ts';
 import type { SuppressedFinding } from '../engine/suppression.ts';
+import { CLOUDTRAIL_SHAPES, NOT_CLOUDTRAIL } from '../events/decode.ts';
+import type { Stdin } from '../events/read.ts';
 import { readInput } from '../events/read.ts';
 import type { SkipLine } from './render.ts';
 
@@ -12,10 +14,34 @@ export interface EvaluateOutput {
   readonly suppressed: SuppressedFinding[];
 }
 
-export async function evaluateInputs(paths: readonly string[], baseline: Baseline): Promise<EvaluateOutput> {
+export interface EvaluateOptions {
+  readonly stdin?: Stdin;
+  /** One line for a person: an input that held no CloudTrail record at all. */
+  readonly onNotice?: (line: string) => void;
+}
+
+export async function evaluateInputs(
+  paths: readonly string[],
+  baseline: Baseline,
+  options: EvaluateOptions = {},
+): Promise<EvaluateOutput> {
   const output: EvaluateOutput = { findings: [], skipped: [], suppressed: [] };
   for (const path of paths) {
-    for (const item of await readInput(path)) {
+    const items = await readInput(path, options.stdin);
+    // `[]`, `{"Records": []}` or a policy document: valid JSON, but nothing CloudTrail in it.
+    if (items.every((item) => item.kind === 'malformed' && item.reason === NOT_CLOUDTRAIL)) {
+      const source = path === '-' ? 'stdin' : path;
+      options.onNotice?.(
+        items.length === 0
+          ? `${source}: no CloudTrail record in it (an empty list or log)`
+          : `${source}: no CloudTrail record in it (${CLOUDTRAIL_SHAPES})`,
+      );
+    }
+    for (const item of items) {
+      if (item.kind === 'skipped') {
+        output.skipped.push({ eventId: item.eventId ?? null, where: item.where, reason: item.reason });
+        continue;
+      }
       if (item.kind === 'malformed') {
         output.skipped.push({
           eventId: item.eventId ?? null,

@@ -3,10 +3,14 @@
  * single lookup attribute), paginated. LookupEvents allows 2 requests per second per account and region, so
  * calls are paced, and a throttled call waits and tries again with exponential backoff.
  */
-import type { CloudTrailClient, LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
-import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { errorMessage, UsageError } from '../core/errors.ts';
+import type { LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { describeAwsError, isTransientAwsError } from '../actions/awsError.ts';
 import { WATCHED_EVENTS } from '../events/subjects/index.ts';
+import { SourceError } from './errors.ts';
+
+/** The client class, from here: a bundle then keeps only LookupEvents, not every CloudTrail command. */
+export { CloudTrailClient };
 
 export interface LookupOptions {
   readonly region: string;
@@ -26,13 +30,6 @@ export interface LookupOptions {
 export interface LookupPage {
   readonly file: string;
   readonly value: { readonly Events: readonly unknown[] };
-}
-
-const THROTTLED = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
-
-export function isThrottle(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return THROTTLED.has(e?.name ?? '') || e?.$metadata?.httpStatusCode === 429;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -56,8 +53,8 @@ export async function* lookupPages(
       try {
         return await client.send(command);
       } catch (error) {
-        if (!isThrottle(error) || attempt >= maxAttempts) {
-          throw new UsageError(`CloudTrail LookupEvents in ${options.region}: ${errorMessage(error)}`, {
+        if (!isTransientAwsError(error) || attempt >= maxAttempts) {
+          throw new SourceError(`CloudTrail LookupEvents in ${options.region}: ${describeAwsError(error)}`, {
             cause: error,
           });
         }

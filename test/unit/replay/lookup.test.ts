@@ -1,7 +1,7 @@
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { UsageError } from '../../../src/core/errors.ts';
+import { SourceError } from '../../../src/replay/errors.ts';
 import { lookupPages } from '../../../src/replay/lookup.ts';
 import { createUser } from '../../helpers/records.ts';
 
@@ -106,7 +106,9 @@ describe('lookupPages', () => {
           ...clock,
         }),
       ),
-    ).rejects.toThrow(new UsageError('CloudTrail LookupEvents in us-east-1: Rate exceeded'));
+    ).rejects.toThrow(
+      new SourceError('CloudTrail LookupEvents in us-east-1: ThrottlingException: Rate exceeded'),
+    );
     expect(trail.commandCalls(LookupEventsCommand)).toHaveLength(3);
 
     trail.reset();
@@ -117,7 +119,7 @@ describe('lookupPages', () => {
       collect(
         lookupPages(new CloudTrailClient({ region: 'us-east-1' }), { region: 'us-east-1', ...fakeClock() }),
       ),
-    ).rejects.toThrow('CloudTrail LookupEvents in us-east-1: User is not authorized');
+    ).rejects.toThrow('CloudTrail LookupEvents in us-east-1: AccessDeniedException: User is not authorized');
     expect(trail.commandCalls(LookupEventsCommand)).toHaveLength(1);
   });
 });

@@ -1,0 +1,31 @@
+/**
+ * `prepare`, which `npm ci` and `npm install` run in this package's root: the steps that turn a fresh
+ * checkout into a working `npx guardrail`. Generation steps whose output the CLI bundles (e.g. AWS managed
+ * policies) go first in STEPS; the CLI build comes last.
+ */
+
+interface Step {
+  readonly name: string;
+  readonly run: () => Promise<string>;
+}
+
+const STEPS: readonly Step[] = [
+  // Generation steps go here, before the CLI build.
+  {
+    name: 'cli',
+    run: async () => {
+      let buildCli: typeof import('./build-cli.ts').buildCli;
+      try {
+        ({ buildCli } = await import('./build-cli.ts'));
+      } catch (error) {
+        // `npm ci --omit=dev` has no esbuild: the command still works, from the sources through tsx.
+        if ((error as NodeJS.ErrnoException).code !== 'ERR_MODULE_NOT_FOUND') throw error;
+        return 'skipped (esbuild is not installed): guardrail runs from the TypeScript sources through tsx';
+      }
+      const { files, bytes } = await buildCli();
+      return `dist/cli: ${files} files, ${(bytes / 1024).toFixed(0)} KB of code`;
+    },
+  },
+];
+
+for (const step of STEPS) process.stdout.write(`prepare ${step.name}: ${await step.run()}\n`);

@@ -2,6 +2,8 @@
  * The compiled baseline the engine sees: validated, defaults applied, matchers and policy statements
  * prepared once. Building one never touches AWS or the clock.
  */
+import type { BaselineIssue } from '../core/errors.ts';
+import { BaselineError, PolicyParseError } from '../core/errors.ts';
 import type { RemediationMode, RuleId, Severity } from '../core/types.ts';
 import { RULE_IDS } from '../core/types.ts';
 import { globMatch } from '../policy/glob.ts';
@@ -188,14 +190,21 @@ export function compileBaseline(
   source: string,
   lineOf: (path: readonly PropertyKey[]) => number | undefined = () => undefined,
 ): Baseline {
+  // Every statement is checked before failing, so one run of `baseline validate` lists every problem.
+  const problems: BaselineIssue[] = [];
   const statementsAt = (raw: readonly unknown[] | undefined, path: readonly (string | number)[]) =>
-    (raw ?? []).map((statement, index) => {
+    (raw ?? []).flatMap((statement, index) => {
       const line = lineOf([...path, index]);
-      return normalizeStatement(
-        statement,
-        line ? `${source}:${line}` : source,
-        `${formatBaselinePath(path)}[${index}]`,
-      );
+      const where = line ? `${source}:${line}` : source;
+      try {
+        return [normalizeStatement(statement, where, `${formatBaselinePath(path)}[${index}]`)];
+      } catch (error) {
+        if (!(error instanceof PolicyParseError)) throw error;
+        // The message is `where: path: reason`.
+        const [issuePath, ...reason] = error.message.slice(where.length + 2).split(': ');
+        problems.push({ path: issuePath ?? '', message: reason.join(': '), ...(line ? { line } : {}) });
+        return [];
+      }
     });
   const principal = (
     entry: {
@@ -260,6 +269,24 @@ export function compileBaseline(
     }),
   ) as Record<RuleId, RuleSettings>;
 
+  const neverGrant = statementsAt(file.neverGrant, ['neverGrant']);
+  const approvedUsers: ApprovedUser[] = file.users.approved.map((user, index) => ({
+    matcher: nameMatcher(user, `users.approved[${index}]`),
+    ...principal(user, ['users', 'approved', index]),
+    accessKeysAllowed: user.accessKeys === 'allowed',
+    console: user.console,
+    keyManagers: user.keyManagers ?? null,
+    groups: user.groups ?? [],
+  }));
+  const first = problems[0];
+  if (first) {
+    const more =
+      problems.length > 1 ? ` (${problems.length - 1} more problem${problems.length > 2 ? 's' : ''})` : '';
+    throw new BaselineError(
+      `${source}${first.line ? `:${first.line}` : ''}: ${first.path}: ${first.message}${more}`,
+      { issues: problems },
+    );
+  }
   return {
     source,
     accounts: file.accounts,
@@ -270,20 +297,13 @@ export function compileBaseline(
     rolePatterns,
     groups,
     policies,
-    neverGrant: statementsAt(file.neverGrant, ['neverGrant']),
+    neverGrant,
     trails: file.trails.map((trail, index) => ({
       path: `trails[${index}]`,
       name: trail.name,
       ...(trail.bucket ? { bucket: trail.bucket } : {}),
     })),
-    approvedUsers: file.users.approved.map((user, index) => ({
-      matcher: nameMatcher(user, `users.approved[${index}]`),
-      ...principal(user, ['users', 'approved', index]),
-      accessKeysAllowed: user.accessKeys === 'allowed',
-      console: user.console,
-      keyManagers: user.keyManagers ?? null,
-      groups: user.groups ?? [],
-    })),
+    approvedUsers,
     ephemeralUsers: file.users.ephemeral.map((user, index) => ({
       matcher: nameMatcher(user, `users.ephemeral[${index}]`),
       ...(user.description ? { description: user.description } : {}),

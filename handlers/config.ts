@@ -117,9 +117,28 @@ export function dryRunProbe(env: Env = process.env): boolean {
   return optionalBoolean(env, 'GUARDRAIL_DRY_RUN_PROBE', true);
 }
 
-/** GUARDRAIL_SWEEP_CONCURRENCY: IAM users the sweep reads and tags in parallel (default 4). */
-export function sweepConcurrency(env: Env = process.env): number {
-  return optionalInteger(env, 'GUARDRAIL_SWEEP_CONCURRENCY', 4, 1, 32);
+/** GUARDRAIL_SCAN_CONCURRENCY: AWS reads and remediations the state scan runs in parallel (default 4). */
+export function scanConcurrency(env: Env = process.env): number {
+  return optionalInteger(env, 'GUARDRAIL_SCAN_CONCURRENCY', 4, 1, 32);
+}
+
+/** GUARDRAIL_SCAN_REGIONS: regions whose instances the state scan reads (comma-separated; default AWS_REGION). */
+export function scanRegions(env: Env = process.env): string[] {
+  const raw = value(env, 'GUARDRAIL_SCAN_REGIONS') ?? value(env, 'AWS_REGION') ?? 'us-east-1';
+  const regions = [
+    ...new Set(
+      raw
+        .split(',')
+        .map((region) => region.trim())
+        .filter((region) => region !== ''),
+    ),
+  ];
+  if (regions.length === 0 || !regions.every((region) => /^[a-z]{2}(-[a-z]+)+-\d$/.test(region))) {
+    throw new ConfigError(
+      `GUARDRAIL_SCAN_REGIONS: expected comma-separated regions, got ${JSON.stringify(raw)}`,
+    );
+  }
+  return regions;
 }
 
 export interface FunctionRole {

@@ -1,7 +1,7 @@
 /**
  * `npm run demo`: the Lambda guardrail end to end on a local AWS. Starts moto, creates the five seed
  * systems' resources, builds the handlers and feeds their built bundles (dist/handlers/*.js) the seed
- * systems' CloudTrail events as EventBridge delivers them, runs the orphan sweep, then prints what
+ * systems' CloudTrail events as EventBridge delivers them, runs the state scan, then prints what
  * guardrail found, what it did to the account, and what it sent (the Slack and email renderings).
  *
  * `npm run demo -- --all` prints the renderings of every message instead of three.
@@ -26,7 +26,7 @@ import { oneLine } from '../src/core/errors.ts';
 import { GUARDRAIL_TAG_PREFIX, GuardrailTag } from '../src/core/tags.ts';
 import type { ChatbotNotification } from '../src/notify/types.ts';
 import type { EventSummary } from '../src/respond/record.ts';
-import type { SweepSummary } from '../src/respond/sweep.ts';
+import type { ScanSummary } from '../src/respond/scan.ts';
 import { SEED_CASES, SEED_INSTANCES } from '../test/cases/seeds.ts';
 import type { LocalAccount, TopicMessage } from '../test/helpers/account.ts';
 import { localAccount } from '../test/helpers/account.ts';
@@ -126,7 +126,7 @@ async function createSeedResources(account: LocalAccount): Promise<Instances> {
 
 /**
  * A seed case as it would happen now: the fixture's instance ids mapped onto the instances moto created,
- * and its time set to the present (the fixtures are dated 2026-11-20; expiry and the sweep use real time).
+ * and its time set to the present (the fixtures are dated 2026-11-20; expiry and the scan use real time).
  */
 function happeningNow(record: Json, instances: Instances): Json {
   const text = JSON.stringify(record)
@@ -271,7 +271,7 @@ async function main(): Promise<void> {
       ((await import(pathToFileURL(join(DIST_DIR, `${name}.js`)).href)) as { handler: Handler<R> }).handler;
     const iamEvents = await load<EventSummary>('iam-events');
     const ec2Events = await load<EventSummary>('ec2-events');
-    const orphanSweep = await load<SweepSummary>('orphan-sweep');
+    const stateScan = await load<ScanSummary>('state-scan');
     const logs: string[] = [];
 
     rule('2. CloudTrail events through the handlers (EventBridge envelopes, one invocation each)');
@@ -311,17 +311,17 @@ async function main(): Promise<void> {
       describeSummary(await quietly(logs, () => ec2Events(eventBridge(ownFix), lambdaContext()))),
     );
 
-    rule('3. Scheduled orphan sweep');
-    const sweep = await quietly(logs, () =>
-      orphanSweep(
+    rule('3. Scheduled state scan');
+    const scan = await quietly(logs, () =>
+      stateScan(
         { id: 'demo-schedule-0001', 'detail-type': 'Scheduled Event', source: 'aws.events' },
         lambdaContext(),
       ),
     );
     out(
-      `examined ${sweep.usersExamined} users; ${sweep.findings.length} finding(s); digest ${sweep.digest ? 'sent' : 'not needed'}`,
+      `examined ${scan.examined.users} users, ${scan.examined.roles} roles, ${scan.examined.instances} instances; ${scan.findings.length} finding(s); digest ${scan.digest ? 'sent' : 'not needed'}`,
     );
-    for (const f of sweep.findings) {
+    for (const f of scan.findings) {
       out(
         `  ${f.severity.toUpperCase()} ${f.ruleId} ${f.resource.split('/').pop()} · ${f.remediation ? `${f.remediation.action} ${f.remediation.status}` : 'report only'}`,
       );
@@ -366,7 +366,7 @@ async function main(): Promise<void> {
       : [
           messages.find((m) => m.subject.includes('ec2.imds.v1-allowed')),
           messages.find((m) => m.subject.includes('iam.user.ephemeral')),
-          messages.find((m) => m.subject.includes('Orphan sweep')),
+          messages.find((m) => m.subject.includes('State scan')),
         ].filter((m): m is TopicMessage => m !== undefined);
     for (const message of chosen) {
       rule(`Message: ${oneLine(message.subject, 80)}`);

@@ -37,6 +37,15 @@ function unwrap(schema: z.ZodMiniType): Def {
   }
 }
 
+/** What load.ts asks for, when given hints. */
+export interface BaselineHints {
+  unknownKey(
+    parent: readonly PropertyKey[],
+    key: string,
+  ): { readonly hint: string; readonly meant?: string } | undefined;
+  value(path: readonly PropertyKey[], value: unknown): string | undefined;
+}
+
 /** The schema at a path of the raw document (keys of records and list indexes step into their values). */
 export function schemaAt(path: readonly PropertyKey[]): Def | undefined {
   let def = unwrap(BaselineSchema as unknown as z.ZodMiniType);
@@ -149,3 +158,6 @@ export function valueHint(path: readonly PropertyKey[], value: unknown): string 
   }
   return undefined;
 }
+
+/** The hints, as load.ts takes them. */
+export const BASELINE_HINTS: BaselineHints = { unknownKey: unknownKeyHint, value: valueHint };

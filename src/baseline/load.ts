@@ -12,7 +12,7 @@ import { ENGLISH_ERRORS } from '../core/zod.ts';
 import { normalizeStatement } from '../policy/parse.ts';
 import type { Baseline } from './baseline.ts';
 import { compileBaseline } from './baseline.ts';
-import { unknownKeyHint, valueHint } from './hints.ts';
+import type { BaselineHints } from './hints.ts';
 import type { BaselineFile } from './schema.ts';
 import { BaselineSchema } from './schema.ts';
 
@@ -23,14 +23,14 @@ interface RawIssue {
   readonly atKey?: boolean;
 }
 
-function issuesOf(error: z.core.$ZodError, raw: unknown): RawIssue[] {
+function issuesOf(error: z.core.$ZodError, raw: unknown, hints?: BaselineHints): RawIssue[] {
   const issues: RawIssue[] = [];
   // A key in the wrong case (`effect:`) is reported once, as that key, not also as the real key missing.
   const explained = new Set<string>();
   for (const issue of error.issues) {
     if (issue.code !== 'unrecognized_keys') continue;
     for (const key of issue.keys) {
-      const hint = unknownKeyHint(issue.path, key);
+      const hint = hints?.unknownKey(issue.path, key);
       if (hint?.meant) explained.add(JSON.stringify([...issue.path, hint.meant]));
       issues.push({
         path: [...issue.path, key],
@@ -54,7 +54,7 @@ function issuesOf(error: z.core.$ZodError, raw: unknown): RawIssue[] {
     }
     const hint =
       issue.code === 'invalid_type' || issue.code === 'invalid_value'
-        ? valueHint(issue.path, value)
+        ? hints?.value(issue.path, value)
         : undefined;
     issues.push({ path: issue.path, message: hint ? `${issue.message}; ${hint}` : issue.message });
   }
@@ -110,9 +110,17 @@ export interface ValidatedFile {
   readonly lineOf: (path: readonly PropertyKey[]) => number | undefined;
 }
 
+export interface ParseOptions {
+  /**
+   * Hints for common mistakes added to the reasons (src/baseline/hints.ts): the CLI passes them; the functions
+   * do not bundle them (their message is for a log, the CLI's for the person fixing the file).
+   */
+  readonly hints?: BaselineHints;
+}
+
 /** Parses baseline text. `source` names the file in messages. */
-export function parseBaseline(text: string, source: string): Baseline {
-  const { file, lineOf } = validateBaselineText(text, source);
+export function parseBaseline(text: string, source: string, options: ParseOptions = {}): Baseline {
+  const { file, lineOf } = validateBaselineText(text, source, options);
   try {
     return compileBaseline(file, source, lineOf);
   } catch (error) {
@@ -123,7 +131,11 @@ export function parseBaseline(text: string, source: string): Baseline {
 }
 
 /** YAML syntax and the schema, without compiling statements (`baseline validate --print-defaults` shows this). */
-export function validateBaselineText(text: string, source: string): ValidatedFile {
+export function validateBaselineText(
+  text: string,
+  source: string,
+  options: ParseOptions = {},
+): ValidatedFile {
   const lineCounter = new LineCounter();
   const doc = parseDocument(text, { lineCounter, uniqueKeys: true, prettyErrors: false });
   const syntaxError = doc.errors[0];
@@ -159,7 +171,7 @@ export function validateBaselineText(text: string, source: string): ValidatedFil
   if (raw === null || raw === undefined) throw new BaselineError(`${source}: the file is empty`);
   const parsed = BaselineSchema.safeParse(raw, { error: ENGLISH_ERRORS });
   if (!parsed.success) {
-    const schemaIssues = issuesOf(parsed.error, raw);
+    const schemaIssues = issuesOf(parsed.error, raw, options.hints);
     const issues: BaselineIssue[] = [...schemaIssues, ...statementIssues(raw, schemaIssues)]
       .map(({ path, message, atKey }) => {
         const line = lineOf(path, atKey);
@@ -190,6 +202,6 @@ export function readBaselineFile(path: string): string {
   }
 }
 
-export function loadBaseline(path: string): Baseline {
-  return parseBaseline(readBaselineFile(path), path);
+export function loadBaseline(path: string, options: ParseOptions = {}): Baseline {
+  return parseBaseline(readBaselineFile(path), path, options);
 }

@@ -49,6 +49,11 @@ export const COMMANDS: Readonly<
     summary: 'Athena over the trail bucket, for replay athena://DATABASE.TABLE',
     load: async () => (await import('./commands/athena.ts')).registerAthena,
   },
+  scan: {
+    summary:
+      "Judge the account's current state (IAM users, roles, groups, policies, keys; EC2 instances' metadata options) against a baseline, with the event rules",
+    load: async () => (await import('./commands/scan.ts')).registerScan,
+  },
 };
 
 /** The program with the command named in argv registered for real, the others as one-line entries for --help. */

@@ -11,14 +11,14 @@ export const BASELINE_ERRORS: readonly BaselineErrorCase[] = [
   [
     'a typo in a rule setting',
     'version: 1\nrules:\n  ec2.imds.v1-allowed:\n    enfroce: true\n',
-    'b.yml:4: rules["ec2.imds.v1-allowed"].enfroce: unknown key; `enforce` is a value of `mode`: write `mode: enforce`',
+    'b.yml:4: rules["ec2.imds.v1-allowed"].enfroce: unknown key',
   ],
   [
     'an unknown rule id',
     'version: 1\nrules:\n  iam.user.typo: {}\n',
     /^b\.yml:3: rules\["iam\.user\.typo"\]: /,
   ],
-  ['an unknown top-level key', 'version: 1\nrole: {}\n', 'b.yml:2: role: unknown key; did you mean `roles`?'],
+  ['an unknown top-level key', 'version: 1\nrole: {}\n', 'b.yml:2: role: unknown key'],
   ['a missing version', 'roles: {}\n', 'b.yml: version: expected version: 1'],
   [
     'a bad Action type',
@@ -33,7 +33,7 @@ export const BASELINE_ERRORS: readonly BaselineErrorCase[] = [
   [
     'a bad Effect',
     'version: 1\nroles:\n  r:\n    permissions:\n      - {Effect: allow, Action: "*", Resource: "*"}\n',
-    'b.yml:5: roles.r.permissions[0].Effect: expected "Allow" or "Deny"; did you mean `Allow`?',
+    'b.yml:5: roles.r.permissions[0].Effect: expected "Allow" or "Deny"',
   ],
   [
     'an empty envelope',

@@ -21,7 +21,7 @@ import { parseBaseline } from '../../src/baseline/load.ts';
 import { WATCHED_EVENTS } from '../../src/events/subjects/index.ts';
 import { REPLAY_READ_PERMISSIONS } from '../../src/replay/permissions.ts';
 import { listenedEvents, RULES } from '../../src/rules/index.ts';
-import { SWEEP_READ_PERMISSIONS } from '../../src/sweep/fetch.ts';
+import { STATE_READ_PERMISSIONS } from '../../src/state/read.ts';
 import { SWEEP_RULES } from '../../src/sweep/rules.ts';
 import type { Json, JsonObject, LambdaFunction, Packaged, Resource, Template } from './template.ts';
 import {
@@ -50,7 +50,11 @@ const remediationsOf = (eventSource: string) =>
 const CALLS: Record<string, readonly string[]> = {
   'iam-events': permissionsFor(remediationsOf('iam.amazonaws.com')),
   'ec2-events': permissionsFor(remediationsOf('ec2.amazonaws.com')),
-  'orphan-sweep': [...SWEEP_READ_PERMISSIONS, ...permissionsFor(SWEEP_RULES.map((rule) => rule.remediation))],
+  // The scan judges with every rule and the orphan checks: their remediations, and the reads of the state.
+  'state-scan': [
+    ...STATE_READ_PERMISSIONS,
+    ...permissionsFor([...RULES, ...SWEEP_RULES].map((rule) => rule.remediation)),
+  ],
   replay: [...REPLAY_READ_PERMISSIONS, ...WRITE_S3_PERMISSIONS],
 };
 
@@ -281,11 +285,21 @@ describe('serverless.yml packaged offline', () => {
     expect(rulesTargeting(template, ec2).every(([, r]) => r.Condition === undefined)).toBe(true);
   });
 
-  it('runs the orphan sweep on a schedule', () => {
-    const sweep = functions.find((fn) => fn.name === 'orphan-sweep') as LambdaFunction;
-    const schedules = rulesTargeting(template, sweep).map(([, r]) => r.Properties.ScheduleExpression);
+  it('runs the state scan on a schedule, over the regions ec2-events watches', () => {
+    const scan = functions.find((fn) => fn.name === 'state-scan') as LambdaFunction;
+    const schedules = rulesTargeting(template, scan).map(([, r]) => r.Properties.ScheduleExpression);
     expect(schedules).toHaveLength(1);
     expect(schedules[0]).toMatch(/^(cron|rate)\(.+\)$/);
+    const env = (scan.resource.Properties.Environment as JsonObject).Variables as JsonObject;
+    expect(env.GUARDRAIL_SCAN_REGIONS).toEqual({ 'Fn::Join': [',', { Ref: 'Ec2Regions' }] });
+    // Its EC2 calls only in those regions; AWS managed policies are the only policies it reads by ARN.
+    const statements = roleStatements(template, roleIdOf(template, scan));
+    for (const s of statements.filter((x) => actionsOf(x.statement)[0]?.startsWith('ec2:'))) {
+      const equals = s.statement.Condition?.StringEquals as JsonObject | undefined;
+      expect(refOf(equals?.['aws:RequestedRegion'])).toBe('Ec2Regions');
+    }
+    const getPolicy = statements.find((x) => actionsOf(x.statement).includes('iam:GetPolicyVersion'));
+    expect(subOf(getPolicy?.statement.Resource)).toBe(`arn:${cfn('AWS::Partition')}:iam::aws:policy/*`);
   });
 
   it('lets EventBridge invoke each target, retries delivery, and dead-letters what it cannot deliver', () => {

@@ -11,6 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { DOCS_FILE, SCHEMA_FILE } from '../../scripts/gen-baseline.ts';
 import { renderBaselineDocs } from '../../src/baseline/docs.ts';
+import { BASELINE_HINTS } from '../../src/baseline/hints.ts';
 import { baselineJsonSchema, baselineJsonSchemaText, schemaKeys } from '../../src/baseline/jsonSchema.ts';
 import { parseBaseline } from '../../src/baseline/load.ts';
 import { BASELINE_KEYS, STATEMENT_KEYS } from '../../src/baseline/reference.ts';
@@ -183,6 +184,7 @@ describe('baseline validate: every problem at once, with hints', () => {
       parseBaseline(
         'version: 1\nroles:\n  r:\n    permissions:\n      - {effect: Allow, Action: "*", Resource: "*"}\n',
         'b.yml',
+        { hints: BASELINE_HINTS },
       );
     } catch (error) {
       issues = (error as BaselineError).issues;
@@ -231,7 +233,7 @@ describe('baseline validate: every problem at once, with hints', () => {
   ])('hints at %s', (_name, body, path, message) => {
     let issues: readonly { path: string; message: string }[] = [];
     try {
-      parseBaseline(`version: 1\n${body}`, 'b.yml');
+      parseBaseline(`version: 1\n${body}`, 'b.yml', { hints: BASELINE_HINTS });
     } catch (error) {
       issues = (error as BaselineError).issues;
     }
@@ -245,6 +247,7 @@ describe('baseline validate: every problem at once, with hints', () => {
       parseBaseline(
         'version: 1\nroles:\n  r:\n    permissions:\n      - {Effect: Allow, Resource: "*"}\nbogus: 1\n',
         'b.yml',
+        { hints: BASELINE_HINTS },
       );
     } catch (error) {
       issues = (error as BaselineError).issues;
@@ -261,6 +264,7 @@ describe('baseline validate: every problem at once, with hints', () => {
       parseBaseline(
         'version: 1\nroles:\n  a:\n    permissions: [{Effect: Allow, Resource: "*"}]\n  b:\n    permissions: [{Effect: Deny, Action: "*"}]\n',
         'b.yml',
+        { hints: BASELINE_HINTS },
       );
     } catch (error) {
       issues = (error as BaselineError).issues;

@@ -6,6 +6,7 @@ import { statSync } from 'node:fs';
 import type { Command } from 'commander';
 import { stringify } from 'yaml';
 import type { Baseline } from '../../baseline/baseline.ts';
+import { BASELINE_HINTS } from '../../baseline/hints.ts';
 import { loadBaseline, parseBaseline, readBaselineFile, validateBaselineText } from '../../baseline/load.ts';
 import { BaselineError } from '../../core/errors.ts';
 import type { Io } from '../io.ts';
@@ -23,7 +24,7 @@ function refuseDirectory(path: string): void {
 /** loadBaseline, with a directory named as one (reading it would only say "cannot be read"). */
 export function loadBaselineFile(path: string): Baseline {
   refuseDirectory(path);
-  return loadBaseline(path);
+  return loadBaseline(path, { hints: BASELINE_HINTS });
 }
 
 /**
@@ -34,9 +35,11 @@ function validate(path: string, io: Io, printDefaults: boolean): void {
   refuseDirectory(path);
   const text = readBaselineFile(path);
   try {
-    const baseline = parseBaseline(text, path);
+    const baseline = parseBaseline(text, path, { hints: BASELINE_HINTS });
     if (printDefaults) {
-      io.stdout(stringify(validateBaselineText(text, path).file, { lineWidth: 0 }));
+      io.stdout(
+        stringify(validateBaselineText(text, path, { hints: BASELINE_HINTS }).file, { lineWidth: 0 }),
+      );
       return;
     }
     io.stdout(

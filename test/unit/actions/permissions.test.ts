@@ -10,7 +10,8 @@ import { ASSUME_MEMBER_ROLE_PERMISSIONS } from '../../../src/actions/member.ts';
 import { ACTION_PERMISSIONS } from '../../../src/actions/permissions.ts';
 import { TAG_USER_PERMISSIONS } from '../../../src/actions/tagUser.ts';
 import { RemediationAction } from '../../../src/core/types.ts';
-import { SWEEP_READ_PERMISSIONS } from '../../../src/sweep/fetch.ts';
+import { IAM_STATE_PERMISSIONS } from '../../../src/state/read.ts';
+import { EC2_STATE_PERMISSIONS } from '../../../src/state/readEc2.ts';
 
 function callsIn(path: string): string[] {
   const source = readFileSync(new URL(`../../../${path}`, import.meta.url), 'utf8');
@@ -28,7 +29,8 @@ describe('AWS calls declared once, beside the code that makes them', () => {
     ['src/actions/tagUser.ts', TAG_USER_PERMISSIONS],
     ['src/actions/enforceImdsV2.ts', ENFORCE_IMDS_PERMISSIONS],
     ['src/actions/member.ts', ASSUME_MEMBER_ROLE_PERMISSIONS],
-    ['src/sweep/fetch.ts', SWEEP_READ_PERMISSIONS],
+    ['src/state/read.ts', IAM_STATE_PERMISSIONS],
+    ['src/state/readEc2.ts', EC2_STATE_PERMISSIONS],
   ] as const)('%s declares exactly the calls it makes', (path, declared) => {
     expect([...declared].sort()).toEqual(callsIn(path));
   });

@@ -6,7 +6,8 @@ import {
   forceDryRun,
   idempotencyTable,
   minSeverity,
-  sweepConcurrency,
+  scanConcurrency,
+  scanRegions,
   topicArn,
 } from '../../../handlers/config.ts';
 import { ConfigError } from '../../../src/core/errors.ts';
@@ -57,8 +58,12 @@ describe('handler configuration', () => {
       'GUARDRAIL_FORCE_DRY_RUN: expected true or false, got "maybe"',
     ],
     [
-      () => sweepConcurrency({ GUARDRAIL_SWEEP_CONCURRENCY: '0' }),
-      'GUARDRAIL_SWEEP_CONCURRENCY: expected a whole number from 1 to 32, got "0"',
+      () => scanConcurrency({ GUARDRAIL_SCAN_CONCURRENCY: '0' }),
+      'GUARDRAIL_SCAN_CONCURRENCY: expected a whole number from 1 to 32, got "0"',
+    ],
+    [
+      () => scanRegions({ GUARDRAIL_SCAN_REGIONS: 'us-east-1,europe' }),
+      'GUARDRAIL_SCAN_REGIONS: expected comma-separated regions, got "us-east-1,europe"',
     ],
     [
       () => baselineCacheSeconds({ GUARDRAIL_BASELINE_CACHE_SECONDS: '-5' }),
@@ -89,7 +94,12 @@ describe('handler configuration', () => {
     expect(forceDryRun({ GUARDRAIL_FORCE_DRY_RUN: 'true' })).toBe(true);
     expect(dryRunProbe({})).toBe(true);
     expect(dryRunProbe({ GUARDRAIL_DRY_RUN_PROBE: '0' })).toBe(false);
-    expect(sweepConcurrency({})).toBe(4);
+    expect(scanConcurrency({})).toBe(4);
+    expect(scanRegions({ AWS_REGION: 'eu-west-1' })).toEqual(['eu-west-1']);
+    expect(scanRegions({ GUARDRAIL_SCAN_REGIONS: ' eu-west-1, us-east-1,eu-west-1 ' })).toEqual([
+      'eu-west-1',
+      'us-east-1',
+    ]);
     expect(baselineCacheSeconds({})).toBe(300);
   });
 });

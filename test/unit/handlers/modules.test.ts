@@ -6,9 +6,17 @@ import { DynamoDBClient, PutItemCommand, UpdateItemCommand } from '@aws-sdk/clie
 import {
   DescribeInstancesCommand,
   EC2Client,
+  GetInstanceMetadataDefaultsCommand,
   ModifyInstanceMetadataOptionsCommand,
 } from '@aws-sdk/client-ec2';
-import { IAMClient, ListUsersCommand, ListUserTagsCommand, TagUserCommand } from '@aws-sdk/client-iam';
+import {
+  GenerateCredentialReportCommand,
+  GetAccountAuthorizationDetailsCommand,
+  GetCredentialReportCommand,
+  IAMClient,
+  ListUserTagsCommand,
+  TagUserCommand,
+} from '@aws-sdk/client-iam';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -101,11 +109,24 @@ describe('handler modules', () => {
     ).toEqual([true]);
   });
 
-  it('orphan-sweep reads the account and stays quiet when nothing is orphaned', async () => {
-    iamMock.on(ListUsersCommand).resolves({ Users: [] });
-    const { handler } = await import('../../../handlers/orphan-sweep.ts');
-    const summary = await handler({ id: 'sched-1' }, lambdaContext('guardrail-orphan-sweep'));
-    expect(summary).toMatchObject({ status: 'swept', usersExamined: 0, digest: null });
+  it('state-scan reads the account and stays quiet when there is nothing to report', async () => {
+    iamMock.on(GetAccountAuthorizationDetailsCommand).resolves({ IsTruncated: false });
+    iamMock.on(GenerateCredentialReportCommand).resolves({ State: 'COMPLETE' });
+    iamMock.on(GetCredentialReportCommand).resolves({
+      Content: new TextEncoder().encode('user,arn,password_enabled\n'),
+    });
+    ec2Mock.on(DescribeInstancesCommand).resolves({ Reservations: [] });
+    ec2Mock.on(GetInstanceMetadataDefaultsCommand).resolves({ AccountLevel: {} });
+    const { handler } = await import('../../../handlers/state-scan.ts');
+    const summary = await handler({ id: 'sched-1' }, lambdaContext('guardrail-state-scan'));
+    expect(summary).toMatchObject({
+      status: 'scanned',
+      scanId: 'scan-sched-1',
+      examined: { users: 0, roles: 0, regions: 1 },
+      problems: [],
+      findings: [],
+      digest: null,
+    });
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
   });
 });

@@ -1,4 +1,4 @@
-/** The orphan sweep's handler shape: snapshot the account's users, judge, tag orphans, send one digest. */
+/** The scheduled state scan's handler shape: read the account, judge it, remediate, send one digest. */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
@@ -7,20 +7,20 @@ import type { Context } from 'aws-lambda';
 import type { Remediate } from '../../src/actions/index.ts';
 import type { Baseline } from '../../src/baseline/baseline.ts';
 import type { Notifier } from '../../src/notify/notifier.ts';
-import type { SweepSummary } from '../../src/respond/sweep.ts';
-import { respondToSweep } from '../../src/respond/sweep.ts';
-import type { AccountSnapshot } from '../../src/sweep/snapshot.ts';
+import type { ScanSummary } from '../../src/respond/scan.ts';
+import { respondToScan } from '../../src/respond/scan.ts';
+import type { AccountState } from '../../src/state/state.ts';
 import type { DecodedScheduledEvent } from '../middleware/decodeEvent.ts';
 import { decodeScheduledEvent } from '../middleware/decodeEvent.ts';
 import { logErrors } from '../middleware/logErrors.ts';
 import type { LambdaHandler } from './cloudTrailHandler.ts';
 import { ownAccountOf } from './ownAccount.ts';
 
-export interface SweepHandlerDeps {
+export interface ScanHandlerDeps {
   readonly logger: Logger;
   readonly baseline: () => Promise<Baseline>;
-  readonly snapshot: (now: Date) => Promise<AccountSnapshot>;
-  readonly region: () => Promise<string>;
+  /** Reads the account's state; `account` is the function's own when the invocation context names it. */
+  readonly read: (now: Date, account: string | undefined) => Promise<AccountState>;
   /** Told each invocation which account the function runs in (lib/ownAccount.ts): it acts nowhere else. */
   readonly remediate: Remediate;
   /** GUARDRAIL_ROLE_ARN's account: a cross-check of the account the invocation context names. */
@@ -31,22 +31,25 @@ export interface SweepHandlerDeps {
   readonly now?: () => Date;
 }
 
-export function sweepHandler(deps: SweepHandlerDeps): LambdaHandler<SweepSummary> {
-  const handler = middy(async (event: unknown, context: Context): Promise<SweepSummary> => {
+export function scanHandler(deps: ScanHandlerDeps): LambdaHandler<ScanSummary> {
+  const handler = middy(async (event: unknown, context: Context): Promise<ScanSummary> => {
     const { sweepId } = event as DecodedScheduledEvent;
     const baseline = await deps.baseline();
     const own = ownAccountOf(context.invokedFunctionArn, deps.roleAccount);
     if (!own.known) deps.logger.error('own account not known; nothing is remediated', { reason: own.reason });
     const now = deps.now?.() ?? new Date();
-    const snapshot = await deps.snapshot(now);
+    const state = await deps.read(now, own.known ? own.account : undefined);
     deps.logger.info('account read', {
-      users: snapshot.users.length,
-      unreadable: snapshot.unreadable.length,
+      users: state.users.length,
+      roles: state.roles.length,
+      regions: state.regions.length,
+      problems: state.problems.length,
     });
-    return respondToSweep(
-      snapshot,
+    // Not the schedule event's bare id: a scan finding has no CloudTrail event behind it to link to.
+    return respondToScan(
+      state,
       baseline,
-      { sweepId, now: now.toISOString(), region: await deps.region() },
+      { scanId: `scan-${sweepId}` },
       {
         remediate: (finding) => deps.remediate(finding, own),
         notifier: deps.notifier,
@@ -55,10 +58,10 @@ export function sweepHandler(deps: SweepHandlerDeps): LambdaHandler<SweepSummary
       },
     );
   })
-    // Same order as the CloudTrail handlers: context, error line, decode (sweepId), then idempotency.
+    // Same order as the CloudTrail handlers: context, error line, decode (the schedule's id), then idempotency.
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(logErrors(deps.logger))
     .use(decodeScheduledEvent(deps.logger));
   if (deps.idempotency) handler.use(deps.idempotency);
-  return handler as unknown as LambdaHandler<SweepSummary>;
+  return handler as unknown as LambdaHandler<ScanSummary>;
 }

@@ -1,4 +1,7 @@
-/** The built orphan sweep (dist/handlers/orphan-sweep.js) against moto's IAM, SNS (SQS subscription) and DynamoDB. */
+/**
+ * The built state scan (dist/handlers/state-scan.js) against moto's IAM, EC2, SNS (SQS subscription) and
+ * DynamoDB. moto serves no GetInstanceMetadataDefaults: the scan names it as not read, and judges the rest.
+ */
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -15,7 +18,7 @@ import { startMoto } from '../helpers/moto.ts';
 
 let moto: Moto;
 let account: LocalAccount;
-const dir = mkdtempSync(join(tmpdir(), 'guardrail-sweep-'));
+const dir = mkdtempSync(join(tmpdir(), 'guardrail-scan-'));
 const ENFORCING = join(dir, 'enforcing.yml');
 
 beforeAll(async () => {
@@ -32,8 +35,8 @@ async function tagsOf(userName: string): Promise<Record<string, string>> {
   return Object.fromEntries((reply.Tags ?? []).map((t) => [t.Key, t.Value]));
 }
 
-describe('built orphan-sweep on moto', () => {
-  it('tags an expired ephemeral user orphaned, leaves approved users alone, sends one digest, once per schedule', async () => {
+describe('built state-scan on moto', () => {
+  it('tags an expired ephemeral user orphaned, leaves approved users alone, sends one digest; a second run changes nothing', async () => {
     // Tagged at creation by iam-events two days ago: its expiry has passed.
     await account.iam.send(
       new CreateUserCommand({
@@ -55,7 +58,7 @@ describe('built orphan-sweep on moto', () => {
       source: 'aws.events',
       detail: {},
     };
-    const run = await invokeBuilt('orphan-sweep', [scheduled, scheduled], {
+    const run = await invokeBuilt('state-scan', [scheduled, scheduled], {
       ...account.env,
       GUARDRAIL_BASELINE: ENFORCING,
     });
@@ -63,8 +66,10 @@ describe('built orphan-sweep on moto', () => {
     expect(run.results[0]).toMatchObject({
       ok: true,
       value: {
-        status: 'swept',
-        usersExamined: 3,
+        status: 'scanned',
+        scanId: `scan-${scheduled.id}`,
+        examined: { users: 3 },
+        problems: [{ what: expect.stringContaining('GetInstanceMetadataDefaults') }],
         findings: [
           {
             ruleId: 'iam.user.orphaned',
@@ -74,7 +79,11 @@ describe('built orphan-sweep on moto', () => {
         digest: { shown: 1, omitted: 0 },
       },
     });
-    expect(run.results[1]).toEqual(run.results[0]);
+    // No idempotency layer (handlers/state-scan.ts): the same schedule event scans again and finds the user tagged.
+    expect(run.results[1]).toMatchObject({
+      ok: true,
+      value: { findings: [{ ruleId: 'iam.user.orphaned', remediation: { status: 'already-compliant' } }] },
+    });
 
     expect(await tagsOf(EPHEMERAL_USER)).toMatchObject({
       [GuardrailTag.orphaned]: 'true',
@@ -84,8 +93,8 @@ describe('built orphan-sweep on moto', () => {
     expect(await tagsOf('chatbot-dev-alice')).toEqual({});
 
     const published = await account.drain();
-    expect(published).toHaveLength(1);
-    expect(published[0]?.subject).toBe('[guardrail] Orphan sweep of 123456789012: 1 finding');
+    expect(published).toHaveLength(2);
+    expect(published[0]?.subject).toBe('[guardrail] State scan of 123456789012: 1 finding');
     expect(published[0]?.attributes.ruleId).toEqual({ Type: 'String', Value: 'iam.user.orphaned' });
     for (const line of run.logs.filter((l) => l.service === 'guardrail'))
       expect(line.eventId).toBe(scheduled.id);

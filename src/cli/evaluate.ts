@@ -4,6 +4,7 @@ import type { Finding } from '../core/types.ts';
 import { evaluate } from '../engine/evaluate.ts';
 import type { SuppressedFinding } from '../engine/suppression.ts';
 import { readInput } from '../events/read.ts';
+import { offlineKnowledge } from '../knowledge/offline.ts';
 import type { SkipLine } from './render.ts';
 
 export interface EvaluateOutput {
@@ -12,25 +13,32 @@ export interface EvaluateOutput {
   readonly suppressed: SuppressedFinding[];
 }
 
+/**
+ * Every record is read and learned first (a policy version or an attachment anywhere in the input), then each
+ * is judged as of its own eventTime, so the order of the input does not change a verdict.
+ */
 export async function evaluateInputs(paths: readonly string[], baseline: Baseline): Promise<EvaluateOutput> {
   const output: EvaluateOutput = { findings: [], skipped: [], suppressed: [] };
-  for (const path of paths) {
-    for (const item of await readInput(path)) {
-      if (item.kind === 'malformed') {
-        output.skipped.push({
-          eventId: item.eventId ?? null,
-          where: item.where,
-          reason: `malformed record: ${item.reason}`,
-        });
-        continue;
-      }
-      const result = evaluate(item.record, baseline);
-      if (result.kind === 'skipped') {
-        output.skipped.push({ eventId: result.skip.eventId, where: item.where, reason: result.skip.reason });
-      } else {
-        output.findings.push(...result.findings);
-        output.suppressed.push(...result.suppressed);
-      }
+  const items = [];
+  for (const path of paths) items.push(...(await readInput(path)));
+  const trail = offlineKnowledge();
+  for (const item of items) if (item.kind !== 'malformed') trail.learn(item.record);
+  const knowledge = trail.knowledge();
+  for (const item of items) {
+    if (item.kind === 'malformed') {
+      output.skipped.push({
+        eventId: item.eventId ?? null,
+        where: item.where,
+        reason: `malformed record: ${item.reason}`,
+      });
+      continue;
+    }
+    const result = evaluate(item.record, baseline, { knowledge });
+    if (result.kind === 'skipped') {
+      output.skipped.push({ eventId: result.skip.eventId, where: item.where, reason: result.skip.reason });
+    } else {
+      output.findings.push(...result.findings);
+      output.suppressed.push(...result.suppressed);
     }
   }
   return output;

@@ -1,9 +1,10 @@
 import { defineRule } from '../core/rule.ts';
 import type { Severity } from '../core/types.ts';
 import { RuleId } from '../core/types.ts';
+import { PERMISSION_EVENTS } from '../events/subjects/index.ts';
 import { expandActionPattern, isReadOnly } from '../policy/catalogue.ts';
 import type { NormalizedStatement } from '../policy/parse.ts';
-import { describeStatement } from './policyAnalysis.ts';
+import { describeStatement, judged, placeOf } from './policyAnalysis.ts';
 
 function isServiceWildcard(pattern: string): boolean {
   return pattern === '*' || /^[^:]+:\*$/.test(pattern);
@@ -43,36 +44,51 @@ function wildcardReasons(statement: NormalizedStatement): string[] {
 
 export const policyWildcard = defineRule({
   id: RuleId.policyWildcard,
-  title: 'Role policy uses wildcard permissions',
+  title: 'Principal gains wildcard permissions',
   rationale:
     'Wildcards grant today every action and resource that matches, and tomorrow every new one AWS adds: the opposite of least privilege (the `s3:*` on `*` that seed 004 had to remove).',
   nextSteps: ['Replace the wildcard with the actions the workload calls and the resources it touches.'],
   severity: 'high',
-  events: ['PutRolePolicy'],
+  events: PERMISSION_EVENTS,
   remediation: null,
-  evaluate(subject, { inputs }) {
-    const { unapprovedStatements } = inputs.policy;
-    const flagged = unapprovedStatements
-      .filter((statement) => statement.effect === 'Allow')
-      .map((statement) => ({ statement, reasons: wildcardReasons(statement) }))
-      .filter(({ reasons }) => reasons.length > 0);
-    if (flagged.length === 0) return [];
-    const adminLike = flagged.some(
+  evaluate(_subject, { inputs }) {
+    const analysis = inputs.policy;
+    const flagged = judged(analysis).flatMap((item) =>
+      item.judgement.unapprovedStatements
+        .filter((statement) => statement.effect === 'Allow')
+        .map((statement) => ({ item, statement, reasons: wildcardReasons(statement) }))
+        .filter(({ reasons }) => reasons.length > 0),
+    );
+    // The same statement gained by several principals is one wildcard.
+    const seen = new Set<string>();
+    const distinct = flagged.filter(({ item, statement }) => {
+      const key = `${item.judgement.document.key}\u0000${statement.path}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    const [first] = distinct;
+    if (!first) return [];
+    const adminLike = distinct.some(
       ({ statement }) =>
         !statement.actions.negated &&
         statement.actions.patterns.includes('*') &&
         statement.resources.patterns.includes('*'),
     );
     const severity: Severity = adminLike ? 'critical' : 'high';
+    const more = distinct.length > 1 || first.reasons.length > 1 ? ' (and more)' : '';
     return [
       {
-        summary: `Inline policy ${subject.policyName} on ${subject.roleName}: ${flagged[0]?.reasons[0]}${flagged.length > 1 || (flagged[0]?.reasons.length ?? 0) > 1 ? ' (and more)' : ''}.`,
-        resource: subject.roleArn,
+        summary: `${analysis.what}: ${first.reasons[0]}${more}.`,
+        resource: analysis.resource,
         severity,
         details: {
-          roleName: subject.roleName,
-          policyName: subject.policyName,
-          statements: flagged.map(({ statement, reasons }) => ({ ...describeStatement(statement), reasons })),
+          ...analysis.details,
+          statements: distinct.map(({ item, statement, reasons }) => ({
+            ...describeStatement(statement),
+            path: placeOf(analysis, item, statement.path),
+            reasons,
+          })),
         },
       },
     ];

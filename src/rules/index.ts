@@ -8,9 +8,11 @@ import { WATCHED_EVENTS } from '../events/subjects/index.ts';
 import { imdsHopLimit } from './ec2.imds.hop-limit.ts';
 import { imdsV1Allowed } from './ec2.imds.v1-allowed.ts';
 import { accessKeyLongLived } from './iam.accesskey.long-lived.ts';
+import { boundaryRemoved } from './iam.boundary.removed.ts';
 import { policyDrift } from './iam.policy.drift.ts';
 import { policyNoBaseline } from './iam.policy.no-baseline.ts';
 import { policyPrivesc } from './iam.policy.privesc.ts';
+import { policyUnknownDocument } from './iam.policy.unknown-document.ts';
 import { policyWildcard } from './iam.policy.wildcard.ts';
 import { userEphemeral } from './iam.user.ephemeral.ts';
 import { userUnexpected } from './iam.user.unexpected.ts';
@@ -23,6 +25,8 @@ export const RULES: readonly AnyRule[] = [
   policyDrift,
   policyWildcard,
   policyPrivesc,
+  policyUnknownDocument,
+  boundaryRemoved,
   imdsV1Allowed,
   imdsHopLimit,
 ];

@@ -2,15 +2,28 @@
  * Hand-made cases per rule: each rule needs at least one positive case (it fires) and one negative case (it
  * stays quiet); test/meta/rules.test.ts checks that. Records follow the real CloudTrail shape.
  */
+import { readFileSync } from 'node:fs';
 import type { RuleId, Severity } from '../../src/core/types.ts';
+import { corpus, corpusPath } from '../helpers/corpus.ts';
 import type { Json } from '../helpers/records.ts';
 import {
+  addUserToGroup,
   assumedRole,
+  attachPolicy,
   createAccessKey,
+  createGroup,
+  createPolicy,
+  createPolicyVersion,
   createUser,
+  deleteBoundary,
   identities,
   modifyImds,
+  policyArn,
+  putBoundary,
+  putGroupPolicy,
   putRolePolicy,
+  putUserPolicy,
+  setDefaultPolicyVersion,
 } from '../helpers/records.ts';
 
 export interface RuleCase {
@@ -22,6 +35,8 @@ export interface RuleCase {
   /** Fields the finding's details must contain (deep partial match). */
   readonly details?: Json;
   readonly remediation?: Json;
+  /** Records before it that the offline knowledge learns from (a CreatePolicy before its attachment). */
+  readonly trail?: readonly Json[];
 }
 
 export interface RuleCases {
@@ -31,6 +46,70 @@ export interface RuleCases {
 
 const ephemeral = 'temporaryaccessAImodelshare0123456789abcdef0123456789abcdef';
 const doc = (...Statement: Json[]): Json => ({ Version: '2012-10-17', Statement });
+
+/** A real record of ../shared/corpus/target-events/stratus-red-team; undefined (its cases left out) without the corpus. */
+function stratus(file: string, eventName: string): Json | undefined {
+  if (!corpus) return undefined;
+  const text = readFileSync(corpusPath('target-events', 'stratus-red-team', file), 'utf8');
+  return (JSON.parse(text) as { Records: Json[] }).Records.find((r) => r.eventName === eventName);
+}
+/** Cases on real records, when the corpus is there. */
+function real(
+  name: string,
+  record: Json | undefined,
+  rest: Omit<RuleCase, 'name' | 'record'> = {},
+): RuleCase[] {
+  return record ? [{ name: `real record: ${name}`, record, ...rest }] : [];
+}
+/** stratus-red-team's iam-create-admin-user: AdministratorAccess attached to a new user, malicious-iam-user. */
+const STRATUS_ADMIN_USER = stratus('aws.persistence.iam-create-admin-user.json', 'AttachUserPolicy');
+/** stratus-red-team's iam-create-backdoor-role: AdministratorAccess attached to the role it created. */
+const STRATUS_ADMIN_ROLE = stratus('aws.persistence.iam-create-backdoor-role.json', 'AttachRolePolicy');
+
+const ADMINISTRATOR_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
+const S3_READ_ONLY = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess';
+const imageGeneratorPolicy = doc({
+  Effect: 'Allow',
+  Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:ListBucket'],
+  Resource: ['arn:aws:s3:::short-drama-assets', 'arn:aws:s3:::short-drama-assets/*'],
+});
+const EARLIER = { eventTime: '2026-11-20T10:00:00Z' };
+/** The issue's example: a new default version granting iam:PassRole and iam:AttachRolePolicy on `*`. */
+const escalatingVersion = doc({
+  Effect: 'Allow',
+  Action: ['iam:PassRole', 'iam:AttachRolePolicy'],
+  Resource: '*',
+});
+
+/** Principals of every kind, with envelopes, groups and a boundary, for the paths the example baseline lacks. */
+const PATHS_BASELINE = `version: 1
+roles:
+  reader:
+    managedPolicies: [${S3_READ_ONLY}]
+  data-role:
+    permissions:
+      - {Effect: Allow, Action: ["s3:*", "s3-object-lambda:*"], Resource: "*"}
+    boundary: arn:aws:iam::123456789012:policy/DataBoundary
+groups:
+  analysts:
+    permissions:
+      - {Effect: Allow, Action: "athena:*", Resource: "*"}
+users:
+  approved:
+    - name: alice
+      permissions:
+        - {Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*"}
+      groups: [analysts]
+      boundary: arn:aws:iam::123456789012:policy/UserBoundary
+    - name: bob
+      permissions:
+        - {Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*"}
+policies:
+  Reports:
+    permissions:
+      - {Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*"}
+    attachTo: { users: [bob] }
+`;
 
 export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
   'iam.user.ephemeral': {
@@ -176,6 +255,117 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         ),
       },
       {
+        name: 'managed: AdministratorAccess attached to a seed role, judged on its document at the event time',
+        record: attachPolicy('Role', 'XploreEC2Role', ADMINISTRATOR_ACCESS),
+        details: {
+          path: 'managed',
+          policyArn: ADMINISTRATOR_ACCESS,
+          versionId: 'v1',
+          reaches: ['roles.XploreEC2Role'],
+          baselinePath: 'roles.XploreEC2Role',
+        },
+      },
+      {
+        name: 'managed: an AWS managed policy beyond the role envelope (AmazonS3ReadOnlyAccess on the image generator)',
+        record: attachPolicy('Role', 'ImageGeneratorEC2Role', S3_READ_ONLY),
+        details: { path: 'managed', policyArn: S3_READ_ONLY },
+      },
+      {
+        name: 'inline: a user policy beyond the dev user envelope',
+        record: putUserPolicy(
+          'chatbot-dev-alice',
+          'p',
+          doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::other-bucket/*' }),
+        ),
+        details: { path: 'inline', userName: 'chatbot-dev-alice', baselinePath: 'users.approved[1]' },
+      },
+      {
+        name: 'inline: a group policy beyond the group envelope',
+        record: putGroupPolicy(
+          'analysts',
+          'p',
+          doc({ Effect: 'Allow', Action: 'glue:GetTable', Resource: '*' }),
+        ),
+        baseline: PATHS_BASELINE,
+        details: { path: 'inline', groupName: 'analysts', baselinePath: 'groups.analysts' },
+      },
+      {
+        name: 'group: a user joins a group whose policy (seen in the trail) it may not have',
+        trail: [
+          createGroup('ops', EARLIER),
+          putGroupPolicy(
+            'ops',
+            'ops-admin',
+            doc({ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }),
+            EARLIER,
+          ),
+        ],
+        record: addUserToGroup('bob', 'ops'),
+        baseline: PATHS_BASELINE,
+        details: {
+          path: 'group',
+          userName: 'bob',
+          groupName: 'ops',
+          document: 'inline policy ops-admin of group ops',
+        },
+      },
+      {
+        name: 'policy-version: ImageGeneratorS3Access rewritten to s3:* by a new default version',
+        trail: [createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, EARLIER)],
+        record: createPolicyVersion(
+          policyArn('ImageGeneratorS3Access'),
+          doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }),
+          'v2',
+          true,
+        ),
+        details: {
+          path: 'policy-version',
+          policyArn: policyArn('ImageGeneratorS3Access'),
+          versionId: 'v2',
+          reaches: ['roles.ImageGeneratorEC2Role'],
+          baselinePath: 'policies.ImageGeneratorS3Access',
+          judged: [
+            { principal: 'policy ImageGeneratorS3Access', baselinePath: 'policies.ImageGeneratorS3Access' },
+            { principal: 'role ImageGeneratorEC2Role', baselinePath: 'roles.ImageGeneratorEC2Role' },
+          ],
+        },
+      },
+      {
+        name: 'policy-version: a version that is not the default still leaves its policy envelope',
+        record: createPolicyVersion(
+          policyArn('ImageGeneratorS3Access'),
+          doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+          'v3',
+          false,
+        ),
+        details: { path: 'policy-version', setAsDefault: false, principals: [] },
+      },
+      {
+        name: 'policy-version: SetDefaultPolicyVersion back to a broad version the trail created',
+        trail: [
+          createPolicy('Reports', doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }), EARLIER),
+          createPolicyVersion(
+            policyArn('Reports'),
+            doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' }),
+            'v2',
+            true,
+            EARLIER,
+          ),
+          attachPolicy('User', 'bob', policyArn('Reports'), EARLIER),
+        ],
+        record: setDefaultPolicyVersion(policyArn('Reports'), 'v1'),
+        baseline: PATHS_BASELINE,
+        details: { path: 'policy-version', versionId: 'v1', principals: ['user/bob'] },
+      },
+      {
+        name: 'policy-version: CreatePolicy of a declared policy beyond its envelope',
+        record: createPolicy(
+          'ImageGeneratorS3Access',
+          doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+        ),
+        details: { path: 'policy-version', versionId: 'v1', principals: [] },
+      },
+      {
         name: 'something the envelope denies',
         record: putRolePolicy(
           'r',
@@ -205,10 +395,86 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         name: 'a role without baseline is not drift (no-baseline says it)',
         record: putRolePolicy('unknown-role', 'p', doc({ Effect: 'Allow', Action: '*', Resource: '*' })),
       },
+      {
+        name: 'managed: seed 000 attaches ImageGeneratorS3Access after creating it',
+        trail: [createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, EARLIER)],
+        record: attachPolicy('Role', 'ImageGeneratorEC2Role', policyArn('ImageGeneratorS3Access')),
+      },
+      {
+        name: 'managed: an AWS managed policy the role lists',
+        record: attachPolicy('Role', 'reader', S3_READ_ONLY),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        name: 'managed: an AWS managed policy whose document fits the envelope',
+        record: attachPolicy('Role', 'data-role', S3_READ_ONLY),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        name: 'managed: a declared policy attachTo lets the user carry, never seen in the trail',
+        record: attachPolicy('User', 'bob', policyArn('Reports')),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        name: 'group: a user joins a group the baseline lets it join',
+        record: addUserToGroup('alice', 'analysts'),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        name: 'group: the group policies (from the trail) fit the user envelope',
+        trail: [
+          createGroup('readers', EARLIER),
+          putGroupPolicy(
+            'readers',
+            'r',
+            doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/2026/*' }),
+            EARLIER,
+          ),
+        ],
+        record: addUserToGroup('bob', 'readers'),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        name: 'policy-version: a new default version within the policy envelope',
+        trail: [createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, EARLIER)],
+        record: createPolicyVersion(
+          policyArn('ImageGeneratorS3Access'),
+          doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::short-drama-assets/*' }),
+          'v2',
+          true,
+        ),
+      },
+      {
+        name: 'boundary: offline, a removed boundary is left to iam.boundary.removed',
+        record: deleteBoundary('Role', 'data-role'),
+        baseline: PATHS_BASELINE,
+      },
     ],
   },
   'iam.policy.wildcard': {
     positive: [
+      ...real('AttachUserPolicy of AdministratorAccess to a backdoor user', STRATUS_ADMIN_USER, {
+        severity: 'critical',
+        details: { path: 'managed', userName: 'malicious-iam-user', policyArn: ADMINISTRATOR_ACCESS },
+      }),
+      {
+        name: 'policy-version: s3:* in a new default version of a seed policy',
+        trail: [createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, EARLIER)],
+        record: createPolicyVersion(
+          policyArn('ImageGeneratorS3Access'),
+          doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }),
+          'v2',
+          true,
+        ),
+        severity: 'high',
+        details: { path: 'policy-version', statements: [{ path: 'Statement[0]', action: ['s3:*'] }] },
+      },
+      {
+        name: 'inline: a group policy with ec2:* on *',
+        record: putGroupPolicy('analysts', 'p', doc({ Effect: 'Allow', Action: 'ec2:*', Resource: '*' })),
+        baseline: PATHS_BASELINE,
+        details: { path: 'inline', groupName: 'analysts' },
+      },
       {
         name: '* on * is critical',
         record: putRolePolicy('unknown-role', 'admin', doc({ Effect: 'Allow', Action: '*', Resource: '*' })),
@@ -262,6 +528,14 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         record: putRolePolicy('unknown-role', 'p', doc({ Effect: 'Deny', Action: '*', Resource: '*' })),
       },
       {
+        name: 'managed: the seed policy the role may carry',
+        record: attachPolicy('Role', 'ImageGeneratorEC2Role', policyArn('ImageGeneratorS3Access')),
+      },
+      {
+        name: 'managed: a read-only AWS managed policy on * (AmazonS3ReadOnlyAccess)',
+        record: attachPolicy('Role', 'unknown-role', S3_READ_ONLY),
+      },
+      {
         name: 'approved by the baseline (ecr:GetAuthorizationToken on * for codebuild)',
         record: putRolePolicy(
           'aimodelshare-codebuild-role',
@@ -273,6 +547,27 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
   },
   'iam.policy.privesc': {
     positive: [
+      ...real('AttachRolePolicy of AdministratorAccess to a backdoor role', STRATUS_ADMIN_ROLE, {
+        severity: 'critical',
+        details: { path: 'managed', roleName: 'stratus-red-team-malicious-iam-role', versionId: 'v1' },
+      }),
+      {
+        name: 'policy-version: iam:PassRole and iam:AttachRolePolicy on * in a policy whose holders are unknown',
+        record: createPolicyVersion(policyArn('SomeTeamPolicy'), escalatingVersion, 'v4', true),
+        severity: 'high',
+        details: { path: 'policy-version', versionId: 'v4' },
+      },
+      {
+        name: 'group: joining a group that holds AdministratorAccess (from the trail)',
+        trail: [
+          createGroup('admins', EARLIER),
+          attachPolicy('Group', 'admins', ADMINISTRATOR_ACCESS, EARLIER),
+        ],
+        record: addUserToGroup('bob', 'admins'),
+        baseline: PATHS_BASELINE,
+        severity: 'critical',
+        details: { path: 'group', groupName: 'admins' },
+      },
       {
         name: 'PassRole',
         record: putRolePolicy(
@@ -326,6 +621,14 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         ),
       },
       {
+        name: 'policy-version: the same grant in a version that is not the default (nobody holds it yet)',
+        record: createPolicyVersion(policyArn('SomeTeamPolicy'), escalatingVersion, 'v4', false),
+      },
+      {
+        name: 'managed: a read-only AWS managed policy',
+        record: attachPolicy('Role', 'unknown-role', S3_READ_ONLY),
+      },
+      {
         name: 'escalation only denied',
         record: putRolePolicy('unknown-role', 'p', doc({ Effect: 'Deny', Action: 'iam:*', Resource: '*' })),
       },
@@ -346,6 +649,35 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
           statements: [{ path: 'Statement[0]', effect: 'Allow', action: ['s3:GetObject'] }],
         },
       },
+      ...real('AttachUserPolicy to a user the baseline does not know', STRATUS_ADMIN_USER, {
+        details: { path: 'managed', withoutBaseline: [{ principal: 'user malicious-iam-user' }] },
+      }),
+      {
+        name: 'inline: a user policy on an unknown user',
+        record: putUserPolicy(
+          'backdoor',
+          'p',
+          doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+        ),
+        details: { path: 'inline', userName: 'backdoor' },
+      },
+      {
+        name: 'managed: a policy attached to an ephemeral user, which has no envelope',
+        trail: [
+          createPolicy(
+            'run-policy',
+            doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+            EARLIER,
+          ),
+        ],
+        record: attachPolicy('User', ephemeral, policyArn('run-policy')),
+        details: { path: 'managed' },
+      },
+      {
+        name: 'policy-version: a new default version of an undeclared policy whose holders are unknown',
+        record: createPolicyVersion(policyArn('SomeTeamPolicy'), escalatingVersion, 'v4', true),
+        details: { path: 'policy-version', principals: [] },
+      },
       {
         name: "someone else writing the guardrail's own role",
         record: putRolePolicy(
@@ -363,6 +695,109 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
           'p',
           doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::xplore-face-auth-refs/a' }),
         ),
+      },
+      {
+        name: 'managed: AdministratorAccess on a baseline role is drift, not no-baseline',
+        record: attachPolicy('Role', 'XploreEC2Role', ADMINISTRATOR_ACCESS),
+      },
+      {
+        name: 'policy-version: an undeclared policy the trail shows was never attached',
+        trail: [
+          createPolicy(
+            'SomeTeamPolicy',
+            doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+            EARLIER,
+          ),
+        ],
+        record: createPolicyVersion(policyArn('SomeTeamPolicy'), escalatingVersion, 'v2', true),
+      },
+      {
+        name: 'policy-version: CreatePolicy of an undeclared policy (attaching it is what is judged)',
+        record: createPolicy('SomeTeamPolicy', escalatingVersion),
+      },
+    ],
+  },
+  'iam.policy.unknown-document': {
+    positive: [
+      {
+        name: 'managed: a customer-managed policy neither declared nor seen in the trail',
+        record: attachPolicy('Role', 'XploreEC2Role', policyArn('Mystery')),
+        severity: 'medium',
+        details: {
+          path: 'managed',
+          unread: [
+            { policyArn: policyArn('Mystery'), principal: 'arn:aws:iam::123456789012:role/XploreEC2Role' },
+          ],
+        },
+      },
+      {
+        name: 'policy-version: SetDefaultPolicyVersion to a version the trail does not show',
+        record: setDefaultPolicyVersion(policyArn('ImageGeneratorS3Access'), 'v7'),
+        details: { path: 'policy-version', unread: [{ versionId: 'v7' }] },
+      },
+      {
+        name: 'group: a group whose policies are unknown',
+        record: addUserToGroup('chatbot-dev-alice', 'ops'),
+        details: { path: 'group', unread: [{ groupName: 'ops' }] },
+      },
+      {
+        name: 'managed: an AWS managed policy the data does not know',
+        record: attachPolicy('Role', 'XploreEC2Role', 'arn:aws:iam::aws:policy/NotAnAwsManagedPolicy'),
+      },
+    ],
+    negative: [
+      {
+        name: 'managed: a declared policy stands in with its envelope',
+        record: attachPolicy('Role', 'XploreEC2Role', policyArn('CMLWorkerManagementPolicy')),
+      },
+      {
+        name: 'managed: a policy the trail created',
+        trail: [
+          createPolicy('Mystery', doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }), EARLIER),
+        ],
+        record: attachPolicy('Role', 'XploreEC2Role', policyArn('Mystery')),
+      },
+      {
+        name: 'group: a baseline group stands in with its envelope',
+        record: addUserToGroup('bob', 'analysts'),
+        baseline: PATHS_BASELINE,
+      },
+    ],
+  },
+  'iam.boundary.removed': {
+    positive: [
+      {
+        name: 'the boundary of a role removed',
+        record: deleteBoundary('Role', 'data-role'),
+        baseline: PATHS_BASELINE,
+        severity: 'high',
+        details: {
+          roleName: 'data-role',
+          expected: 'arn:aws:iam::123456789012:policy/DataBoundary',
+          removed: true,
+        },
+      },
+      {
+        name: 'the boundary of a user replaced by another policy',
+        record: putBoundary('User', 'alice', ADMINISTRATOR_ACCESS),
+        baseline: PATHS_BASELINE,
+        details: { userName: 'alice', replacement: ADMINISTRATOR_ACCESS },
+      },
+    ],
+    negative: [
+      {
+        name: 'the baseline boundary put (back)',
+        record: putBoundary('Role', 'data-role', 'arn:aws:iam::123456789012:policy/DataBoundary'),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        name: 'a boundary removed from a principal the baseline gives none',
+        record: deleteBoundary('User', 'bob'),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        name: 'an unknown role',
+        record: deleteBoundary('Role', 'somebody'),
       },
     ],
   },

@@ -5,11 +5,16 @@
 import type { Json } from '../helpers/records.ts';
 import {
   assumedRole,
+  attachPolicy,
   createAccessKey,
+  createPolicy,
+  createPolicyVersion,
   createUser,
   identities,
   modifyImds,
+  policyArn,
   putRolePolicy,
+  putUserPolicy,
 } from '../helpers/records.ts';
 
 /** Instance ids the seed events name; the demo maps them onto the instances it launches. */
@@ -24,6 +29,8 @@ export interface SeedCase {
   readonly record: Json;
   /** Rule ids expected, sorted; empty means the event is clean. */
   readonly expect: readonly string[];
+  /** The seed's earlier calls, learned before the record is judged (its create-policy before the attach). */
+  readonly trail?: readonly Json[];
 }
 
 const imageGeneratorPolicy = {
@@ -108,6 +115,86 @@ const aimodelshareLegacy = {
 
 const ephemeralUser = 'temporaryaccessAImodelshare0a1b2c3d4e5f67890a1b2c3d4e5f6789';
 
+const ADMINISTRATOR_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
+/** What AdministratorAccess attached to any seed principal gives: access outside it, `*` on `*`, escalation. */
+const ADMIN = ['iam.policy.drift', 'iam.policy.privesc', 'iam.policy.wildcard'];
+
+/** Seed 003's policy, exactly as its document writes it. */
+const cmlPolicy = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'EC2InstanceManagement',
+      Effect: 'Allow',
+      Action: [
+        'ec2:RunInstances',
+        'ec2:StartInstances',
+        'ec2:StopInstances',
+        'ec2:TerminateInstances',
+        'ec2:DescribeInstances',
+        'ec2:DescribeInstanceStatus',
+        'ec2:DescribeImages',
+        'ec2:DescribeRegions',
+      ],
+      Resource: '*',
+    },
+    {
+      Sid: 'EC2TagManagement',
+      Effect: 'Allow',
+      Action: ['ec2:CreateTags', 'ec2:DeleteTags', 'ec2:DescribeTags'],
+      Resource: '*',
+    },
+    {
+      Sid: 'CloudWatchMetricsRead',
+      Effect: 'Allow',
+      Action: ['cloudwatch:GetMetricStatistics'],
+      Resource: '*',
+    },
+  ],
+};
+
+/** Seed 002's "minimal IAM policy for local dev user", its placeholders made concrete. */
+const kdcubeDevPolicy = {
+  Version: '2012-10-17',
+  Statement: [
+    {
+      Sid: 'BucketLevel',
+      Effect: 'Allow',
+      Action: ['s3:ListBucket', 's3:GetBucketLocation'],
+      Resource: 'arn:aws:s3:::kdcube-storage',
+    },
+    {
+      Sid: 'ObjectLevel',
+      Effect: 'Allow',
+      Action: [
+        's3:GetObject',
+        's3:PutObject',
+        's3:DeleteObject',
+        's3:AbortMultipartUpload',
+        's3:ListBucketMultipartUploads',
+        's3:ListMultipartUploadParts',
+      ],
+      Resource: 'arn:aws:s3:::kdcube-storage/*',
+    },
+    {
+      Effect: 'Allow',
+      Action: ['kms:Encrypt', 'kms:Decrypt', 'kms:GenerateDataKey*', 'kms:DescribeKey'],
+      Resource: 'arn:aws:kms:eu-west-1:123456789012:key/0a1b2c3d-4e5f-6789-abcd-ef0123456789',
+    },
+  ],
+};
+
+// Seed 000: `aws iam create-policy --policy-name ImageGeneratorS3Access`, then `attach-role-policy`.
+const createImageGeneratorPolicy = createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, {
+  eventTime: '2026-11-20T10:10:00Z',
+});
+const createCmlPolicy = createPolicy('CMLWorkerManagementPolicy', cmlPolicy, {
+  eventTime: '2026-11-20T10:10:00Z',
+});
+const createDevPolicy = createPolicy('kdcube-dev-bucket-access', kdcubeDevPolicy, {
+  eventTime: '2026-11-20T10:10:00Z',
+});
+
 export const SEED_CASES: readonly SeedCase[] = [
   // Seed 000: image generator, S3 only.
   {
@@ -136,6 +223,43 @@ export const SEED_CASES: readonly SeedCase[] = [
       Statement: { Effect: 'Allow', Action: 's3:*', Resource: '*' },
     }),
     expect: ['iam.policy.drift', 'iam.policy.wildcard'],
+  },
+  {
+    seed: '000',
+    name: 'create-policy ImageGeneratorS3Access as documented',
+    record: createImageGeneratorPolicy,
+    expect: [],
+  },
+  {
+    seed: '000',
+    name: 'attach-role-policy ImageGeneratorS3Access to ImageGeneratorEC2Role, after its create-policy',
+    trail: [createImageGeneratorPolicy],
+    record: attachPolicy('Role', 'ImageGeneratorEC2Role', policyArn('ImageGeneratorS3Access')),
+    expect: [],
+  },
+  {
+    seed: '000',
+    name: 'attach-role-policy alone: the baseline lets the role carry it',
+    record: attachPolicy('Role', 'ImageGeneratorEC2Role', policyArn('ImageGeneratorS3Access')),
+    expect: [],
+  },
+  {
+    seed: '000',
+    name: 'ImageGeneratorS3Access rewritten to s3:* by a new default version',
+    trail: [createImageGeneratorPolicy],
+    record: createPolicyVersion(
+      policyArn('ImageGeneratorS3Access'),
+      { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:*', Resource: '*' }] },
+      'v2',
+      true,
+    ),
+    expect: ['iam.policy.drift', 'iam.policy.wildcard'],
+  },
+  {
+    seed: '000',
+    name: 'AdministratorAccess attached to ImageGeneratorEC2Role',
+    record: attachPolicy('Role', 'ImageGeneratorEC2Role', ADMINISTRATOR_ACCESS),
+    expect: ADMIN,
   },
   {
     seed: '000',
@@ -204,6 +328,12 @@ export const SEED_CASES: readonly SeedCase[] = [
   },
   {
     seed: '001',
+    name: 'AdministratorAccess attached to XploreEC2Role',
+    record: attachPolicy('Role', 'XploreEC2Role', ADMINISTRATOR_ACCESS),
+    expect: ADMIN,
+  },
+  {
+    seed: '001',
     name: 'PassRole added',
     record: putRolePolicy('XploreEC2Role', 'XploreS3Access', {
       Version: '2012-10-17',
@@ -231,6 +361,32 @@ export const SEED_CASES: readonly SeedCase[] = [
   },
   { seed: '002', name: 'a local development user', record: createUser('chatbot-dev-alice'), expect: [] },
   { seed: '002', name: 'its access key', record: createAccessKey('chatbot-dev-alice'), expect: [] },
+  { seed: '002', name: 'the dev-user policy created', record: createDevPolicy, expect: [] },
+  {
+    seed: '002',
+    name: 'the dev-user policy attached to a chatbot-dev user',
+    trail: [createDevPolicy],
+    record: attachPolicy('User', 'chatbot-dev-alice', policyArn('kdcube-dev-bucket-access')),
+    expect: [],
+  },
+  {
+    seed: '002',
+    name: 'the same policy put inline on a chatbot-dev user',
+    record: putUserPolicy('chatbot-dev-bob', 'kdcube-s3', kdcubeDevPolicy),
+    expect: [],
+  },
+  {
+    seed: '002',
+    name: 'AdministratorAccess attached to a chatbot-dev user',
+    record: attachPolicy('User', 'chatbot-dev-alice', ADMINISTRATOR_ACCESS),
+    expect: ADMIN,
+  },
+  {
+    seed: '002',
+    name: 'AdministratorAccess attached to kdcube-ec2-role',
+    record: attachPolicy('Role', 'kdcube-ec2-role', ADMINISTRATOR_ACCESS),
+    expect: ADMIN,
+  },
   {
     seed: '002',
     name: 'hop limit raised to 5',
@@ -261,6 +417,38 @@ export const SEED_CASES: readonly SeedCase[] = [
     record: createAccessKey('cml-cloud-manager-service'),
     expect: [],
   },
+  { seed: '003', name: 'create the policy CMLWorkerManagementPolicy', record: createCmlPolicy, expect: [] },
+  {
+    seed: '003',
+    name: 'attach it to the service user',
+    trail: [createCmlPolicy],
+    record: attachPolicy('User', 'cml-cloud-manager-service', policyArn('CMLWorkerManagementPolicy')),
+    expect: [],
+  },
+  {
+    seed: '003',
+    name: 'a new default version of its policy adds iam:PassRole on *',
+    trail: [
+      createCmlPolicy,
+      attachPolicy('User', 'cml-cloud-manager-service', policyArn('CMLWorkerManagementPolicy')),
+    ],
+    record: createPolicyVersion(
+      policyArn('CMLWorkerManagementPolicy'),
+      {
+        ...cmlPolicy,
+        Statement: [...cmlPolicy.Statement, { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }],
+      },
+      'v2',
+      true,
+    ),
+    expect: ADMIN,
+  },
+  {
+    seed: '003',
+    name: 'AdministratorAccess attached to the service user',
+    record: attachPolicy('User', 'cml-cloud-manager-service', ADMINISTRATOR_ACCESS),
+    expect: ADMIN,
+  },
   {
     seed: '003',
     name: 'the service user creates another user',
@@ -289,6 +477,23 @@ export const SEED_CASES: readonly SeedCase[] = [
       Statement: aimodelshareScoped.Statement,
     }),
     expect: [],
+  },
+  {
+    seed: '004',
+    name: 'ensure_managed_policy + attach_managed_policy_to_role for the Lambda execution role',
+    trail: [
+      createPolicy('aimodelshare-lambda-exec-policy', aimodelshareScoped, {
+        eventTime: '2026-11-20T10:10:00Z',
+      }),
+    ],
+    record: attachPolicy('Role', 'aimodelshare-lambda-exec', policyArn('aimodelshare-lambda-exec-policy')),
+    expect: [],
+  },
+  {
+    seed: '004',
+    name: 'AdministratorAccess attached to the API Gateway invocation role',
+    record: attachPolicy('Role', 'aimodelshare-apigw-invoke-role', ADMINISTRATOR_ACCESS),
+    expect: ADMIN,
   },
   {
     seed: '004',

@@ -217,3 +217,141 @@ export function modifyImds(
     ...extra,
   });
 }
+
+const iamCall = (
+  eventName: string,
+  requestParameters: Json,
+  extra: Partial<RecordOptions>,
+  responseElements: Json | null = null,
+): Json =>
+  record({ eventName, eventSource: 'iam.amazonaws.com', requestParameters, responseElements, ...extra });
+
+const documentText = (document: Json | string): string =>
+  typeof document === 'string' ? document : JSON.stringify(document, null, 2);
+
+export function putUserPolicy(
+  userName: string,
+  policyName: string,
+  document: Json | string,
+  extra: Partial<RecordOptions> = {},
+): Json {
+  return iamCall('PutUserPolicy', { userName, policyName, policyDocument: documentText(document) }, extra);
+}
+
+export function putGroupPolicy(
+  groupName: string,
+  policyName: string,
+  document: Json | string,
+  extra: Partial<RecordOptions> = {},
+): Json {
+  return iamCall('PutGroupPolicy', { groupName, policyName, policyDocument: documentText(document) }, extra);
+}
+
+/** Attach{Role,User,Group}Policy as CloudTrail writes it (responseElements null, as in the stratus-red-team records). */
+export function attachPolicy(
+  kind: 'Role' | 'User' | 'Group',
+  name: string,
+  policyArn: string,
+  extra: Partial<RecordOptions> = {},
+): Json {
+  return iamCall(`Attach${kind}Policy`, { [`${kind.toLowerCase()}Name`]: name, policyArn }, extra);
+}
+
+export function detachPolicy(
+  kind: 'Role' | 'User' | 'Group',
+  name: string,
+  policyArn: string,
+  extra: Partial<RecordOptions> = {},
+): Json {
+  return iamCall(`Detach${kind}Policy`, { [`${kind.toLowerCase()}Name`]: name, policyArn }, extra);
+}
+
+export function addUserToGroup(
+  userName: string,
+  groupName: string,
+  extra: Partial<RecordOptions> = {},
+): Json {
+  return iamCall('AddUserToGroup', { groupName, userName }, extra);
+}
+
+export function createGroup(groupName: string, extra: Partial<RecordOptions> = {}): Json {
+  return iamCall('CreateGroup', { groupName }, extra, {
+    group: {
+      path: '/',
+      groupName,
+      groupId: 'AGPAEXAMPLEGROUP0001',
+      arn: `arn:aws:iam::${ACCOUNT}:group/${groupName}`,
+      createDate: 'Nov 20, 2026, 10:15:29 AM',
+    },
+  });
+}
+
+export const policyArn = (name: string): string => `arn:aws:iam::${ACCOUNT}:policy/${name}`;
+
+/** CreatePolicy: the response names the ARN and the first version, v1 (IAM dates are not ISO). */
+export function createPolicy(
+  policyName: string,
+  document: Json | string,
+  extra: Partial<RecordOptions> = {},
+): Json {
+  return iamCall('CreatePolicy', { policyName, policyDocument: documentText(document) }, extra, {
+    policy: {
+      policyName,
+      policyId: 'ANPAEXAMPLEPOLICY001',
+      arn: policyArn(policyName),
+      path: '/',
+      defaultVersionId: 'v1',
+      attachmentCount: 0,
+      permissionsBoundaryUsageCount: 0,
+      isAttachable: true,
+      createDate: 'Nov 20, 2026, 10:15:29 AM',
+      updateDate: 'Nov 20, 2026, 10:15:29 AM',
+    },
+  });
+}
+
+export function createPolicyVersion(
+  arn: string,
+  document: Json | string,
+  versionId: string,
+  setAsDefault: boolean,
+  extra: Partial<RecordOptions> = {},
+): Json {
+  return iamCall(
+    'CreatePolicyVersion',
+    { policyArn: arn, policyDocument: documentText(document), setAsDefault },
+    extra,
+    {
+      policyVersion: { versionId, isDefaultVersion: setAsDefault, createDate: 'Nov 20, 2026, 10:15:29 AM' },
+    },
+  );
+}
+
+export function setDefaultPolicyVersion(
+  arn: string,
+  versionId: string,
+  extra: Partial<RecordOptions> = {},
+): Json {
+  return iamCall('SetDefaultPolicyVersion', { policyArn: arn, versionId }, extra);
+}
+
+export function putBoundary(
+  kind: 'Role' | 'User',
+  name: string,
+  boundaryArn: string,
+  extra: Partial<RecordOptions> = {},
+): Json {
+  return iamCall(
+    `Put${kind}PermissionsBoundary`,
+    { [`${kind.toLowerCase()}Name`]: name, permissionsBoundary: boundaryArn },
+    extra,
+  );
+}
+
+export function deleteBoundary(
+  kind: 'Role' | 'User',
+  name: string,
+  extra: Partial<RecordOptions> = {},
+): Json {
+  return iamCall(`Delete${kind}PermissionsBoundary`, { [`${kind.toLowerCase()}Name`]: name }, extra);
+}

@@ -1,17 +1,28 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Baseline } from '../../src/baseline/baseline.ts';
 import type { Finding, RuleId } from '../../src/core/types.ts';
 import { evaluate } from '../../src/engine/evaluate.ts';
 import { checkRecord } from '../../src/events/record.ts';
+import { offlineKnowledge } from '../../src/knowledge/offline.ts';
 import type { RuleCase } from '../cases/rules.ts';
 import { RULE_CASES } from '../cases/rules.ts';
 import { baselineFrom, exampleBaseline } from '../helpers/baseline.ts';
+import { ensureManagedPolicyData } from '../helpers/policyManaged.ts';
 
+beforeAll(() => ensureManagedPolicyData(), 120_000);
+
+/** Judged as `guardrail evaluate` judges it: with what the case's trail (and the record itself) teach. */
 function findingsFor(ruleId: RuleId, ruleCase: RuleCase): Finding[] {
-  const checked = checkRecord(ruleCase.record);
-  if (!checked.ok) throw new Error(`fixture is not a valid record: ${checked.reason}`);
+  const trail = offlineKnowledge();
+  const records = [...(ruleCase.trail ?? []), ruleCase.record].map((json) => {
+    const checked = checkRecord(json);
+    if (!checked.ok) throw new Error(`fixture is not a valid record: ${checked.reason}`);
+    trail.learn(checked.record);
+    return checked.record;
+  });
+  const record = records[records.length - 1] as (typeof records)[number];
   const baseline: Baseline = ruleCase.baseline ? baselineFrom(ruleCase.baseline) : exampleBaseline();
-  const result = evaluate(checked.record, baseline);
+  const result = evaluate(record, baseline, { knowledge: trail.knowledge() });
   return result.kind === 'evaluated' ? result.findings.filter((f) => f.ruleId === ruleId) : [];
 }
 

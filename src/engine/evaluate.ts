@@ -91,14 +91,19 @@ export interface EvaluateOptions {
 
 /**
  * What a record's evaluation will ask Knowledge for: a caller that loads facts from AWS (the Lambda) loads
- * these, then evaluates. Empty for records that are skipped or need nothing.
+ * these, then evaluates. Empty for records that are skipped or need nothing. `known`: what was loaded so far
+ * (some facts are needed only once others are known; ask again until nothing new comes).
  */
-export function factsNeeded(record: CloudTrailRecord, baseline: Baseline): readonly FactRequest[] {
+export function factsNeeded(
+  record: CloudTrailRecord,
+  baseline: Baseline,
+  known: Knowledge = NO_KNOWLEDGE,
+): readonly FactRequest[] {
   if (record.errorCode || !watchedEventOf(record)) return [];
   const role = actorRoleName(record);
   if (role && isOwnRole(baseline, role)) return [];
   const extracted = extractSubject(record);
-  return extracted.ok ? factsNeededFor(extracted.subject, baseline) : [];
+  return extracted.ok ? factsNeededFor(extracted.subject, baseline, known, record.eventTime) : [];
 }
 
 export function evaluate(

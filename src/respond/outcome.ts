@@ -2,7 +2,9 @@
  * What the record flow and the sweep flow share: their dependencies (interfaces only, no AWS client), the
  * per-finding line of a summary, and the log line of a finding.
  */
-import type { Finding, Severity } from '../core/types.ts';
+import type { Baseline } from '../baseline/baseline.ts';
+import type { Knowledge } from '../core/knowledge.ts';
+import type { CloudTrailRecord, Finding, Severity } from '../core/types.ts';
 import type { Notifier } from '../notify/notifier.ts';
 
 /** The subset of Powertools' Logger the flows use; tests pass a recorder. */
@@ -17,6 +19,8 @@ export interface RespondDeps {
   readonly remediate: (finding: Finding) => Promise<Finding>;
   readonly notifier: Notifier;
   readonly log: Log;
+  /** Facts about the account a record's rules need, loaded before evaluating (src/knowledge/lambda.ts). */
+  readonly knowledge?: (record: CloudTrailRecord, baseline: Baseline) => Promise<Knowledge>;
 }
 
 export interface FindingOutcome {

@@ -59,7 +59,8 @@ export async function respondToRecord(
   baseline: Baseline,
   deps: RespondDeps,
 ): Promise<EventSummary> {
-  const evaluation = evaluate(record, baseline);
+  const knowledge = deps.knowledge ? await deps.knowledge(record, baseline) : undefined;
+  const evaluation = evaluate(record, baseline, knowledge ? { knowledge } : {});
   if (evaluation.kind === 'skipped') {
     deps.log.info('skipped', { reason: evaluation.skip.reason });
     return {

@@ -45,6 +45,16 @@ export class ActionSet {
     return set;
   }
 
+  /** The union of many sets in one pass (a statement may list hundreds of patterns: one array, not hundreds). */
+  static unionOf(size: number, sets: readonly ActionSet[]): ActionSet {
+    const out = ActionSet.empty(size);
+    for (const set of sets) {
+      set.bounds();
+      for (let w = set.lo; w < set.hi; w++) out.words[w] = (out.words[w] ?? 0) | (set.words[w] ?? 0);
+    }
+    return out;
+  }
+
   has(index: number): boolean {
     return (((this.words[index >>> 5] ?? 0) >>> (index & 31)) & 1) === 1;
   }

@@ -183,14 +183,14 @@ export function actionSetOfPatterns(patterns: readonly string[]): {
   const key = patterns.join('\u0000');
   const cached = listCache.get(key);
   if (cached) return cached;
-  let set = ActionSet.empty(actionCatalogue().actions.length);
+  const sets: ActionSet[] = [];
   const unknown: string[] = [];
   for (const pattern of patterns) {
     const one = actionSetOf(pattern);
     if (one === null) unknown.push(pattern);
-    else set = set.union(one);
+    else sets.push(one);
   }
-  const result = { set, unknown };
+  const result = { set: ActionSet.unionOf(actionCatalogue().actions.length, sets), unknown };
   listCache.set(key, result);
   return result;
 }

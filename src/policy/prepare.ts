@@ -157,7 +157,10 @@ export function search(key: string, run: () => SearchResult): SearchResult {
   return verdictCache.getOrSet(key, run);
 }
 
-const spaceCache = new BoundedCache<string, LanguageRef>(CACHE_LIMITS.requestSpaces);
+/** Request spaces and compiled templates are functions of the catalogue alone: they live as long as it does. */
+const spaceCache = new BoundedCache<string, LanguageRef>(CACHE_LIMITS.requestSpaces, {
+  derivedFromCatalogue: true,
+});
 const templateCache = new BoundedCache<string, CompiledPattern>(CACHE_LIMITS.templates, {
   derivedFromCatalogue: true,
 });

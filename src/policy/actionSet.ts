@@ -50,10 +50,9 @@ export class ActionSet {
 
   /** Actions with index in [start, end). */
   static range(size: number, start: number, end: number): ActionSet {
-    return ActionSet.of(
-      size,
-      Array.from({ length: Math.max(0, end - start) }, (_, i) => start + i),
-    );
+    const set = ActionSet.empty(size);
+    for (let i = start; i < end; i++) set.words[i >>> 5] = (set.words[i >>> 5] ?? 0) | (1 << (i & 31));
+    return set;
   }
 
   static of(size: number, indices: Iterable<number>): ActionSet {

@@ -161,13 +161,15 @@ export function compareToEnvelope(
       let members: Prepared[] =
         (prepared.byAction.get(index) as Prepared[] | undefined) ?? (NONE as Prepared[]);
       let copied = false;
-      for (const p of [...broad, ...own]) {
-        if (!p.actions.has(index)) continue;
-        if (!copied) {
-          members = [...members];
-          copied = true;
+      for (const extra of [broad, own]) {
+        for (const p of extra) {
+          if (!p.actions.has(index)) continue;
+          if (!copied) {
+            members = [...members];
+            copied = true;
+          }
+          members.push(p);
         }
-        members.push(p);
       }
       let key = action.resourceKey;
       for (const p of members) key += `,${p.id}`;

@@ -137,6 +137,28 @@ describe('guardrail policy diff', () => {
     expect(result.fullyGranted).toEqual(['roles.XploreEC2Role.permissions[0]']);
   });
 
+  it('reports a Lex v2 bot ARN as new access (issue 16)', async () => {
+    const result = JSON.parse(
+      (
+        await diff({
+          Version: '2012-10-17',
+          Statement: {
+            Effect: 'Allow',
+            Action: 'lex:DeleteBot',
+            Resource: 'arn:aws:lex:us-east-1:123456789012:bot/ABCDEF1234',
+          },
+        })
+      ).out,
+    );
+    expect(result.verdict).toBe('different');
+    expect(result.newAccess).toEqual([
+      expect.objectContaining({
+        action: 'lex:DeleteBot',
+        resource: 'arn:aws:lex:us-east-1:123456789012:bot/ABCDEF1234',
+      }),
+    ]);
+  });
+
   it('says in which direction access differs: narrower reasons speak of the document', async () => {
     const result = await diff({ ...xplore, Statement: xplore.Statement.slice(0, 1) }, '--format', 'text');
     expect(result.out).toContain(

@@ -440,6 +440,7 @@ function managedSetBenchmark(): void {
     }
   }
 
+  process.stderr.write(`seed envelopes: ${seedPairs.length} comparisons done\n`);
   // 2. Every policy against chosen managed envelopes: the 10 largest, the 5 heaviest in API Gateway/Lex/Greengrass.
   const bySize = [...managed].sort((a, b) => b.size - a.size).slice(0, 10);
   const byHeavy = [...managed]
@@ -459,6 +460,7 @@ function managedSetBenchmark(): void {
     }
   }
 
+  process.stderr.write(`chosen envelopes: ${chosenPairs.length} comparisons done\n`);
   // 3. A seeded random sample of the remaining pairs.
   const next = random(16);
   const samplePairs: Pair[] = [];

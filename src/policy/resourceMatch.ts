@@ -155,6 +155,21 @@ export function findResource(query: ResourceQuery): SearchResult {
 function find(query: ResourceQuery, sampled: boolean): SearchResult {
   const pruned = prune(query);
   if (pruned === null) return { kind: 'empty' };
+  // One excluded pattern covering a granting one settles it: nothing the question asks for is left (an
+  // envelope's `/apis/*/models` and the template `/apis/${ApiId}/models`), no product needed.
+  const covered = pruned.all.some(
+    (language) =>
+      !language.negated &&
+      language.patterns.length === 1 &&
+      pruned.none.some(
+        (excluded) =>
+          !excluded.negated &&
+          excluded.patterns.some((q) =>
+            patternCovers(q.tokens, (language.patterns[0] as CompiledPattern).tokens),
+          ),
+      ),
+  );
+  if (covered) return { kind: 'empty' };
   // Every alternative's sample before any search: the example is then a real-looking ARN, found in as many
   // steps as it has characters.
   if (!sampled) {

@@ -507,20 +507,33 @@ function tokensMeet(a: Token, b: Token): boolean {
   return b.t === 'var' && a.name === b.name;
 }
 
-const meetsCache = new WeakMap<readonly Token[], WeakMap<readonly Token[], boolean>>();
+type PairMemo = WeakMap<readonly Token[], WeakMap<readonly Token[], boolean>>;
+
+/** A verdict on two compiled patterns, remembered as long as both are alive. */
+function memoPair(memo: PairMemo, a: readonly Token[], b: readonly Token[], compute: () => boolean): boolean {
+  let row = memo.get(a);
+  if (!row) {
+    row = new WeakMap();
+    memo.set(a, row);
+  }
+  const known = row.get(b);
+  if (known !== undefined) return known;
+  const result = compute();
+  row.set(b, result);
+  return result;
+}
+
+const meetsMemo: PairMemo = new WeakMap();
 
 /**
  * Whether some resource matches both patterns: exact, a reachability search over position pairs of the two
  * patterns (at most |a|·|b| of them), so it is cheap enough to run before every product search.
  */
 export function patternsIntersect(a: readonly Token[], b: readonly Token[]): boolean {
-  let row = meetsCache.get(a);
-  if (!row) {
-    row = new WeakMap();
-    meetsCache.set(a, row);
-  }
-  const known = row.get(b);
-  if (known !== undefined) return known;
+  return memoPair(meetsMemo, a, b, () => intersect(a, b));
+}
+
+function intersect(a: readonly Token[], b: readonly Token[]): boolean {
   const width = b.length + 1;
   const seen = new Uint8Array((a.length + 1) * width);
   const stack: number[] = [0];
@@ -550,7 +563,6 @@ export function patternsIntersect(a: readonly Token[], b: readonly Token[]): boo
       push(x.t === 'any' && x.star ? i : i + 1, y.t === 'any' && y.star ? j : j + 1);
     }
   }
-  row.set(b, result);
   return result;
 }
 
@@ -608,19 +620,10 @@ export function commonResource(a: readonly Token[], b: readonly Token[]): string
  * Cheap sufficient test that `outer` covers `inner` (every resource `inner` matches, `outer` matches), read
  * pairwise on tokens. False means "not shown", and the caller falls back to findResource.
  */
-const coversCache = new WeakMap<readonly Token[], WeakMap<readonly Token[], boolean>>();
+const coversMemo: PairMemo = new WeakMap();
 
 export function patternCovers(outer: readonly Token[], inner: readonly Token[]): boolean {
-  let row = coversCache.get(outer);
-  if (!row) {
-    row = new WeakMap();
-    coversCache.set(outer, row);
-  }
-  const known = row.get(inner);
-  if (known !== undefined) return known;
-  const result = computeCovers(outer, inner);
-  row.set(inner, result);
-  return result;
+  return memoPair(coversMemo, outer, inner, () => computeCovers(outer, inner));
 }
 
 function computeCovers(outer: readonly Token[], inner: readonly Token[]): boolean {

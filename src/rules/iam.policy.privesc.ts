@@ -1,17 +1,39 @@
 import { defineRule } from '../core/rule.ts';
 import type { Severity } from '../core/types.ts';
 import { RuleId } from '../core/types.ts';
-import { actionCatalogue, actionSetOfPatterns } from '../policy/catalogue.ts';
+import { actionSetOfPatterns } from '../policy/catalogue.ts';
 import type { NormalizedStatement } from '../policy/parse.ts';
+import type { EscalationHit } from '../policy/privesc.ts';
 import { escalationsIn } from '../policy/privesc.ts';
+import { reachableActions } from '../policy/reach.ts';
+import { partitionOf } from './policyAnalysis.ts';
 
-/** True when the statement allows every IAM action (`iam:*`, `*`, or a NotAction that spares IAM). */
-function allowsAllOfIam(statement: NormalizedStatement): boolean {
+/**
+ * True when the statement allows every IAM action on every resource it can act on (`iam:*` or `*` on `*`, a
+ * NotAction that spares IAM on `*` or a NotResource): `iam:*` on one bucket ARN allows no IAM action at all.
+ */
+function allowsAllOfIam(statement: NormalizedStatement, partition: string | undefined): boolean {
   if (statement.effect !== 'Allow') return false;
-  const iam = actionCatalogue().services.get('iam') ?? [];
   const { set } = actionSetOfPatterns(statement.actions.patterns);
   const granted = statement.actions.negated ? set.complement() : set;
-  return iam.length > 0 && iam.every((action) => granted.has(action.index));
+  const iam = actionSetOfPatterns(['iam:*']).set;
+  return iam.isSubsetOf(granted) && reachableActions(statement, iam, partition).count() === iam.count();
+}
+
+/** `iam:PassRole (Statement[0] on *) + lambda:CreateFunction (Statement[1] on arn:…)`. */
+function describePath(hit: EscalationHit): string {
+  return hit.grants
+    .map(({ action, grantedBy }) => {
+      const where = grantedBy
+        .slice(0, 2)
+        .map(
+          (g) =>
+            `${g.statement} on ${g.notResource ? 'NotResource ' : ''}${g.resources.slice(0, 2).join(', ')}${g.resources.length > 2 ? ', …' : ''}`,
+        )
+        .join('; ');
+      return `${action} (${where}${grantedBy.length > 2 ? '; …' : ''})`;
+    })
+    .join(' + ');
 }
 
 export const policyPrivesc = defineRule({
@@ -28,16 +50,18 @@ export const policyPrivesc = defineRule({
   remediation: null,
   evaluate(subject, { inputs }) {
     const { role, unapprovedStatements } = inputs.policy;
+    const partition = partitionOf(subject.roleArn);
     // Paths may combine a new grant with one the baseline already approved (PassRole here, RunInstances there).
-    const hits = escalationsIn(unapprovedStatements, role?.statements ?? []);
+    const hits = escalationsIn(unapprovedStatements, role?.statements ?? [], partition ? { partition } : {});
     if (hits.length === 0) return [];
-    const severity: Severity = unapprovedStatements.some(allowsAllOfIam) ? 'critical' : 'high';
+    const severity: Severity = unapprovedStatements.some((s) => allowsAllOfIam(s, partition))
+      ? 'critical'
+      : 'high';
     const [firstHit] = hits;
     const more = hits.length > 1 ? ` (and ${hits.length - 1} more path${hits.length > 2 ? 's' : ''})` : '';
-    const actions = firstHit ? firstHit.grants.map((g) => g.action).join(' + ') : '';
     return [
       {
-        summary: `Inline policy ${subject.policyName} on ${subject.roleName} opens privilege escalation: ${firstHit?.title} (${actions}): ${firstHit?.why}${more}.`,
+        summary: `Inline policy ${subject.policyName} on ${subject.roleName} opens privilege escalation: ${firstHit?.title}: ${firstHit ? describePath(firstHit) : ''}: ${firstHit?.why}${more}.`,
         resource: subject.roleArn,
         severity,
         details: {

@@ -262,6 +262,14 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         record: putRolePolicy('unknown-role', 'p', doc({ Effect: 'Deny', Action: '*', Resource: '*' })),
       },
       {
+        name: 'a service wildcard on resources none of its actions can act on',
+        record: putRolePolicy(
+          'unknown-role',
+          'p',
+          doc({ Effect: 'Allow', Action: 'lambda:*', Resource: 'arn:aws:s3:::xplore-face-auth-refs/*' }),
+        ),
+      },
+      {
         name: 'approved by the baseline (ecr:GetAuthorizationToken on * for codebuild)',
         record: putRolePolicy(
           'aimodelshare-codebuild-role',
@@ -281,6 +289,25 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
           doc({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }),
         ),
         severity: 'high',
+      },
+      {
+        name: 'PassRole and CreateFunction on *, with the resources that open it',
+        record: putRolePolicy(
+          'unknown-role',
+          'p',
+          doc({ Effect: 'Allow', Action: ['iam:PassRole', 'lambda:CreateFunction'], Resource: '*' }),
+        ),
+        severity: 'high',
+        details: {
+          escalations: [
+            {
+              id: 'iam-pass-any-role',
+              grants: [
+                { action: 'iam:PassRole', grantedBy: [{ statement: 'Statement[0]', resources: ['*'] }] },
+              ],
+            },
+          ],
+        },
       },
       {
         name: 'iam:* is critical',
@@ -305,6 +332,18 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
     ],
     negative: [
+      {
+        name: 'NotAction on one bucket reaches no escalation action (drift, not privesc)',
+        record: putRolePolicy(
+          'XploreEC2Role',
+          'p',
+          doc({
+            Effect: 'Allow',
+            NotAction: ['iam:*', 'sts:*', 's3:Delete*'],
+            Resource: 'arn:aws:s3:::xplore-face-auth-refs/*',
+          }),
+        ),
+      },
       {
         name: 'AssumeRole of one named role',
         record: putRolePolicy(

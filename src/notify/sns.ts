@@ -1,7 +1,7 @@
 /** SNS transport: one Publish per message, MessageStructure json (chat `default`, plain `email`). */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { describeAwsError } from '../actions/awsError.ts';
+import { describeAwsError } from '../aws/errors.ts';
 import { NotifyError } from '../core/errors.ts';
 import type { Finding } from '../core/types.ts';
 import type { Delivery, Notifier } from './notifier.ts';

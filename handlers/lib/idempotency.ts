@@ -27,7 +27,11 @@ export interface IdempotencyOptions {
   readonly requireKey: boolean;
 }
 
-export function idempotent(options: IdempotencyOptions): MiddlewareObj {
+/**
+ * Our middleware around Powertools' `makeHandlerIdempotent`, named apart from Powertools' own `idempotent`
+ * decorator so a reader never takes one for the other.
+ */
+export function oncePerKey(options: IdempotencyOptions): MiddlewareObj {
   return makeHandlerIdempotent({
     persistenceStore: options.persistenceStore,
     keyPrefix: options.keyPrefix,

@@ -4,7 +4,6 @@
  * (escape.ts); nothing here reads `details` wholesale, so a secret that slipped into a record stays out.
  */
 import { createHash } from 'node:crypto';
-import { oneLine } from '../core/errors.ts';
 import type { Finding, Severity } from '../core/types.ts';
 import { SEVERITY_ORDER, severityRank } from '../core/types.ts';
 import { chatCode, escapeChat, plain, snsSubject } from './escape.ts';
@@ -327,9 +326,4 @@ export function renderDigest(digest: Digest, maxBytes = SNS_MAX_BYTES - SIZE_MAR
     else tooMany = mid;
   }
   return renderDigestWith(digest, sorted, fits);
-}
-
-/** One line for logs: what a message was about, never its body. */
-export function describeMessage(rendered: RenderedMessage): string {
-  return oneLine(`${rendered.subject} (${rendered.shown} shown, ${rendered.omitted} omitted)`, 200);
 }

@@ -27,16 +27,16 @@ import { GUARDRAIL_TAG_PREFIX, GuardrailTag } from '../src/core/tags.ts';
 import type { ChatbotNotification } from '../src/notify/types.ts';
 import type { EventSummary } from '../src/respond/record.ts';
 import type { SweepSummary } from '../src/respond/sweep.ts';
-import { SEED_CASES, SEED_INSTANCES } from '../test/cases/seeds.ts';
-import type { LocalAccount, TopicMessage } from '../test/helpers/account.ts';
-import { localAccount } from '../test/helpers/account.ts';
-import { exampleBaselineEnforcing } from '../test/helpers/baseline.ts';
-import { lambdaContext } from '../test/helpers/lambda.ts';
-import type { Moto } from '../test/helpers/moto.ts';
-import { startMoto } from '../test/helpers/moto.ts';
-import type { Json } from '../test/helpers/records.ts';
-import { ACCOUNT, assumedRole, eventBridge, modifyImds } from '../test/helpers/records.ts';
 import { buildHandlers, DIST_DIR } from './build.ts';
+import { exampleBaselineEnforcing } from './lib/baseline.ts';
+import { lambdaContext } from './lib/lambdaContext.ts';
+import type { LocalAccount, TopicMessage } from './lib/localAccount.ts';
+import { localAccount } from './lib/localAccount.ts';
+import type { Moto } from './lib/moto.ts';
+import { startMoto } from './lib/moto.ts';
+import type { Json } from './lib/records.ts';
+import { ACCOUNT, assumedRole, eventBridge, modifyImds } from './lib/records.ts';
+import { SEED_CASES, SEED_INSTANCES } from './lib/seeds.ts';
 
 type Handler<R> = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<R>;
 

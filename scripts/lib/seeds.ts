@@ -18,6 +18,15 @@ export const SEED_INSTANCES = {
   kdcube: 'i-0a1b2c3d4e5f60718',
 } as const;
 
+/** The systems by seed number, as people call them (user-facing output names these, never the numbers). */
+export const SEED_SYSTEMS: Readonly<Record<string, string>> = {
+  '000': 'image generator',
+  '001': 'Xplore',
+  '002': 'KDCube',
+  '003': 'CML Manager',
+  '004': 'AIModelShare',
+};
+
 export interface SeedCase {
   readonly seed: string;
   readonly name: string;

@@ -53,3 +53,20 @@ export function markdownToPlain(markdown: string): string {
     .map((s) => s.text)
     .join('');
 }
+
+const MARKDOWN_SPECIAL = /[\\*_[\]#!|~]/g;
+const MARKDOWN_ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
+
+/**
+ * For a Markdown document (the replay's md report): code spans kept, prose with every other Markdown and HTML
+ * special character escaped, so only guardrail's code spans format anything.
+ */
+export function markdownToMarkdown(markdown: string, max = 2_000): string {
+  return segments(oneLine(markdown, max))
+    .map((s) =>
+      s.code
+        ? `\`${s.text}\``
+        : s.text.replace(MARKDOWN_SPECIAL, (c) => `\\${c}`).replace(/[&<>]/g, (c) => MARKDOWN_ENTITY[c] ?? c),
+    )
+    .join('');
+}

@@ -4,6 +4,7 @@
  * the first and is tested on its own.
  */
 import type { Severity } from '../../core/types.ts';
+import { markdownToHtml } from '../../notify/markdown.ts';
 import type { ReplayReport, ReportFinding } from '../types.ts';
 import { escapeHtml as h } from './escape.ts';
 import type { Chart } from './view.ts';
@@ -221,7 +222,7 @@ ${timeline.findings
       );
       if (!row.rule) continue;
       out.push(
-        `<p>${h(row.rule.rationale)}</p><ol class="steps">${row.rule.nextSteps.map((step) => `<li>${h(step)}</li>`).join('')}</ol>`,
+        `<p>${markdownToHtml(row.rule.rationale)}</p><ol class="steps">${row.rule.nextSteps.map((step) => `<li>${markdownToHtml(step)}</li>`).join('')}</ol>`,
       );
       if (row.rule.remediation)
         out.push(

@@ -275,7 +275,7 @@ async function main(): Promise<void> {
   let moto: Moto | undefined;
   try {
     out(
-      'guardrail demo: the Lambda functions on a local AWS (moto), fed the seed systems’ CloudTrail events.',
+      'guardrail demo: the Lambda functions on a local AWS (moto), fed the CloudTrail events of five real systems.',
     );
     rule('1. Set-up');
     try {

@@ -89,7 +89,7 @@ export const policyWildcard = defineRule({
   id: RuleId.policyWildcard,
   title: 'Role policy uses wildcard permissions',
   rationale:
-    'Wildcards grant today every action and resource that matches, and tomorrow every new one AWS adds: the opposite of least privilege (the `s3:*` on `*` that seed 004 had to remove).',
+    'Wildcards grant today every action and resource that matches, and tomorrow every new one AWS adds: the opposite of least privilege (an `s3:*` on `*` hands over every bucket of the account, and every action S3 adds later).',
   nextSteps: ['Replace the wildcard with the actions the workload calls and the resources it touches.'],
   severity: 'high',
   events: ['PutRolePolicy'],

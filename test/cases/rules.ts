@@ -1,6 +1,8 @@
 /**
  * Hand-made cases per rule: each rule needs at least one positive case (it fires) and one negative case (it
- * stays quiet); test/meta/rules.test.ts checks that. Records follow the real CloudTrail shape.
+ * does not); test/meta/rules.test.ts checks that. A negative case says why the rule does not fire: the record
+ * is evaluated and the rule stays quiet, or the engine skips the record, for the reason given. Records follow
+ * the real CloudTrail shape.
  */
 import type { RuleId, Severity } from '../../src/core/types.ts';
 import type { Json } from '../helpers/records.ts';
@@ -24,9 +26,20 @@ export interface RuleCase {
   readonly remediation?: Json;
 }
 
+/** Why a negative case gives no finding: evaluated, this rule quiet; or skipped, with the engine's reason. */
+export type NotFired = 'quiet' | { readonly skipped: string };
+
+export interface NegativeCase {
+  readonly name: string;
+  readonly record: Json;
+  /** YAML of a baseline to use instead of infra/baseline.example.yml. */
+  readonly baseline?: string;
+  readonly expect: NotFired;
+}
+
 export interface RuleCases {
   readonly positive: readonly RuleCase[];
-  readonly negative: readonly RuleCase[];
+  readonly negative: readonly NegativeCase[];
 }
 
 const ephemeral = 'temporaryaccessAImodelshare0123456789abcdef0123456789abcdef';
@@ -64,11 +77,16 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
     ],
     negative: [
-      { name: 'approved user', record: createUser('chatbot-dev-bob') },
-      { name: 'unknown user', record: createUser('backdoor') },
-      { name: 'uppercase hex is not the pattern', record: createUser(ephemeral.toUpperCase()) },
+      { name: 'approved user', expect: 'quiet', record: createUser('chatbot-dev-bob') },
+      { name: 'unknown user', expect: 'quiet', record: createUser('backdoor') },
+      {
+        name: 'uppercase hex is not the pattern',
+        expect: 'quiet',
+        record: createUser(ephemeral.toUpperCase()),
+      },
       {
         name: 'ephemeral pattern with creators, made by someone else',
+        expect: 'quiet',
         record: createUser(ephemeral),
         baseline: `version: 1\nusers:\n  ephemeral:\n    - regex: temporaryaccess.*\n      ttl: 1d\n      creators: ["arn:aws:iam::*:user/aimodelshare-*"]\n`,
       },
@@ -91,10 +109,11 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       { name: 'created by root', record: createUser('tmp', { userIdentity: identities.root }) },
     ],
     negative: [
-      { name: 'approved by glob, any case', record: createUser('ChatBot-Dev-Carol') },
-      { name: 'approved by exact name', record: createUser('cml-cloud-manager-service') },
+      { name: 'approved by glob, any case', expect: 'quiet', record: createUser('ChatBot-Dev-Carol') },
+      { name: 'approved by exact name', expect: 'quiet', record: createUser('cml-cloud-manager-service') },
       {
         name: 'ephemeral from an allowed creator',
+        expect: 'quiet',
         record: createUser(ephemeral, { userIdentity: identities.aimodelshareAutomation }),
       },
     ],
@@ -135,9 +154,14 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'seed 003 service user, keys allowed by the baseline',
+        expect: 'quiet',
         record: createAccessKey('cml-cloud-manager-service'),
       },
-      { name: 'seed 002 dev user, keys allowed', record: createAccessKey('chatbot-dev-dana') },
+      {
+        name: 'seed 002 dev user, keys allowed',
+        expect: 'quiet',
+        record: createAccessKey('chatbot-dev-dana'),
+      },
     ],
   },
   'iam.policy.drift': {
@@ -188,6 +212,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'subset of the envelope wildcard',
+        expect: 'quiet',
         record: putRolePolicy(
           'aimodelshare-lambda-exec',
           'p',
@@ -196,6 +221,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'a Statement object, only Denies added',
+        expect: 'quiet',
         record: putRolePolicy('XploreEC2Role', 'p', {
           Version: '2012-10-17',
           Statement: { Effect: 'Deny', Action: '*', Resource: '*' },
@@ -203,6 +229,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'a role without baseline is not drift (no-baseline says it)',
+        expect: 'quiet',
         record: putRolePolicy('unknown-role', 'p', doc({ Effect: 'Allow', Action: '*', Resource: '*' })),
       },
     ],
@@ -243,6 +270,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'read-only actions on *',
+        expect: 'quiet',
         record: putRolePolicy(
           'unknown-role',
           'p',
@@ -251,6 +279,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'prefix wildcard of read actions on *',
+        expect: 'quiet',
         record: putRolePolicy(
           'unknown-role',
           'p',
@@ -259,10 +288,12 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'wildcards only in a Deny',
+        expect: 'quiet',
         record: putRolePolicy('unknown-role', 'p', doc({ Effect: 'Deny', Action: '*', Resource: '*' })),
       },
       {
         name: 'a service wildcard on resources none of its actions can act on',
+        expect: 'quiet',
         record: putRolePolicy(
           'unknown-role',
           'p',
@@ -271,6 +302,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'approved by the baseline (ecr:GetAuthorizationToken on * for codebuild)',
+        expect: 'quiet',
         record: putRolePolicy(
           'aimodelshare-codebuild-role',
           'p',
@@ -334,6 +366,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'NotAction on one bucket reaches no escalation action (drift, not privesc)',
+        expect: 'quiet',
         record: putRolePolicy(
           'XploreEC2Role',
           'p',
@@ -346,6 +379,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'AssumeRole of one named role',
+        expect: 'quiet',
         record: putRolePolicy(
           'unknown-role',
           'p',
@@ -358,6 +392,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'read-only IAM',
+        expect: 'quiet',
         record: putRolePolicy(
           'unknown-role',
           'p',
@@ -366,6 +401,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'escalation only denied',
+        expect: 'quiet',
         record: putRolePolicy('unknown-role', 'p', doc({ Effect: 'Deny', Action: 'iam:*', Resource: '*' })),
       },
     ],
@@ -397,6 +433,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'a baseline role',
+        expect: 'quiet',
         record: putRolePolicy(
           'XploreEC2Role',
           'p',
@@ -445,6 +482,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'required',
+        expect: 'quiet',
         record: modifyImds(
           'i-0abc1234def567890',
           { HttpTokens: 'required' },
@@ -453,14 +491,17 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'endpoint disabled altogether',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional', HttpEndpoint: 'disabled' }),
       },
       {
         name: 'tokens unchanged and unknown',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpPutResponseHopLimit: 2 }),
       },
       {
         name: 'rule disabled in the baseline',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional' }),
         baseline: `version: 1\nrules:\n  ec2.imds.v1-allowed:\n    enabled: false\n`,
       },
@@ -483,14 +524,17 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'hop limit 2 for containers (seed 002)',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'required', HttpPutResponseHopLimit: 2 }),
       },
       {
         name: 'no hop limit in the change',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'required' }),
       },
       {
         name: "the guardrail's own remediation call",
+        expect: { skipped: "made by guardrail's own role guardrail-prod-remediator" },
         record: modifyImds(
           'i-0abc1234def567890',
           { HttpTokens: 'required', HttpPutResponseHopLimit: 9 },

@@ -2,6 +2,10 @@ import { describe, expect, it } from 'vitest';
 import { findApprovedUser, findRole } from '../../src/baseline/baseline.ts';
 import { loadBaseline, parseBaseline } from '../../src/baseline/load.ts';
 import { BaselineError } from '../../src/core/errors.ts';
+import type { NormalizedStatement } from '../../src/policy/parse.ts';
+import { normalizeStatements } from '../../src/policy/parse.ts';
+import type { PolicyJson } from '../cases/seeds.ts';
+import { SEED_POLICIES } from '../cases/seeds.ts';
 import { EXAMPLE_BASELINE_PATH, exampleBaseline } from '../helpers/baseline.ts';
 
 function errorOf(yaml: string): BaselineError {
@@ -150,33 +154,27 @@ describe('infra/baseline.example.yml encodes the five seed systems', () => {
     ]);
   });
 
-  it('has exactly the seed permissions of ImageGeneratorEC2Role and XploreEC2Role', () => {
-    const view = (name: string) =>
-      baseline.roles.get(name)?.statements.map((s) => ({
-        effect: s.effect,
-        actions: s.actions.patterns,
-        resources: s.resources.patterns,
-      }));
-    expect(view('ImageGeneratorEC2Role')).toEqual([
-      {
-        effect: 'Allow',
-        actions: ['s3:deleteobject', 's3:getobject', 's3:listbucket', 's3:putobject'],
-        resources: ['arn:aws:s3:::short-drama-assets', 'arn:aws:s3:::short-drama-assets/*'],
-      },
-    ]);
-    expect(view('XploreEC2Role')).toEqual([
-      {
-        effect: 'Allow',
-        actions: ['s3:getobject', 's3:listbucket', 's3:putobject'],
-        resources: ['arn:aws:s3:::xplore-face-auth-refs', 'arn:aws:s3:::xplore-face-auth-refs/*'],
-      },
-      {
-        effect: 'Allow',
-        actions: ['secretsmanager:getsecretvalue'],
-        resources: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:xplore/*'],
-      },
-    ]);
-  });
+  it.each([
+    ['ImageGeneratorEC2Role', [SEED_POLICIES.imageGenerator]],
+    ['XploreEC2Role', [SEED_POLICIES.xplore]],
+    ['kdcube-ec2-role', [SEED_POLICIES.kdcube, SEED_POLICIES.kdcubeKms]],
+    ['aimodelshare-lambda-exec', [SEED_POLICIES.aimodelshareScoped]],
+  ] satisfies [string, readonly PolicyJson[]][])(
+    'gives %s exactly the permissions of its seed policies',
+    (role, policies: readonly PolicyJson[]) => {
+      const view = (statements: readonly NormalizedStatement[] | undefined) =>
+        statements?.map((s) => ({
+          effect: s.effect,
+          actions: s.actions.patterns,
+          resources: s.resources.patterns,
+        }));
+      const seed = normalizeStatements(
+        policies.flatMap((policy) => policy.Statement),
+        'seed',
+      );
+      expect(view(baseline.roles.get(role)?.statements)).toEqual(view(seed));
+    },
+  );
 
   it('approves the seed users, knows the ephemeral pattern, the IMDS needs and the rotation age', () => {
     expect(baseline.approvedUsers.map((u) => [u.matcher.describe, u.accessKeysAllowed])).toEqual([

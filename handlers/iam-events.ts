@@ -16,7 +16,7 @@ import { recordKnowledge } from '../src/knowledge/lambda.ts';
 import { forceDryRun, functionRole, idempotencyTable, memberAccess } from './config.ts';
 import { baselineFromEnv } from './lib/baseline.ts';
 import { cloudTrailHandler } from './lib/cloudTrailHandler.ts';
-import { dynamoPersistence, idempotent } from './lib/idempotency.ts';
+import { dynamoPersistence, notifyOncePerEvent, oncePerKey } from './lib/idempotency.ts';
 import { createLogger } from './lib/logger.ts';
 import { snsNotifierFromEnv, withMembers } from './lib/runtime.ts';
 
@@ -53,8 +53,12 @@ export const handler = cloudTrailHandler({
         }
       : {}),
   }),
-  notifier: snsNotifierFromEnv(sns),
-  idempotency: idempotent({
+  // One message per event, published once per event id even when Lambda retries a partly failed invocation.
+  notifier: notifyOncePerEvent(snsNotifierFromEnv(sns), {
+    persistenceStore: dynamoPersistence(idempotencyTable(), dynamo),
+    keyPrefix: 'guardrail-iam-events-notify',
+  }),
+  idempotency: oncePerKey({
     persistenceStore: dynamoPersistence(idempotencyTable(), dynamo),
     key: 'record.eventID',
     keyPrefix: 'guardrail-iam-events',

@@ -6,7 +6,7 @@
  * - the distinct statements, one JSON text a line, read by byte offset (13,000 distinct among 56,000).
  * It takes a few seconds, most of it reading the package's JSON.
  */
-import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { ManagedIndex, ManagedIndexVersion } from '../src/policy/managed.ts';
@@ -116,20 +116,4 @@ if (process.argv[1] && import.meta.url === pathToFileURL(process.argv[1]).href) 
   console.log(
     `wrote ${dir}: ${policies} AWS managed policies, ${statements} distinct statements (${MANAGED_PACKAGE} ${installedPackageVersion()}) in ${((performance.now() - start) / 1000).toFixed(1)} s`,
   );
-}
-
-/**
- * Makes the data when it is missing (the first `guardrail evaluate` or `replay` after `npm ci`), saying so on
- * `log`. A failure (a read-only node_modules) is said too: AWS managed documents are then unknown, and the
- * findings say so (iam.policy.unknown-document).
- */
-export function ensureManagedData(log: (line: string) => void): void {
-  const dir = managedDataDir();
-  if (existsSync(join(dir, MANAGED_INDEX_FILE)) && existsSync(join(dir, MANAGED_STATEMENTS_FILE))) return;
-  log(`compacting the AWS managed policies of ${MANAGED_PACKAGE} into ${dir} (once per install)`);
-  try {
-    writeManagedData(dir);
-  } catch (error) {
-    log(`could not write ${dir}: ${error instanceof Error ? error.message : String(error)}`);
-  }
 }

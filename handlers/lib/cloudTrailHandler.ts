@@ -29,7 +29,8 @@ export interface CloudTrailHandlerDeps {
   readonly remediate: Remediate;
   /** GUARDRAIL_ROLE_ARN's account: a cross-check of the account the invocation context names. */
   readonly roleAccount?: string | undefined;
-  readonly notifier: Notifier;
+  /** One message per event; with `registerLambdaContext` (lib/idempotency.ts), published once per event id. */
+  readonly notifier: Notifier & { registerLambdaContext?(context: Context): void };
   /** Loads the facts a record's rules need from the record's own account (iam-events: IAM policy reads). */
   readonly knowledge?: RecordKnowledge;
   /** The idempotency middleware; null only in tests that exercise the rest without a store. */
@@ -42,6 +43,7 @@ export function cloudTrailHandler(deps: CloudTrailHandlerDeps): LambdaHandler<Ev
   const handler = middy(async (event: unknown, context: Context): Promise<EventSummary> => {
     const { record } = event as DecodedCloudTrailEvent;
     const baseline = await deps.baseline();
+    deps.notifier.registerLambdaContext?.(context);
     const own = ownAccountOf(context.invokedFunctionArn, deps.roleAccount);
     if (!own.known) deps.logger.error('own account not known; nothing is remediated', { reason: own.reason });
     const knowledge = deps.knowledge;

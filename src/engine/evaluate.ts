@@ -36,13 +36,13 @@ function rulesFor(rules: readonly AnyRule[], eventName: WatchedEventName): reado
   return rulesByEvent.get(eventName) ?? [];
 }
 
-export function actorOf(record: CloudTrailRecord): string {
+function actorOf(record: CloudTrailRecord): string {
   const identity = record.userIdentity;
   return identity.arn ?? identity.invokedBy ?? identity.principalId ?? identity.type ?? 'unknown';
 }
 
 /** The IAM role behind the call, when the caller is an assumed role. */
-export function actorRoleName(record: CloudTrailRecord): string | undefined {
+function actorRoleName(record: CloudTrailRecord): string | undefined {
   const identity = record.userIdentity;
   const issuer = identity.sessionContext?.sessionIssuer;
   if (issuer?.type === 'Role' && issuer.userName) return issuer.userName;

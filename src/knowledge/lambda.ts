@@ -7,8 +7,8 @@
  * saying why.
  */
 
-import { describeAwsError, isTransientAwsError } from '../actions/awsError.ts';
 import type { OwnAccount } from '../actions/plan.ts';
+import { describeAwsError, isTransientAwsError } from '../aws/errors.ts';
 import type { Baseline } from '../baseline/baseline.ts';
 import type { Knowledge, Known } from '../core/knowledge.ts';
 import type { CloudTrailRecord } from '../core/types.ts';

@@ -27,6 +27,8 @@ export interface FindingOutcome {
   readonly ruleId: string;
   readonly severity: Severity;
   readonly resource: string;
+  /** What was found, in one sentence (the finding's summary). */
+  readonly summary: string;
   readonly remediation: {
     readonly action: string;
     readonly mode: string;
@@ -34,7 +36,7 @@ export interface FindingOutcome {
     readonly note?: string;
     readonly error?: string;
   } | null;
-  /** SNS message id when the finding was notified on its own. */
+  /** SNS message id of its event's message, when the finding was in it (a sweep's digest id is on the summary). */
   readonly messageId?: string;
   readonly notified: boolean;
 }
@@ -45,6 +47,7 @@ export function outcomeOf(finding: Finding, messageId?: string): FindingOutcome 
     ruleId: finding.ruleId,
     severity: finding.severity,
     resource: finding.resource,
+    summary: finding.summary,
     remediation: r
       ? {
           action: r.action,

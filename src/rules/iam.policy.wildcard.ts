@@ -2,9 +2,17 @@ import { defineRule } from '../core/rule.ts';
 import type { Severity } from '../core/types.ts';
 import { RuleId } from '../core/types.ts';
 import { PERMISSION_EVENTS } from '../events/subjects/index.ts';
-import { expandActionPattern, isReadOnly } from '../policy/catalogue.ts';
+import type { CatalogueAction } from '../policy/catalogue.ts';
+import {
+  actionCatalogue,
+  actionSetOfPatterns,
+  displayAction,
+  expandActionPattern,
+  isReadOnly,
+} from '../policy/catalogue.ts';
 import type { NormalizedStatement } from '../policy/parse.ts';
-import { describeStatement, judged, placeOf } from './policyAnalysis.ts';
+import { reachableActions } from '../policy/reach.ts';
+import { describeStatement, judged, partitionOf, placeOf } from './policyAnalysis.ts';
 
 function isServiceWildcard(pattern: string): boolean {
   return pattern === '*' || /^[^:]+:\*$/.test(pattern);
@@ -16,17 +24,53 @@ function mayWrite(pattern: string): boolean {
   return expansion.kind === 'unknown' || expansion.actions.some((action) => !isReadOnly(action));
 }
 
-function wildcardReasons(statement: NormalizedStatement): string[] {
+/**
+ * What a wildcard statement reaches on its resources: every action it names whose resource types its resources
+ * can match (all of them on `*` or NotResource). Null when it names no catalogue action (nothing to narrow).
+ */
+function reached(
+  statement: NormalizedStatement,
+  patterns: readonly string[],
+  negated: boolean,
+  partition: string | undefined,
+): CatalogueAction[] | null {
+  const { set, unknown } = actionSetOfPatterns(patterns);
+  if (!negated && set.isEmpty() && unknown.length > 0) return null;
+  const granted = negated ? set.complement() : set;
+  const { actions } = actionCatalogue();
+  return [...reachableActions(statement, granted, partition).indices()].map(
+    (i) => actions[i] as CatalogueAction,
+  );
+}
+
+/** ` on arn:…: in effect 12 actions (s3:GetObject, s3:PutObject, +10 more)` when the resources narrow it. */
+function inEffect(statement: NormalizedStatement, actions: readonly CatalogueAction[]): string {
+  const { patterns, negated } = statement.resources;
+  if (negated || patterns.includes('*')) return '';
+  const shown = actions.slice(0, 3).map((a) => a.name);
+  const more = actions.length > 3 ? `, +${actions.length - 3} more` : '';
+  return ` on ${patterns.join(', ')}: in effect ${actions.length} action${actions.length === 1 ? '' : 's'} (${shown.join(', ')}${more})`;
+}
+
+function wildcardReasons(statement: NormalizedStatement, partition: string | undefined): string[] {
   const reasons: string[] = [];
   if (statement.actions.negated) {
-    reasons.push(`NotAction allows every action except ${statement.actions.patterns.join(', ')}`);
+    const actions = reached(statement, statement.actions.patterns, true, partition);
+    // A NotAction whose resources no remaining action can act on grants nothing.
+    if (actions === null || actions.length > 0) {
+      reasons.push(
+        `NotAction allows every action except ${statement.actions.patterns.map(displayAction).join(', ')}${actions ? inEffect(statement, actions) : ''}`,
+      );
+    }
   } else {
     for (const pattern of statement.actions.patterns.filter(isServiceWildcard)) {
-      reasons.push(
+      const actions = reached(statement, [pattern], false, partition);
+      if (actions !== null && actions.length === 0) continue;
+      const what =
         pattern === '*'
           ? 'Action "*" allows every action of every service'
-          : `Action "${pattern}" allows every action of the service`,
-      );
+          : `Action "${displayAction(pattern)}" allows every action of the service`;
+      reasons.push(`${what}${actions ? inEffect(statement, actions) : ''}`);
     }
   }
   const anyResource = statement.resources.negated || statement.resources.patterns.includes('*');
@@ -36,7 +80,7 @@ function wildcardReasons(statement: NormalizedStatement): string[] {
     );
     if (writers.length > 0) {
       const scope = statement.resources.negated ? 'NotResource' : 'Resource "*"';
-      reasons.push(`${scope} with actions that change things: ${writers.join(', ')}`);
+      reasons.push(`${scope} with actions that change things: ${writers.map(displayAction).join(', ')}`);
     }
   }
   return reasons;
@@ -46,19 +90,20 @@ export const policyWildcard = defineRule({
   id: RuleId.policyWildcard,
   title: 'Principal gains wildcard permissions',
   rationale:
-    'Wildcards grant today every action and resource that matches, and tomorrow every new one AWS adds: the opposite of least privilege (the `s3:*` on `*` that seed 004 had to remove).',
+    'Wildcards grant today every action and resource that matches, and tomorrow every new one AWS adds: the opposite of least privilege (an `s3:*` on `*` hands over every bucket of the account, and every action S3 adds later).',
   nextSteps: ['Replace the wildcard with the actions the workload calls and the resources it touches.'],
   severity: 'high',
   events: PERMISSION_EVENTS,
   remediation: null,
   evaluate(_subject, { inputs }) {
     const analysis = inputs.policy;
-    const flagged = judged(analysis).flatMap((item) =>
-      item.judgement.unapprovedStatements
+    const flagged = judged(analysis).flatMap((item) => {
+      const partition = partitionOf(item.target.arn);
+      return item.judgement.unapprovedStatements
         .filter((statement) => statement.effect === 'Allow')
-        .map((statement) => ({ item, statement, reasons: wildcardReasons(statement) }))
-        .filter(({ reasons }) => reasons.length > 0),
-    );
+        .map((statement) => ({ item, statement, reasons: wildcardReasons(statement, partition) }))
+        .filter(({ reasons }) => reasons.length > 0);
+    });
     // The same statement gained by several principals is one wildcard.
     const seen = new Set<string>();
     const distinct = flagged.filter(({ item, statement }) => {

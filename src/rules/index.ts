@@ -1,6 +1,6 @@
 /**
  * Every CloudTrail rule, listed explicitly (no registration by import side effect). Adding a rule: one file,
- * one line here, its test cases under test/cases/rules/<id>/, and its event in serverless.yml if new.
+ * one line here, its positive and negative cases in test/cases/rules.ts, and its event in serverless.yml if new.
  */
 import type { AnyRule } from '../core/rule.ts';
 import type { WatchedEventName } from '../events/subjects/index.ts';
@@ -30,10 +30,6 @@ export const RULES: readonly AnyRule[] = [
   imdsV1Allowed,
   imdsHopLimit,
 ];
-
-export function ruleById(id: string): AnyRule | undefined {
-  return RULES.find((rule) => rule.id === id);
-}
 
 export interface ListenedEvent {
   readonly eventSource: string;

@@ -1,6 +1,8 @@
 /**
  * Hand-made cases per rule: each rule needs at least one positive case (it fires) and one negative case (it
- * stays quiet); test/meta/rules.test.ts checks that. Records follow the real CloudTrail shape.
+ * does not); test/meta/rules.test.ts checks that. A negative case says why the rule does not fire: the record
+ * is evaluated and the rule stays quiet, or the engine skips the record, for the reason given. Records follow
+ * the real CloudTrail shape.
  */
 import { readFileSync } from 'node:fs';
 import type { RuleId, Severity } from '../../src/core/types.ts';
@@ -39,9 +41,22 @@ export interface RuleCase {
   readonly trail?: readonly Json[];
 }
 
+/** Why a negative case gives no finding: evaluated, this rule quiet; or skipped, with the engine's reason. */
+export type NotFired = 'quiet' | { readonly skipped: string };
+
+export interface NegativeCase {
+  readonly name: string;
+  readonly record: Json;
+  /** YAML of a baseline to use instead of infra/baseline.example.yml. */
+  readonly baseline?: string;
+  readonly expect: NotFired;
+  /** Records before it that the offline knowledge learns from. */
+  readonly trail?: readonly Json[];
+}
+
 export interface RuleCases {
   readonly positive: readonly RuleCase[];
-  readonly negative: readonly RuleCase[];
+  readonly negative: readonly NegativeCase[];
 }
 
 const ephemeral = 'temporaryaccessAImodelshare0123456789abcdef0123456789abcdef';
@@ -143,11 +158,16 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
     ],
     negative: [
-      { name: 'approved user', record: createUser('chatbot-dev-bob') },
-      { name: 'unknown user', record: createUser('backdoor') },
-      { name: 'uppercase hex is not the pattern', record: createUser(ephemeral.toUpperCase()) },
+      { name: 'approved user', expect: 'quiet', record: createUser('chatbot-dev-bob') },
+      { name: 'unknown user', expect: 'quiet', record: createUser('backdoor') },
+      {
+        name: 'uppercase hex is not the pattern',
+        expect: 'quiet',
+        record: createUser(ephemeral.toUpperCase()),
+      },
       {
         name: 'ephemeral pattern with creators, made by someone else',
+        expect: 'quiet',
         record: createUser(ephemeral),
         baseline: `version: 1\nusers:\n  ephemeral:\n    - regex: temporaryaccess.*\n      ttl: 1d\n      creators: ["arn:aws:iam::*:user/aimodelshare-*"]\n`,
       },
@@ -170,10 +190,11 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       { name: 'created by root', record: createUser('tmp', { userIdentity: identities.root }) },
     ],
     negative: [
-      { name: 'approved by glob, any case', record: createUser('ChatBot-Dev-Carol') },
-      { name: 'approved by exact name', record: createUser('cml-cloud-manager-service') },
+      { name: 'approved by glob, any case', expect: 'quiet', record: createUser('ChatBot-Dev-Carol') },
+      { name: 'approved by exact name', expect: 'quiet', record: createUser('cml-cloud-manager-service') },
       {
         name: 'ephemeral from an allowed creator',
+        expect: 'quiet',
         record: createUser(ephemeral, { userIdentity: identities.aimodelshareAutomation }),
       },
     ],
@@ -214,9 +235,14 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'seed 003 service user, keys allowed by the baseline',
+        expect: 'quiet',
         record: createAccessKey('cml-cloud-manager-service'),
       },
-      { name: 'seed 002 dev user, keys allowed', record: createAccessKey('chatbot-dev-dana') },
+      {
+        name: 'seed 002 dev user, keys allowed',
+        expect: 'quiet',
+        record: createAccessKey('chatbot-dev-dana'),
+      },
     ],
   },
   'iam.policy.drift': {
@@ -378,6 +404,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'subset of the envelope wildcard',
+        expect: 'quiet',
         record: putRolePolicy(
           'aimodelshare-lambda-exec',
           'p',
@@ -386,6 +413,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'a Statement object, only Denies added',
+        expect: 'quiet',
         record: putRolePolicy('XploreEC2Role', 'p', {
           Version: '2012-10-17',
           Statement: { Effect: 'Deny', Action: '*', Resource: '*' },
@@ -393,34 +421,41 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'a role without baseline is not drift (no-baseline says it)',
+        expect: 'quiet',
         record: putRolePolicy('unknown-role', 'p', doc({ Effect: 'Allow', Action: '*', Resource: '*' })),
       },
       {
+        expect: 'quiet',
         name: 'managed: seed 000 attaches ImageGeneratorS3Access after creating it',
         trail: [createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, EARLIER)],
         record: attachPolicy('Role', 'ImageGeneratorEC2Role', policyArn('ImageGeneratorS3Access')),
       },
       {
+        expect: 'quiet',
         name: 'managed: an AWS managed policy the role lists',
         record: attachPolicy('Role', 'reader', S3_READ_ONLY),
         baseline: PATHS_BASELINE,
       },
       {
+        expect: 'quiet',
         name: 'managed: an AWS managed policy whose document fits the envelope',
         record: attachPolicy('Role', 'data-role', S3_READ_ONLY),
         baseline: PATHS_BASELINE,
       },
       {
+        expect: 'quiet',
         name: 'managed: a declared policy attachTo lets the user carry, never seen in the trail',
         record: attachPolicy('User', 'bob', policyArn('Reports')),
         baseline: PATHS_BASELINE,
       },
       {
+        expect: 'quiet',
         name: 'group: a user joins a group the baseline lets it join',
         record: addUserToGroup('alice', 'analysts'),
         baseline: PATHS_BASELINE,
       },
       {
+        expect: 'quiet',
         name: 'group: the group policies (from the trail) fit the user envelope',
         trail: [
           createGroup('readers', EARLIER),
@@ -435,6 +470,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         baseline: PATHS_BASELINE,
       },
       {
+        expect: 'quiet',
         name: 'policy-version: a new default version within the policy envelope',
         trail: [createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, EARLIER)],
         record: createPolicyVersion(
@@ -445,6 +481,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         ),
       },
       {
+        expect: 'quiet',
         name: 'boundary: offline, a removed boundary is left to iam.boundary.removed',
         record: deleteBoundary('Role', 'data-role'),
         baseline: PATHS_BASELINE,
@@ -509,6 +546,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'read-only actions on *',
+        expect: 'quiet',
         record: putRolePolicy(
           'unknown-role',
           'p',
@@ -517,6 +555,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'prefix wildcard of read actions on *',
+        expect: 'quiet',
         record: putRolePolicy(
           'unknown-role',
           'p',
@@ -525,18 +564,31 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'wildcards only in a Deny',
+        expect: 'quiet',
         record: putRolePolicy('unknown-role', 'p', doc({ Effect: 'Deny', Action: '*', Resource: '*' })),
       },
       {
+        expect: 'quiet',
         name: 'managed: the seed policy the role may carry',
         record: attachPolicy('Role', 'ImageGeneratorEC2Role', policyArn('ImageGeneratorS3Access')),
       },
       {
+        expect: 'quiet',
         name: 'managed: a read-only AWS managed policy on * (AmazonS3ReadOnlyAccess)',
         record: attachPolicy('Role', 'unknown-role', S3_READ_ONLY),
       },
       {
+        name: 'a service wildcard on resources none of its actions can act on',
+        expect: 'quiet',
+        record: putRolePolicy(
+          'unknown-role',
+          'p',
+          doc({ Effect: 'Allow', Action: 'lambda:*', Resource: 'arn:aws:s3:::xplore-face-auth-refs/*' }),
+        ),
+      },
+      {
         name: 'approved by the baseline (ecr:GetAuthorizationToken on * for codebuild)',
+        expect: 'quiet',
         record: putRolePolicy(
           'aimodelshare-codebuild-role',
           'p',
@@ -578,6 +630,25 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         severity: 'high',
       },
       {
+        name: 'PassRole and CreateFunction on *, with the resources that open it',
+        record: putRolePolicy(
+          'unknown-role',
+          'p',
+          doc({ Effect: 'Allow', Action: ['iam:PassRole', 'lambda:CreateFunction'], Resource: '*' }),
+        ),
+        severity: 'high',
+        details: {
+          escalations: [
+            {
+              id: 'iam-pass-any-role',
+              grants: [
+                { action: 'iam:PassRole', grantedBy: [{ statement: 'Statement[0]', resources: ['*'] }] },
+              ],
+            },
+          ],
+        },
+      },
+      {
         name: 'iam:* is critical',
         record: putRolePolicy('unknown-role', 'p', doc({ Effect: 'Allow', Action: 'iam:*', Resource: '*' })),
         severity: 'critical',
@@ -601,7 +672,21 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     ],
     negative: [
       {
+        name: 'NotAction on one bucket reaches no escalation action (drift, not privesc)',
+        expect: 'quiet',
+        record: putRolePolicy(
+          'XploreEC2Role',
+          'p',
+          doc({
+            Effect: 'Allow',
+            NotAction: ['iam:*', 'sts:*', 's3:Delete*'],
+            Resource: 'arn:aws:s3:::xplore-face-auth-refs/*',
+          }),
+        ),
+      },
+      {
         name: 'AssumeRole of one named role',
+        expect: 'quiet',
         record: putRolePolicy(
           'unknown-role',
           'p',
@@ -614,6 +699,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'read-only IAM',
+        expect: 'quiet',
         record: putRolePolicy(
           'unknown-role',
           'p',
@@ -621,15 +707,18 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         ),
       },
       {
+        expect: 'quiet',
         name: 'policy-version: the same grant in a version that is not the default (nobody holds it yet)',
         record: createPolicyVersion(policyArn('SomeTeamPolicy'), escalatingVersion, 'v4', false),
       },
       {
+        expect: 'quiet',
         name: 'managed: a read-only AWS managed policy',
         record: attachPolicy('Role', 'unknown-role', S3_READ_ONLY),
       },
       {
         name: 'escalation only denied',
+        expect: 'quiet',
         record: putRolePolicy('unknown-role', 'p', doc({ Effect: 'Deny', Action: 'iam:*', Resource: '*' })),
       },
     ],
@@ -690,6 +779,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'a baseline role',
+        expect: 'quiet',
         record: putRolePolicy(
           'XploreEC2Role',
           'p',
@@ -697,10 +787,12 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         ),
       },
       {
+        expect: 'quiet',
         name: 'managed: AdministratorAccess on a baseline role is drift, not no-baseline',
         record: attachPolicy('Role', 'XploreEC2Role', ADMINISTRATOR_ACCESS),
       },
       {
+        expect: 'quiet',
         name: 'policy-version: an undeclared policy the trail shows was never attached',
         trail: [
           createPolicy(
@@ -712,6 +804,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         record: createPolicyVersion(policyArn('SomeTeamPolicy'), escalatingVersion, 'v2', true),
       },
       {
+        expect: 'quiet',
         name: 'policy-version: CreatePolicy of an undeclared policy (attaching it is what is judged)',
         record: createPolicy('SomeTeamPolicy', escalatingVersion),
       },
@@ -747,10 +840,12 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     ],
     negative: [
       {
+        expect: 'quiet',
         name: 'managed: a declared policy stands in with its envelope',
         record: attachPolicy('Role', 'XploreEC2Role', policyArn('CMLWorkerManagementPolicy')),
       },
       {
+        expect: 'quiet',
         name: 'managed: a policy the trail created',
         trail: [
           createPolicy('Mystery', doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }), EARLIER),
@@ -758,6 +853,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         record: attachPolicy('Role', 'XploreEC2Role', policyArn('Mystery')),
       },
       {
+        expect: 'quiet',
         name: 'group: a baseline group stands in with its envelope',
         record: addUserToGroup('bob', 'analysts'),
         baseline: PATHS_BASELINE,
@@ -786,16 +882,19 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     ],
     negative: [
       {
+        expect: 'quiet',
         name: 'the baseline boundary put (back)',
         record: putBoundary('Role', 'data-role', 'arn:aws:iam::123456789012:policy/DataBoundary'),
         baseline: PATHS_BASELINE,
       },
       {
+        expect: 'quiet',
         name: 'a boundary removed from a principal the baseline gives none',
         record: deleteBoundary('User', 'bob'),
         baseline: PATHS_BASELINE,
       },
       {
+        expect: 'quiet',
         name: 'an unknown role',
         record: deleteBoundary('Role', 'somebody'),
       },
@@ -841,6 +940,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'required',
+        expect: 'quiet',
         record: modifyImds(
           'i-0abc1234def567890',
           { HttpTokens: 'required' },
@@ -849,14 +949,17 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'endpoint disabled altogether',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional', HttpEndpoint: 'disabled' }),
       },
       {
         name: 'tokens unchanged and unknown',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpPutResponseHopLimit: 2 }),
       },
       {
         name: 'rule disabled in the baseline',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional' }),
         baseline: `version: 1\nrules:\n  ec2.imds.v1-allowed:\n    enabled: false\n`,
       },
@@ -879,14 +982,17 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'hop limit 2 for containers (seed 002)',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'required', HttpPutResponseHopLimit: 2 }),
       },
       {
         name: 'no hop limit in the change',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'required' }),
       },
       {
         name: "the guardrail's own remediation call",
+        expect: { skipped: "made by guardrail's own role guardrail-prod-remediator" },
         record: modifyImds(
           'i-0abc1234def567890',
           { HttpTokens: 'required', HttpPutResponseHopLimit: 9 },

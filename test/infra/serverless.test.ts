@@ -72,9 +72,9 @@ function handlerSource(name: string): string {
   return readFileSync(join(ROOT, 'handlers', `${name}.ts`), 'utf8');
 }
 
-/** Exactly-once handlers (they wrap themselves in `idempotent(...)`) also read and write the table. */
+/** Exactly-once handlers (they wrap themselves in `oncePerKey(...)`) also read and write the table. */
 function commonFor(name: string): string[] {
-  return [...COMMON, ...(handlerSource(name).includes('idempotent(') ? powertoolsDynamoActions() : [])];
+  return [...COMMON, ...(handlerSource(name).includes('oncePerKey(') ? powertoolsDynamoActions() : [])];
 }
 
 /** The CloudTrail service a handler file declares it handles (`eventSources` in handlers/<name>.ts). */

@@ -67,7 +67,7 @@ describe('guardrail replay --lookup', () => {
     expect(calls.every((input) => input.StartTime?.toISOString() === '2026-02-01T00:00:00.000Z')).toBe(true);
   });
 
-  it('cannot start when LookupEvents refuses: exit 2, one line', async () => {
+  it('writes the report and exits 3 when LookupEvents refuses, naming the region that failed', async () => {
     trail.reset();
     trail.on(LookupEventsCommand).rejects(
       Object.assign(new Error('User is not authorized to perform: cloudtrail:LookupEvents'), {
@@ -79,9 +79,19 @@ describe('guardrail replay --lookup', () => {
       ['replay', '--lookup', '--region', 'eu-west-1', '--baseline', EXAMPLE_BASELINE_PATH],
       io,
     );
-    expect(code).toBe(2);
+    expect(code).toBe(3);
+    const report = JSON.parse(io.out());
+    expect(report.summary).toMatchObject({ unreadable: 1, malformed: 1, records: 0 });
+    expect(report.malformed).toEqual([
+      {
+        file: 'cloudtrail-lookup:eu-west-1',
+        reason:
+          'CloudTrail LookupEvents in eu-west-1: AccessDeniedException: User is not authorized to perform: cloudtrail:LookupEvents',
+        unreadable: true,
+      },
+    ]);
     expect(io.err()).toBe(
-      'guardrail: CloudTrail LookupEvents in eu-west-1: User is not authorized to perform: cloudtrail:LookupEvents\n',
+      'guardrail: replay incomplete: 1 input could not be read (first: cloudtrail-lookup:eu-west-1: CloudTrail LookupEvents in eu-west-1: AccessDeniedException: User is not authorized to perform: cloudtrail:LookupEvents); the report was written\n',
     );
   });
 
@@ -90,6 +100,8 @@ describe('guardrail replay --lookup', () => {
     expect(
       await run(['replay', 'x.json', '--region', 'eu-west-1', '--baseline', EXAMPLE_BASELINE_PATH], io),
     ).toBe(2);
-    expect(io.err()).toBe('guardrail: --region applies to --lookup only\n');
+    expect(io.err()).toBe(
+      'guardrail: --region applies to --lookup and to athena:// or cloudtrail-lake:// sources only\n',
+    );
   });
 });

@@ -1,10 +1,11 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Baseline } from '../../src/baseline/baseline.ts';
 import type { Finding, RuleId } from '../../src/core/types.ts';
+import type { Evaluation } from '../../src/engine/evaluate.ts';
 import { evaluate } from '../../src/engine/evaluate.ts';
 import { checkRecord } from '../../src/events/record.ts';
 import { offlineKnowledge } from '../../src/knowledge/offline.ts';
-import type { RuleCase } from '../cases/rules.ts';
+import type { NegativeCase, RuleCase } from '../cases/rules.ts';
 import { RULE_CASES } from '../cases/rules.ts';
 import { baselineFrom, exampleBaseline } from '../helpers/baseline.ts';
 import { ensureManagedPolicyData } from '../helpers/policyManaged.ts';
@@ -12,7 +13,7 @@ import { ensureManagedPolicyData } from '../helpers/policyManaged.ts';
 beforeAll(() => ensureManagedPolicyData(), 120_000);
 
 /** Judged as `guardrail evaluate` judges it: with what the case's trail (and the record itself) teach. */
-function findingsFor(ruleId: RuleId, ruleCase: RuleCase): Finding[] {
+function evaluationOf(ruleCase: RuleCase | NegativeCase): Evaluation {
   const trail = offlineKnowledge();
   const records = [...(ruleCase.trail ?? []), ruleCase.record].map((json) => {
     const checked = checkRecord(json);
@@ -22,15 +23,16 @@ function findingsFor(ruleId: RuleId, ruleCase: RuleCase): Finding[] {
   });
   const record = records[records.length - 1] as (typeof records)[number];
   const baseline: Baseline = ruleCase.baseline ? baselineFrom(ruleCase.baseline) : exampleBaseline();
-  const result = evaluate(record, baseline, { knowledge: trail.knowledge() });
-  return result.kind === 'evaluated' ? result.findings.filter((f) => f.ruleId === ruleId) : [];
+  return evaluate(record, baseline, { knowledge: trail.knowledge() });
 }
 
 const entries = Object.entries(RULE_CASES) as [RuleId, NonNullable<(typeof RULE_CASES)[RuleId]>][];
 
 describe.each(entries)('%s', (ruleId, cases) => {
   it.each(cases.positive.map((c) => [c.name, c] as const))('fires: %s', (_name, ruleCase) => {
-    const findings = findingsFor(ruleId, ruleCase);
+    const evaluation = evaluationOf(ruleCase);
+    const findings =
+      evaluation.kind === 'evaluated' ? evaluation.findings.filter((f) => f.ruleId === ruleId) : [];
     expect(findings).toHaveLength(1);
     const [finding] = findings as [Finding];
     const record = ruleCase.record as { eventID: string; eventTime: string; eventName: string };
@@ -45,7 +47,17 @@ describe.each(entries)('%s', (ruleId, cases) => {
     if (ruleCase.remediation) expect(finding.remediation).toMatchObject(ruleCase.remediation);
   });
 
-  it.each(cases.negative.map((c) => [c.name, c] as const))('stays quiet: %s', (_name, ruleCase) => {
-    expect(findingsFor(ruleId, ruleCase)).toEqual([]);
+  it.each(cases.negative.map((c) => [c.name, c] as const))('does not fire: %s', (_name, ruleCase) => {
+    const evaluation = evaluationOf(ruleCase);
+    if (ruleCase.expect === 'quiet') {
+      // Evaluated (not skipped for some other reason), and this rule had nothing to say.
+      expect(evaluation.kind).toBe('evaluated');
+      if (evaluation.kind === 'evaluated') {
+        expect(evaluation.findings.filter((f) => f.ruleId === ruleId)).toEqual([]);
+        expect(evaluation.suppressed.filter((s) => s.finding.ruleId === ruleId)).toEqual([]);
+      }
+    } else {
+      expect(evaluation).toMatchObject({ kind: 'skipped', skip: { reason: ruleCase.expect.skipped } });
+    }
   });
 });

@@ -125,7 +125,7 @@ describe('one event, one message', () => {
     expect(numbered.map((line) => line.slice(0, 14))).toEqual([
       '*1. CRITICAL* ',
       '*2. CRITICAL* ',
-      '*3. HIGH* *Rol',
+      '*3. HIGH* *Pri',
     ]);
     expect(description.match(/\*Who:\*/g)).toHaveLength(1);
     const { email } = rendered;

@@ -18,13 +18,7 @@ import { createRemediator } from '../src/actions/index.ts';
 import { tagUserAction } from '../src/actions/tagUser.ts';
 import { CLIENT_CONFIG } from '../src/aws/clientConfig.ts';
 import { readAccountState } from '../src/state/read.ts';
-import {
-  dryRunProbe,
-  forceDryRun,
-  functionRole,
-  scanConcurrency,
-  scanRegions,
-} from './config.ts';
+import { dryRunProbe, forceDryRun, functionRole, scanConcurrency, scanRegions } from './config.ts';
 import { baselineFromEnv } from './lib/baseline.ts';
 import { createLogger } from './lib/logger.ts';
 import { snsNotifierFromEnv } from './lib/runtime.ts';

@@ -24,7 +24,7 @@ import {
   GetPolicyVersionCommand,
   ListAccessKeysCommand,
 } from '@aws-sdk/client-iam';
-import { describeAwsError } from '../actions/awsError.ts';
+import { describeAwsError } from '../aws/errors.ts';
 import { SourceError } from '../replay/errors.ts';
 import { mapLimit } from '../util/mapLimit.ts';
 import type { CredentialRow } from './credentialReport.ts';

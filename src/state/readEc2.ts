@@ -5,7 +5,7 @@
  */
 import type { EC2Client, Instance } from '@aws-sdk/client-ec2';
 import { DescribeInstancesCommand, GetInstanceMetadataDefaultsCommand } from '@aws-sdk/client-ec2';
-import { describeAwsError } from '../actions/awsError.ts';
+import { describeAwsError } from '../aws/errors.ts';
 import type { ImdsOptions, RegionState, StateProblem } from './state.ts';
 
 /** The EC2 calls this module makes. */

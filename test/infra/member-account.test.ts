@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { permissionsFor } from '../../src/actions/permissions.ts';
+import { IAM_FACT_PERMISSIONS } from '../../src/knowledge/iam.ts';
 import { globMatch } from '../../src/policy/glob.ts';
 import { listenedEvents, RULES } from '../../src/rules/index.ts';
 import { SWEEP_RULES } from '../../src/sweep/rules.ts';
@@ -140,10 +141,16 @@ describe('infra/member-account.yml', () => {
         expect(actions.sort()).toSatisfy((a: string[]) => ['ec2:DescribeInstances'].includes(a.join()));
       }
     }
-    // Exactly the calls the central functions' remediations make (the state scan reads its own account only).
+    // Exactly the calls the central functions' remediations and policy reads make (the state scan reads its own
+    // account only).
     const granted = statements.flatMap((statement) => [statement.Action].flat()).sort();
     expect(granted).toEqual(
-      [...new Set([...permissionsFor([...RULES, ...SWEEP_RULES].map((rule) => rule.remediation))])].sort(),
+      [
+        ...new Set([
+          ...permissionsFor([...RULES, ...SWEEP_RULES].map((rule) => rule.remediation)),
+          ...IAM_FACT_PERMISSIONS,
+        ]),
+      ].sort(),
     );
     const trust = role.Properties.AssumeRolePolicyDocument.Statement[0];
     expect(Object.keys(trust?.Condition.StringEquals ?? {}).sort()).toEqual([

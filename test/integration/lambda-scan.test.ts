@@ -95,7 +95,7 @@ describe('built state-scan on moto', () => {
     const published = await account.drain();
     expect(published).toHaveLength(2);
     expect(published[0]?.subject).toBe('[guardrail] State scan of 123456789012: 1 finding');
-    expect(published[0]?.attributes.ruleId).toEqual({ Type: 'String', Value: 'iam.user.orphaned' });
+    expect(published[0]?.attributes.ruleId).toEqual({ Type: 'String.Array', Value: '["iam.user.orphaned"]' });
     for (const line of run.logs.filter((l) => l.service === 'guardrail'))
       expect(line.eventId).toBe(scheduled.id);
   });

@@ -7,7 +7,7 @@ import {
 import { IAMClient, ListUserTagsCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { idempotent } from '../../../handlers/lib/idempotency.ts';
+import { oncePerKey } from '../../../handlers/lib/idempotency.ts';
 import { createLogger } from '../../../handlers/lib/logger.ts';
 import { scanHandler } from '../../../handlers/lib/scanHandler.ts';
 import { enforceImdsV2Action } from '../../../src/actions/enforceImdsV2.ts';
@@ -62,7 +62,7 @@ function setup(store = new MemoryPersistenceLayer(), read = vi.fn(async () => st
     remediate: createRemediator({ 'tag-orphaned': tagUserAction(new IAMClient({ region: 'us-east-1' })) }),
     notifier,
     concurrency: 2,
-    idempotency: idempotent({
+    idempotency: oncePerKey({
       persistenceStore: store,
       key: 'sweepId',
       keyPrefix: 'test-scan',

@@ -97,9 +97,19 @@ export function stateKnowledge(state: AccountState): Knowledge {
           : principal.kind === 'role'
             ? roles.get(principal.name)
             : groups.get(principal.name);
-      return found
-        ? known(held(found.inlinePolicies, found.attachedPolicies))
-        : unknown(`${principal.kind} ${principal.name} does not exist in the account`);
+      if (!found) return unknown(`${principal.kind} ${principal.name} does not exist in the account`);
+      // A user's own policies and those of its groups, as the Lambda's IAM loader answers (a removed boundary
+      // unbounds both).
+      const throughGroups =
+        'groups' in found
+          ? found.groups.flatMap((name) => {
+              const group = groups.get(name);
+              return group
+                ? held(group.inlinePolicies, group.attachedPolicies).map((p) => ({ ...p, group: name }))
+                : [];
+            })
+          : [];
+      return known([...held(found.inlinePolicies, found.attachedPolicies), ...throughGroups]);
     },
     accessKeys: (userName: string, at: string): Known<readonly AccessKeyFact[]> => {
       const credentials = users.get(userName)?.credentials;

@@ -131,8 +131,12 @@ const AS_IS = new Set<RuleId>([
 export function stateSummary(finding: Finding, item: StateItem, state: AccountState): string {
   const phrased = PHRASES[finding.ruleId]?.(finding, item, state);
   if (phrased) return phrased;
-  // "Instance i-1 now accepts IMDSv1", "hop limit is now 3": the state simply is.
-  if (AS_IS.has(finding.ruleId)) return finding.summary.replace(/ now(?= )/g, '');
+  // "Instance i-1 now accepts IMDSv1", "hop limit is now 3": the state simply is. A membership is held, not
+  // an addition someone just made.
+  if (AS_IS.has(finding.ruleId))
+    return finding.summary
+      .replace(/ now(?= )/g, '')
+      .replace(/^User (\S+) added to group (\S+)/, 'Membership of user $1 in group $2');
   const what = describeItem(item);
   return `${what[0]?.toUpperCase()}${what.slice(1)}, as the account holds it now: ${finding.title.toLowerCase()}.`;
 }

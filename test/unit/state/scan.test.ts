@@ -18,6 +18,7 @@ import { ACCOUNT } from '../../helpers/records.ts';
 import {
   accountState,
   customerPolicy,
+  group,
   instance,
   key,
   policy,
@@ -352,6 +353,61 @@ policies:
     expect: [`iam.policy.drift arn:aws:iam::${ACCOUNT}:policy/ImageGeneratorS3Access`],
   },
   {
+    // The group's policy is judged against the group's envelope; the membership against the user's, since the
+    // baseline does not let it join (a group it may join is part of its envelope already).
+    name: 'a user in a group it may not join, whose policy grants more than either may have',
+    event: 'AddUserToGroup',
+    state: accountState({
+      users: [user('svc', { groups: ['ops'] })],
+      groups: [
+        group('ops', {
+          inlinePolicies: [
+            { name: 'ops', document: policy([{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }]) },
+          ],
+        }),
+      ],
+    }),
+    baseline: baselineFrom(`version: 1
+users:
+  approved:
+    - name: svc
+      permissions: [{Effect: Allow, Action: s3:GetObject, Resource: "*"}]
+groups:
+  ops:
+    permissions: [{Effect: Allow, Action: s3:GetObject, Resource: "*"}]
+`),
+    about: ['iam.policy.drift'],
+    expect: [`iam.policy.drift arn:aws:iam::${ACCOUNT}:group/ops`, `iam.policy.drift ${userArn('svc')}`],
+  },
+  {
+    name: 'a customer-managed policy attached to a user it may not reach',
+    event: 'AttachUserPolicy',
+    state: accountState({
+      users: [
+        user('cml-cloud-manager-service', {
+          attachedPolicies: [{ arn: `arn:aws:iam::${ACCOUNT}:policy/Wide`, name: 'Wide' }],
+        }),
+      ],
+      policies: [customerPolicy('Wide', policy([{ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }]))],
+    }),
+    about: ['iam.policy.drift'],
+    expect: [`iam.policy.drift ${userArn('cml-cloud-manager-service')}`],
+  },
+  {
+    name: 'an attached AWS managed policy whose document could not be read',
+    event: 'AttachRolePolicy',
+    state: accountState({
+      roles: [
+        role('XploreEC2Role', {
+          inlinePolicies: [{ name: 'XploreS3Access', document: policy(XPLORE) }],
+          attachedPolicies: [{ arn: 'arn:aws:iam::aws:policy/PowerUserAccess', name: 'PowerUserAccess' }],
+        }),
+      ],
+    }),
+    about: ['iam.policy.unknown-document'],
+    expect: [`iam.policy.unknown-document ${roleArn('XploreEC2Role')}`],
+  },
+  {
     name: 'a never-grant statement an inline policy allows',
     state: accountState({
       roles: [
@@ -389,7 +445,7 @@ describe('the scan judges state with the event rules, one case per rule id', () 
           expect(finding.eventId).toBe('scan-1');
           expect(finding.eventTime).toBe(SCAN_TIME);
           // A state finding names no invented actor, and no event phrasing ("Unknown created ...").
-          expect(finding.summary).not.toMatch(/^Unknown |\bUnknown created\b| now /);
+          expect(finding.summary).not.toMatch(/^Unknown |\bUnknown created\b| now |\badded to group\b/);
         }
       },
     );

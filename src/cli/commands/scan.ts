@@ -10,6 +10,7 @@ import { InvalidArgumentError, Option } from 'commander';
 import { CLIENT_CONFIG } from '../../aws/clientConfig.ts';
 import { oneLine, UsageError } from '../../core/errors.ts';
 import type { ScanResult } from '../../state/scan.ts';
+import type { AccountState } from '../../state/state.ts';
 import { PartialFailure } from '../exit.ts';
 import type { Io } from '../io.ts';
 import { renderText } from '../render.ts';
@@ -23,7 +24,7 @@ interface ScanCliOptions {
   readonly quiet?: boolean;
 }
 
-function collect(value: string, previous: string[]): string[] {
+export function collect(value: string, previous: string[]): string[] {
   return [
     ...previous,
     ...value
@@ -33,7 +34,7 @@ function collect(value: string, previous: string[]): string[] {
   ];
 }
 
-function concurrency(value: string): number {
+export function concurrency(value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n < 1 || n > 32)
     throw new InvalidArgumentError('expected an integer from 1 to 32');
@@ -62,6 +63,63 @@ export function renderScanText(result: ScanResult): string {
   return `${lines.join('\n')}\n`;
 }
 
+/** The options every command that reads the account takes (scan, baseline snapshot). */
+export interface ReadCliOptions {
+  readonly region: readonly string[];
+  readonly concurrency: number;
+  readonly quiet?: boolean;
+}
+
+/**
+ * The account's state, read with the CLI's credentials (AWS_ENDPOINT_URL_IAM/EC2 or AWS_ENDPOINT_URL for a
+ * local endpoint); progress on stderr unless quiet. The SDK clients load only here.
+ */
+export async function readStateForCli(io: Io, options: ReadCliOptions): Promise<AccountState> {
+  const env = io.env ?? {};
+  const regions =
+    options.region.length > 0
+      ? [...new Set(options.region)]
+      : [env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1'];
+  for (const region of regions)
+    if (!REGION.test(region)) throw new UsageError(`--region ${region}: not an AWS region`);
+  const endpointFor = (service: 'IAM' | 'EC2'): string | undefined =>
+    env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
+
+  // The SDK clients load only when a scan runs (`guardrail --help` never pays for them).
+  const [{ IAMClient }, { EC2Client }, { readAccountState }] = await Promise.all([
+    import('@aws-sdk/client-iam'),
+    import('@aws-sdk/client-ec2'),
+    import('../../state/read.ts'),
+  ]);
+  const iamEndpoint = endpointFor('IAM');
+  const ec2Endpoint = endpointFor('EC2');
+  const iam = new IAMClient({
+    ...CLIENT_CONFIG,
+    region: regions[0] as string,
+    ...(iamEndpoint ? { endpoint: iamEndpoint } : {}),
+  });
+  const ec2Clients = new Map<string, InstanceType<typeof EC2Client>>();
+  const ec2 = (region: string) => {
+    const client =
+      ec2Clients.get(region) ??
+      new EC2Client({ ...CLIENT_CONFIG, region, ...(ec2Endpoint ? { endpoint: ec2Endpoint } : {}) });
+    ec2Clients.set(region, client);
+    return client;
+  };
+  const progress = (line: string) => {
+    if (!options.quiet) io.stderr(`guardrail: ${line}\n`);
+  };
+  try {
+    return await readAccountState(
+      { iam, ec2 },
+      { regions, concurrency: options.concurrency, onProgress: progress },
+    );
+  } finally {
+    iam.destroy();
+    for (const client of ec2Clients.values()) client.destroy();
+  }
+}
+
 export function registerScan(program: Command, io: Io): void {
   program
     .command('scan')
@@ -83,53 +141,10 @@ export function registerScan(program: Command, io: Io): void {
     )
     .option('-q, --quiet', 'no progress lines on stderr')
     .action(async (options: ScanCliOptions) => {
-      const env = io.env ?? {};
       const baseline = loadBaselineFile(options.baseline);
-      const regions =
-        options.region.length > 0
-          ? [...new Set(options.region)]
-          : [env.AWS_REGION ?? env.AWS_DEFAULT_REGION ?? 'us-east-1'];
-      for (const region of regions)
-        if (!REGION.test(region)) throw new UsageError(`--region ${region}: not an AWS region`);
-      const endpointFor = (service: 'IAM' | 'EC2'): string | undefined =>
-        env[`AWS_ENDPOINT_URL_${service}`] ?? env.AWS_ENDPOINT_URL;
-
-      // The SDK clients load only when a scan runs (`guardrail --help` never pays for them).
-      const [{ IAMClient }, { EC2Client }, { readAccountState }, { scanState }] = await Promise.all([
-        import('@aws-sdk/client-iam'),
-        import('@aws-sdk/client-ec2'),
-        import('../../state/read.ts'),
-        import('../../state/scan.ts'),
-      ]);
-      const iamEndpoint = endpointFor('IAM');
-      const ec2Endpoint = endpointFor('EC2');
-      const iam = new IAMClient({
-        ...CLIENT_CONFIG,
-        region: regions[0] as string,
-        ...(iamEndpoint ? { endpoint: iamEndpoint } : {}),
-      });
-      const ec2Clients = new Map<string, InstanceType<typeof EC2Client>>();
-      const ec2 = (region: string) => {
-        const client =
-          ec2Clients.get(region) ??
-          new EC2Client({ ...CLIENT_CONFIG, region, ...(ec2Endpoint ? { endpoint: ec2Endpoint } : {}) });
-        ec2Clients.set(region, client);
-        return client;
-      };
-      const progress = (line: string) => {
-        if (!options.quiet) io.stderr(`guardrail: ${line}\n`);
-      };
-      let result: ScanResult;
-      try {
-        const state = await readAccountState(
-          { iam, ec2 },
-          { regions, concurrency: options.concurrency, onProgress: progress },
-        );
-        result = scanState(state, baseline, { scanId: `scan-${state.takenAt}` });
-      } finally {
-        iam.destroy();
-        for (const client of ec2Clients.values()) client.destroy();
-      }
+      const state = await readStateForCli(io, options);
+      const { scanState } = await import('../../state/scan.ts');
+      const result = scanState(state, baseline, { scanId: `scan-${state.takenAt}` });
       io.stdout(options.format === 'json' ? `${JSON.stringify(result, null, 2)}\n` : renderScanText(result));
       if (result.problems.length > 0) {
         throw new PartialFailure(

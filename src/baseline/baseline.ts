@@ -6,7 +6,7 @@ import type { BaselineIssue } from '../core/errors.ts';
 import { BaselineError, PolicyParseError } from '../core/errors.ts';
 import type { RemediationMode, RuleId, Severity } from '../core/types.ts';
 import { RULE_IDS } from '../core/types.ts';
-import { globMatch } from '../policy/glob.ts';
+import { globMatch, hasWildcard } from '../policy/glob.ts';
 import type { NormalizedStatement } from '../policy/parse.ts';
 import { normalizeStatement } from '../policy/parse.ts';
 import type { BaselineFile } from './schema.ts';
@@ -17,6 +17,8 @@ export interface NameMatcher {
   readonly describe: string;
   /** Where in the baseline it is, e.g. `users.ephemeral[0]`. */
   readonly path: string;
+  /** The lower-cased name when it is a plain name (no wildcard, no regex): lookups index by it. */
+  readonly exact?: string;
   test(userName: string): boolean;
 }
 
@@ -169,6 +171,11 @@ function nameMatcher(
   }
   const glob = entry.name ?? '';
   // IAM user names are unique case-insensitively, so approval is too.
+  if (!hasWildcard(glob)) {
+    // A plain name (a snapshot writes thousands): compared without re-reading the pattern each time.
+    const exact = glob.toLowerCase();
+    return { describe: `name ${glob}`, path, exact, test: (userName) => userName.toLowerCase() === exact };
+  }
   return { describe: `name ${glob}`, path, test: (userName) => globMatch(glob, userName, true) };
 }
 
@@ -350,9 +357,44 @@ export function findRole(baseline: Baseline, roleName: string): RoleBaseline | u
   return baseline.roles.get(roleName) ?? baseline.rolePatterns.find((role) => globMatch(role.name, roleName));
 }
 
-/** The approved-user entry a user name matches, if any (first match wins). */
+interface ApprovedIndex {
+  /** Plain names, lower-cased, to the position of their first entry. */
+  readonly exact: ReadonlyMap<string, number>;
+  /** Positions of the entries with a pattern or a regex, in file order. */
+  readonly patterns: readonly number[];
+}
+
+const approvedIndexes = new WeakMap<readonly ApprovedUser[], ApprovedIndex>();
+
+function approvedIndex(users: readonly ApprovedUser[]): ApprovedIndex {
+  let index = approvedIndexes.get(users);
+  if (!index) {
+    const exact = new Map<string, number>();
+    const patterns: number[] = [];
+    users.forEach((user, i) => {
+      const name = user.matcher.exact;
+      if (name === undefined) patterns.push(i);
+      else if (!exact.has(name)) exact.set(name, i);
+    });
+    index = { exact, patterns };
+    approvedIndexes.set(users, index);
+  }
+  return index;
+}
+
+/**
+ * The approved-user entry a user name matches, if any (first match wins). Plain names are looked up, not
+ * scanned: a baseline written by `baseline snapshot` approves every user of the account by name.
+ */
 export function findApprovedUser(baseline: Baseline, userName: string): ApprovedUser | undefined {
-  return baseline.approvedUsers.find((user) => user.matcher.test(userName));
+  const users = baseline.approvedUsers;
+  const index = approvedIndex(users);
+  const named = index.exact.get(userName.toLowerCase()) ?? users.length;
+  for (const i of index.patterns) {
+    if (i > named) break;
+    if (users[i]?.matcher.test(userName)) return users[i];
+  }
+  return users[named];
 }
 
 /** Whether a role name belongs to the guardrail itself (its own calls must not trigger it). */

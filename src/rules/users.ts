@@ -1,5 +1,6 @@
 /** How the baseline sees a user name: approved, ephemeral or unknown. Shared by the user and key rules. */
 import type { ApprovedUser, Baseline, EphemeralUser } from '../baseline/baseline.ts';
+import { findApprovedUser } from '../baseline/baseline.ts';
 import { globMatch } from '../policy/glob.ts';
 
 export type UserClass =
@@ -9,7 +10,8 @@ export type UserClass =
 
 /** Explicit approval wins over an ephemeral pattern. */
 export function classifyUser(baseline: Baseline, userName: string): UserClass {
-  const approved = baseline.approvedUsers.find((user) => user.matcher.test(userName));
+  // Looked up, not scanned: a snapshot's baseline approves thousands of users by name.
+  const approved = findApprovedUser(baseline, userName);
   if (approved) return { kind: 'approved', entry: approved };
   const ephemeral = baseline.ephemeralUsers.find((user) => user.matcher.test(userName));
   if (ephemeral) return { kind: 'ephemeral', entry: ephemeral };

@@ -20,7 +20,7 @@ import { sweepAccount } from '../sweep/sweep.ts';
 import { stateKnowledge } from './knowledge.ts';
 import type { PrincipalOf, StateItem } from './records.ts';
 import { compare, iamRegionOf, rolesJudged, stateRecords } from './records.ts';
-import type { AccountState, StateProblem } from './state.ts';
+import type { AccountState, StateProblem, UserState } from './state.ts';
 import { countsOf, isAwsOwnedRole } from './state.ts';
 import { stateSummary } from './summaries.ts';
 
@@ -86,10 +86,15 @@ function sweepSnapshot(state: AccountState): AccountSnapshot {
 }
 
 /** A finding of the engine or the sweep, as a finding of this scan about `item`. */
-function asStateFinding(finding: Finding, item: StateItem, state: AccountState, scanId: string): Finding {
+function asStateFinding(
+  finding: Finding,
+  item: StateItem,
+  state: AccountState,
+  users: ReadonlyMap<string, UserState>,
+  scanId: string,
+): Finding {
   const since = 'createdAt' in item ? item.createdAt : undefined;
-  const user =
-    'userName' in item && item.userName ? state.users.find((u) => u.userName === item.userName) : undefined;
+  const user = 'userName' in item && item.userName ? users.get(item.userName) : undefined;
   return {
     ...finding,
     summary: stateSummary(finding, item, state),
@@ -113,9 +118,9 @@ function asStateFinding(finding: Finding, item: StateItem, state: AccountState, 
 }
 
 /** Nothing was lost for an ephemeral user already tagged as one: the orphan check watches it from there. */
-function alreadyHandled(finding: Finding, item: StateItem, state: AccountState): boolean {
+function alreadyHandled(finding: Finding, item: StateItem, users: ReadonlyMap<string, UserState>): boolean {
   if (finding.ruleId !== 'iam.user.ephemeral' || item.kind !== 'user') return false;
-  const user = state.users.find((u) => u.userName === item.userName);
+  const user = users.get(item.userName);
   return user?.tags[GuardrailTag.ephemeral] === 'true';
 }
 
@@ -123,6 +128,8 @@ export function scanState(state: AccountState, baseline: Baseline, options: Scan
   // Suppressions are applied once below, at the time of the scan, to every finding alike.
   const judging: Baseline = { ...baseline, suppressions: [] };
   const knowledge = stateKnowledge(state);
+  // By name: a finding of any of 10,000 users finds its user without a scan of them all.
+  const users = new Map(state.users.map((user) => [user.userName, user]));
   const all: Finding[] = [];
   const notJudged: Record<string, number> = {};
   const skipped: Skip[] = [];
@@ -141,8 +148,8 @@ export function scanState(state: AccountState, baseline: Baseline, options: Scan
       continue;
     }
     for (const finding of evaluation.findings) {
-      if (!alreadyHandled(finding, item, state))
-        all.push(asStateFinding(finding, item, state, options.scanId));
+      if (!alreadyHandled(finding, item, users))
+        all.push(asStateFinding(finding, item, state, users, options.scanId));
     }
   }
   const swept = sweepAccount(sweepSnapshot(state), judging, {
@@ -152,7 +159,7 @@ export function scanState(state: AccountState, baseline: Baseline, options: Scan
   });
   for (const finding of swept.findings) {
     const userName = String(finding.details.userName ?? '');
-    const user = state.users.find((u) => u.userName === userName);
+    const user = users.get(userName);
     const item: StateItem =
       finding.ruleId === 'iam.accesskey.stale'
         ? {
@@ -165,7 +172,7 @@ export function scanState(state: AccountState, baseline: Baseline, options: Scan
           }
         : { kind: 'user', userName, ...(user?.createdAt ? { createdAt: user.createdAt } : {}) };
     // The sweep's summaries already speak of state; they keep their words.
-    all.push({ ...asStateFinding(finding, item, state, options.scanId), summary: finding.summary });
+    all.push({ ...asStateFinding(finding, item, state, users, options.scanId), summary: finding.summary });
   }
 
   const seen = new Set<string>();

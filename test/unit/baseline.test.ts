@@ -216,3 +216,18 @@ imds:
     else expect(message).toMatch(expected);
   });
 });
+
+describe('findApprovedUser', () => {
+  it('finds plain names by lookup and keeps first-match-wins over patterns, case-insensitively', () => {
+    const at = (yaml: string, name: string) =>
+      findApprovedUser(parseBaseline(`version: 1\nusers:\n  approved:\n${yaml}`, 'b.yml'), name)?.matcher
+        .path;
+    const patternFirst = '    - {name: svc-*}\n    - {name: svc-ci, console: false}\n';
+    const nameFirst = '    - {name: svc-ci}\n    - {name: svc-*}\n';
+    expect(at(patternFirst, 'SVC-CI')).toBe('users.approved[0]');
+    expect(at(nameFirst, 'Svc-Ci')).toBe('users.approved[0]');
+    expect(at(nameFirst, 'svc-other')).toBe('users.approved[1]');
+    expect(at('    - {regex: "ci-[0-9]+"}\n    - {name: ci-7}\n', 'ci-7')).toBe('users.approved[0]');
+    expect(at(nameFirst, 'nobody')).toBeUndefined();
+  });
+});

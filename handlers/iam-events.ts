@@ -1,6 +1,6 @@
 /**
- * IAM CloudTrail events from EventBridge (us-east-1: IAM is global): CreateUser, CreateAccessKey,
- * PutRolePolicy. Remediation: tag-ephemeral (TagUser).
+ * IAM CloudTrail events from EventBridge (us-east-1: IAM is global): the IAM events of src/events/subjects.
+ * Remediation: tag-ephemeral (TagUser). Facts read before judging: a user's access keys (ListAccessKeys).
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -8,6 +8,7 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { createRemediator } from '../src/actions/index.ts';
 import { tagUserAction } from '../src/actions/tagUser.ts';
 import { CLIENT_CONFIG } from '../src/aws/clientConfig.ts';
+import { accessKeysLoader } from '../src/knowledge/iam-keys.ts';
 import { forceDryRun, functionRole, idempotencyTable } from './config.ts';
 import { baselineFromEnv } from './lib/baseline.ts';
 import { cloudTrailHandler } from './lib/cloudTrailHandler.ts';
@@ -36,6 +37,7 @@ export const handler = cloudTrailHandler({
   ),
   roleAccount: functionRole()?.account,
   notifier: snsNotifierFromEnv(sns),
+  facts: { accessKeys: accessKeysLoader(iam) },
   idempotency: idempotent({
     persistenceStore: dynamoPersistence(idempotencyTable(), dynamo),
     key: 'record.eventID',

@@ -27,7 +27,7 @@ import { GUARDRAIL_TAG_PREFIX, GuardrailTag } from '../src/core/tags.ts';
 import type { ChatbotNotification } from '../src/notify/types.ts';
 import type { EventSummary } from '../src/respond/record.ts';
 import type { SweepSummary } from '../src/respond/sweep.ts';
-import { SEED_CASES, SEED_INSTANCES } from '../test/cases/seeds.ts';
+import { SEED_CASES, SEED_INSTANCES, SEED_KEY_ID } from '../test/cases/seeds.ts';
 import type { LocalAccount, TopicMessage } from '../test/helpers/account.ts';
 import { localAccount } from '../test/helpers/account.ts';
 import { exampleBaselineEnforcing } from '../test/helpers/baseline.ts';
@@ -87,7 +87,8 @@ async function createSeedResources(account: LocalAccount): Promise<Instances> {
     await account.iam.send(new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: TRUST }));
   }
   await account.iam.send(new CreateUserCommand({ UserName: 'cml-cloud-manager-service' }));
-  await account.iam.send(new CreateAccessKeyCommand({ UserName: 'cml-cloud-manager-service' }));
+  const key = await account.iam.send(new CreateAccessKeyCommand({ UserName: 'cml-cloud-manager-service' }));
+  seedKeyId = key.AccessKey?.AccessKeyId ?? seedKeyId;
   await account.iam.send(new CreateUserCommand({ UserName: 'chatbot-dev-alice' }));
   // The per-run user the deprecated AIModelShare path creates (its CreateUser event comes below) ...
   await account.iam.send(new CreateUserCommand({ UserName: EPHEMERAL_RUN }));
@@ -128,10 +129,14 @@ async function createSeedResources(account: LocalAccount): Promise<Instances> {
  * A seed case as it would happen now: the fixture's instance ids mapped onto the instances moto created,
  * and its time set to the present (the fixtures are dated 2026-11-20; expiry and the sweep use real time).
  */
+/** The service user's key made above: the seed's "generate its access keys" event is about this key. */
+let seedKeyId = SEED_KEY_ID;
+
 function happeningNow(record: Json, instances: Instances): Json {
   const text = JSON.stringify(record)
     .replaceAll(SEED_INSTANCES.imageGenerator, instances.imageGenerator)
-    .replaceAll(SEED_INSTANCES.kdcube, instances.kdcube);
+    .replaceAll(SEED_INSTANCES.kdcube, instances.kdcube)
+    .replaceAll(SEED_KEY_ID, seedKeyId);
   return { ...(JSON.parse(text) as Json), eventTime: `${new Date().toISOString().slice(0, 19)}Z` };
 }
 

@@ -5,8 +5,12 @@
  * "unknown" with the reason (AccessDenied, throttled after the SDK's retries): the rule then says what it
  * could not know, and the event is still judged on the rest.
  */
+import type { Baseline } from '../baseline/baseline.ts';
 import type { FactRequest, Knowledge, Known } from '../core/knowledge.ts';
+import type { CloudTrailRecord } from '../core/types.ts';
+import { factsNeeded } from '../engine/evaluate.ts';
 import { NO_KNOWLEDGE } from '../engine/knowledge.ts';
+import { accountOf } from '../events/subjects/index.ts';
 
 type Kind = FactRequest['kind'];
 type RequestOf<K extends Kind> = Extract<FactRequest, { kind: K }>;
@@ -75,4 +79,43 @@ export function knowledgeFromAnswers(
       lookup({ kind: 'accessKeys', userName }, () => base.accessKeys(userName, at)),
     trail: (nameOrArn, at) => lookup({ kind: 'trail', nameOrArn }, () => base.trail(nameOrArn, at)),
   };
+}
+
+export interface Prefetched {
+  readonly knowledge: Knowledge;
+  readonly answers: readonly FactAnswer[];
+}
+
+/**
+ * What a CloudTrail function knows before judging a record: `factsNeeded` → `loadFacts` → `knowledgeFromAnswers`.
+ * Facts are read with the function's own clients, so only for a record of its own account; another account's
+ * facts are unknown, saying so (reading them would need that account's credentials).
+ */
+export async function prefetchFacts(
+  record: CloudTrailRecord,
+  baseline: Baseline,
+  options: {
+    readonly loaders: FactLoaders;
+    readonly describeError: (error: unknown) => string;
+    /** The function's own account; undefined when the invocation did not say. */
+    readonly ownAccount: string | undefined;
+  },
+): Promise<Prefetched> {
+  const requests = factsNeeded(record, baseline);
+  if (requests.length === 0) return { knowledge: NO_KNOWLEDGE, answers: [] };
+  const account = accountOf(record);
+  const answers =
+    options.ownAccount !== undefined && account === options.ownAccount
+      ? await loadFacts(requests, options.loaders, options.describeError)
+      : requests.map((request) => ({
+          request,
+          answer: {
+            known: false as const,
+            why:
+              options.ownAccount === undefined
+                ? 'the function does not know its own account, so it reads no facts'
+                : `account ${account || '(none)'} is not the function's own account ${options.ownAccount}: its facts are not read`,
+          },
+        }));
+  return { knowledge: knowledgeFromAnswers(answers), answers };
 }

@@ -12,6 +12,9 @@ import { policyDrift } from './iam.policy.drift.ts';
 import { policyNoBaseline } from './iam.policy.no-baseline.ts';
 import { policyPrivesc } from './iam.policy.privesc.ts';
 import { policyWildcard } from './iam.policy.wildcard.ts';
+import { roleTrust } from './iam.role.trust.ts';
+import { roleUnexpected } from './iam.role.unexpected.ts';
+import { userConsoleAccess } from './iam.user.console-access.ts';
 import { userEphemeral } from './iam.user.ephemeral.ts';
 import { userUnexpected } from './iam.user.unexpected.ts';
 
@@ -19,6 +22,9 @@ export const RULES: readonly AnyRule[] = [
   userEphemeral,
   userUnexpected,
   accessKeyLongLived,
+  userConsoleAccess,
+  roleUnexpected,
+  roleTrust,
   policyNoBaseline,
   policyDrift,
   policyWildcard,

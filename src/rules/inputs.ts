@@ -8,7 +8,8 @@
  * caller before evaluation, so the engine stays pure: give `prepare` what was resolved, next to the baseline.
  */
 import type { Baseline } from '../baseline/baseline.ts';
-import type { FactRequest, Knowledge } from '../core/knowledge.ts';
+import { findApprovedUser } from '../baseline/baseline.ts';
+import type { AccessKeyFact, FactRequest, Knowledge, Known } from '../core/knowledge.ts';
 import type { Subject, SubjectOf, WatchedEventName } from '../events/subjects/index.ts';
 import type { PolicyAnalysis } from './policyAnalysis.ts';
 import { analyzePolicy } from './policyAnalysis.ts';
@@ -17,6 +18,10 @@ export interface RecordInputs {
   readonly PutRolePolicy: {
     /** The envelope comparison and the statements the baseline does not already approve. */
     readonly policy: PolicyAnalysis;
+  };
+  readonly CreateAccessKey: {
+    /** The user's keys just before the call, for an approved user (iam.accesskey.long-lived); else null. */
+    readonly accessKeys: Known<readonly AccessKeyFact[]> | null;
   };
 }
 
@@ -34,7 +39,18 @@ const PREPARE: {
   ) => RecordInputs[K];
 } = {
   PutRolePolicy: (subject, baseline) => ({ policy: analyzePolicy(subject, baseline) }),
+  CreateAccessKey: (subject, baseline, knowledge, at) => ({
+    accessKeys: keysWanted(subject, baseline) ? knowledge.accessKeys(subject.userName, at) : null,
+  }),
 };
+
+/** An approved user's existing keys decide a new key's severity (issue 15.4); others' keys are judged without. */
+function keysWanted(
+  subject: SubjectOf<'CreateAccessKey'>,
+  baseline: Baseline,
+): subject is SubjectOf<'CreateAccessKey'> & { readonly userName: string } {
+  return subject.userName !== null && findApprovedUser(baseline, subject.userName) !== undefined;
+}
 
 const NONE: NoInputs = Object.freeze({});
 
@@ -59,7 +75,10 @@ export function prepareInputs<K extends WatchedEventName>(
  */
 const FACTS: {
   readonly [K in WatchedEventName]?: (subject: SubjectOf<K>, baseline: Baseline) => readonly FactRequest[];
-} = {};
+} = {
+  CreateAccessKey: (subject, baseline) =>
+    keysWanted(subject, baseline) ? [{ kind: 'accessKeys', userName: subject.userName }] : [],
+};
 
 export function factsNeededFor(subject: Subject, baseline: Baseline): readonly FactRequest[] {
   const facts = (

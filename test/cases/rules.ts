@@ -5,12 +5,17 @@
 import type { RuleId, Severity } from '../../src/core/types.ts';
 import type { Json } from '../helpers/records.ts';
 import {
+  ACCOUNT,
   assumedRole,
   createAccessKey,
+  createRole,
   createUser,
   identities,
+  loginProfile,
   modifyImds,
   putRolePolicy,
+  serviceTrust,
+  updateAssumeRolePolicy,
 } from '../helpers/records.ts';
 
 export interface RuleCase {
@@ -31,6 +36,46 @@ export interface RuleCases {
 
 const ephemeral = 'temporaryaccessAImodelshare0123456789abcdef0123456789abcdef';
 const doc = (...Statement: Json[]): Json => ({ Version: '2012-10-17', Statement });
+
+/** The account stratus-red-team's backdoors trust (its detonation logs). */
+const FOREIGN = '193672423079';
+const ec2Trust = serviceTrust('ec2.amazonaws.com');
+const assume = (Principal: Json | string, more: Json = {}): Json => ({
+  Effect: 'Allow',
+  Principal,
+  Action: 'sts:AssumeRole',
+  ...more,
+});
+const foreignRoot = assume({ AWS: `arn:aws:iam::${FOREIGN}:root` });
+const partnerBaseline = `version: 1\naccounts: ["${ACCOUNT}"]\nroles:\n  partner-read:\n    trust:\n      accounts: ["${FOREIGN}"]\n      externalId: required\n`;
+/** An IAM user identity for a name (a user acting on itself). */
+const userIdentity = (userName: string): Json => ({
+  type: 'IAMUser',
+  principalId: `AIDAEXAMPLE${userName.length}`,
+  arn: `arn:aws:iam::${ACCOUNT}:user/${userName}`,
+  accountId: ACCOUNT,
+  accessKeyId: 'AKIAEXAMPLESELF00001',
+  userName,
+});
+/** IAM Identity Center acting through its service-linked role (it creates the AWSReservedSSO_* roles). */
+const identityCenter: Json = {
+  ...assumedRole('AWSServiceRoleForSSO', 'sso'),
+  sessionContext: {
+    sessionIssuer: {
+      type: 'Role',
+      principalId: 'AROAEXAMPLESSO000001',
+      arn: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/sso.amazonaws.com/AWSServiceRoleForSSO`,
+      accountId: ACCOUNT,
+      userName: 'AWSServiceRoleForSSO',
+    },
+  },
+};
+const ssoTrust = doc({
+  Effect: 'Allow',
+  Principal: { Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/AWSSSO_0123456789abcdef_DO_NOT_DELETE` },
+  Action: ['sts:AssumeRoleWithSAML', 'sts:TagSession'],
+  Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
+});
 
 export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
   'iam.user.ephemeral': {
@@ -125,19 +170,282 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         details: { userName: 'ops-admin', forSelf: true },
       },
       {
-        name: 'approved user not meant to hold keys',
-        record: createAccessKey('ci-deployer'),
+        name: 'approved user not meant to hold keys, making one itself',
+        record: createAccessKey(undefined, { userIdentity: userIdentity('ci-deployer') }),
         baseline: `version: 1\naccessKeys:\n  rotationDays: 30\nusers:\n  approved:\n    - name: ci-deployer\n`,
         severity: 'medium',
-        details: { rotationDays: 30 },
+        details: { rotationDays: 30, userClass: 'approved user not meant to hold keys' },
+      },
+      {
+        name: 'seed 003: the service user rotating its own key is info (in reports, not notified)',
+        record: createAccessKey(undefined, { userIdentity: identities.cmlService }),
+        severity: 'info',
+        details: {
+          userName: 'cml-cloud-manager-service',
+          createdByUser: true,
+          existingKeys: { unknown: 'the access keys of cml-cloud-manager-service are not available here' },
+        },
+      },
+      {
+        name: 'seed 003: an administrator (a key manager) making its key is info',
+        record: createAccessKey('cml-cloud-manager-service'),
+        severity: 'info',
+        details: { createdByUser: false, createdByKeyManager: true },
+      },
+      {
+        name: 'seed 003: a key manager through an SSO session is info',
+        record: createAccessKey('cml-cloud-manager-service', { userIdentity: identities.developer }),
+        severity: 'info',
+        details: { createdByKeyManager: true },
+      },
+      {
+        name: 'seed 003: another user making a key for the service user is high',
+        record: createAccessKey('cml-cloud-manager-service', { userIdentity: identities.intern }),
+        severity: 'high',
+        details: {
+          createdByUser: false,
+          createdByKeyManager: false,
+          raisedBecause: ['created by someone other than the user or its key managers'],
+        },
+      },
+      {
+        name: 'seed 002: a dev user key provisioned by DevOps is info',
+        record: createAccessKey('chatbot-dev-dana'),
+        severity: 'info',
+      },
+      {
+        name: 'stratus-red-team iam-backdoor-user: a key for an approved user without key managers is high',
+        record: createAccessKey('svc-reports', { userIdentity: identities.intern }),
+        baseline: `version: 1\nusers:\n  approved:\n    - name: svc-reports\n      accessKeys: allowed\n`,
+        severity: 'high',
+        details: { keyManagers: null },
       },
     ],
     negative: [
       {
-        name: 'seed 003 service user, keys allowed by the baseline',
-        record: createAccessKey('cml-cloud-manager-service'),
+        name: 'the rule switched off',
+        record: createAccessKey('cml-cloud-manager-service', { userIdentity: identities.intern }),
+        baseline: `version: 1\nrules:\n  iam.accesskey.long-lived:\n    enabled: false\n`,
       },
-      { name: 'seed 002 dev user, keys allowed', record: createAccessKey('chatbot-dev-dana') },
+      {
+        name: 'a failed call',
+        record: createAccessKey('cml-cloud-manager-service', {
+          userIdentity: identities.intern,
+          errorCode: 'LimitExceeded',
+        }),
+      },
+    ],
+  },
+  'iam.user.console-access': {
+    positive: [
+      {
+        name: 'seed 003: a console password on the programmatic-only service user',
+        record: loginProfile('CreateLoginProfile', 'cml-cloud-manager-service'),
+        severity: 'high',
+        details: {
+          userName: 'cml-cloud-manager-service',
+          userClass: 'programmatic-only user',
+          reasons: ['programmatic-only', 'set by someone else'],
+          baselinePath: 'users.approved[0]',
+        },
+      },
+      {
+        name: 'seed 002: a dev user setting a password for itself is still programmatic-only',
+        record: loginProfile('CreateLoginProfile', undefined, {
+          userIdentity: userIdentity('chatbot-dev-bob'),
+        }),
+        severity: 'high',
+        details: { userName: 'chatbot-dev-bob', reasons: ['programmatic-only'] },
+      },
+      {
+        name: "resetting another user's password (takeover)",
+        record: loginProfile('UpdateLoginProfile', 'bob', { userIdentity: identities.intern }),
+        severity: 'high',
+        details: { userClass: 'user unknown to the baseline', reasons: ['set by someone else'] },
+      },
+      {
+        name: 'an ephemeral user is always programmatic-only',
+        record: loginProfile('CreateLoginProfile', ephemeral, { userIdentity: userIdentity(ephemeral) }),
+        details: { reasons: ['ephemeral'] },
+      },
+      {
+        name: "an administrator creating a console user's first password is medium",
+        record: loginProfile('CreateLoginProfile', 'alice'),
+        baseline: `version: 1\nusers:\n  approved:\n    - name: alice\n`,
+        severity: 'medium',
+        details: { userClass: 'approved user', reasons: ['set by someone else'] },
+      },
+      {
+        name: "the root user's password (an AssumeRoot session) is critical",
+        record: loginProfile('CreateLoginProfile', undefined, { userIdentity: identities.root }),
+        severity: 'critical',
+        details: { userName: null, reasons: ['root'] },
+      },
+    ],
+    negative: [
+      {
+        name: 'a user the baseline allows on the console creating its own password',
+        record: loginProfile('CreateLoginProfile', undefined, { userIdentity: userIdentity('alice') }),
+        baseline: `version: 1\nusers:\n  approved:\n    - name: alice\n`,
+      },
+      {
+        name: 'a user not in the baseline changing its own password',
+        record: loginProfile('UpdateLoginProfile', 'ops-admin', { userIdentity: identities.admin }),
+      },
+    ],
+  },
+  'iam.role.trust': {
+    positive: [
+      {
+        name: "seed 001: XploreEC2Role's trust opened to another account",
+        record: updateAssumeRolePolicy(
+          'XploreEC2Role',
+          doc(assume({ Service: 'ec2.amazonaws.com' }), foreignRoot),
+        ),
+        severity: 'high',
+        details: {
+          roleName: 'XploreEC2Role',
+          baselinePath: 'roles.XploreEC2Role.trust',
+          allowed: { services: ['ec2.amazonaws.com'], accounts: [] },
+          excess: [
+            { kind: 'foreign-account', statement: 'Statement[1]', principal: `arn:aws:iam::${FOREIGN}:root` },
+          ],
+        },
+      },
+      {
+        name: 'seed 000: the instance role handed to Lambda as well',
+        record: updateAssumeRolePolicy(
+          'ImageGeneratorEC2Role',
+          serviceTrust('ec2.amazonaws.com', 'lambda.amazonaws.com'),
+        ),
+        severity: 'high',
+        details: { excess: [{ kind: 'service', principal: 'lambda.amazonaws.com' }] },
+      },
+      {
+        name: 'seed 004: the execution role trusted by the whole account, not the automation user',
+        record: updateAssumeRolePolicy('aimodelshare-execution-role', doc(assume({ AWS: ACCOUNT }))),
+        details: { excess: [{ kind: 'principal', principal: ACCOUNT }] },
+      },
+      {
+        name: 'a new role anyone may assume is critical',
+        record: createRole('data-export', doc(assume('*'))),
+        severity: 'critical',
+        details: { baselinePath: null, allowed: { ownAccounts: [ACCOUNT] }, excess: [{ kind: 'anyone' }] },
+      },
+      {
+        name: 'GitHub OIDC pinned by audience only: every repository on GitHub may assume it',
+        record: createRole(
+          'deploy-from-github',
+          doc({
+            Effect: 'Allow',
+            Principal: {
+              Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+            },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' } },
+          }),
+        ),
+        severity: 'critical',
+        details: { excess: [{ kind: 'open-federation' }] },
+      },
+      {
+        name: 'a partner account without the ExternalId the baseline requires',
+        record: updateAssumeRolePolicy('partner-read', doc(assume({ AWS: FOREIGN }))),
+        baseline: partnerBaseline,
+        details: { excess: [{ kind: 'external-id' }] },
+      },
+      {
+        name: 'a trust policy that cannot be read is medium: who may assume the role is unknown',
+        record: updateAssumeRolePolicy('XploreEC2Role', '{"Version": "2012-10-17", "Statement": ['),
+        severity: 'medium',
+        details: { roleName: 'XploreEC2Role', baselinePath: 'roles.XploreEC2Role.trust' },
+      },
+    ],
+    negative: [
+      {
+        name: 'seed 000: create-role ImageGeneratorEC2Role as documented',
+        record: createRole('ImageGeneratorEC2Role', ec2Trust),
+      },
+      {
+        name: "seed 004: ensure_role with the role's own service",
+        record: updateAssumeRolePolicy(
+          'aimodelshare-codebuild-role',
+          serviceTrust('codebuild.amazonaws.com'),
+        ),
+      },
+      {
+        name: 'seed 004: the execution role trusted by the automation user',
+        record: createRole(
+          'aimodelshare-execution-role',
+          doc(assume({ AWS: `arn:aws:iam::${ACCOUNT}:user/aimodelshare-admin` })),
+        ),
+      },
+      {
+        name: 'a role the baseline does not know, trusting its own account',
+        record: createRole('ops-break-glass', doc(assume({ AWS: `arn:aws:iam::${ACCOUNT}:root` }))),
+      },
+      {
+        name: 'a partner account with the ExternalId the baseline requires',
+        record: updateAssumeRolePolicy(
+          'partner-read',
+          doc(assume({ AWS: FOREIGN }, { Condition: { StringEquals: { 'sts:ExternalId': 'partner-7' } } })),
+        ),
+        baseline: partnerBaseline,
+      },
+      {
+        name: 'everyone outside the account denied',
+        record: createRole(
+          'shared-reader',
+          doc(assume({ AWS: '*' }), {
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'sts:*',
+            Condition: { StringNotEquals: { 'aws:PrincipalAccount': ACCOUNT } },
+          }),
+        ),
+      },
+      {
+        name: "IAM Identity Center's permission-set role (its own SAML provider)",
+        record: createRole('AWSReservedSSO_ReadOnly_0123456789abcdef', ssoTrust, {
+          path: '/aws-reserved/sso.amazonaws.com/',
+          userIdentity: identityCenter,
+        }),
+      },
+    ],
+  },
+  'iam.role.unexpected': {
+    positive: [
+      {
+        name: 'seed 004: an old per-run role the consolidated roles replaced',
+        record: createRole('lambda_role_7f3a9c', serviceTrust('lambda.amazonaws.com')),
+        severity: 'medium',
+        details: { roleName: 'lambda_role_7f3a9c', path: '/', trustedBy: ['lambda.amazonaws.com'] },
+      },
+      {
+        name: 'a reserved path used by a person, not by the AWS service',
+        record: createRole('AWSReservedSSO_Admin_0123456789abcdef', ssoTrust, {
+          path: '/aws-reserved/sso.amazonaws.com/',
+        }),
+      },
+    ],
+    negative: [
+      { name: 'seed 001: create-role XploreEC2Role', record: createRole('XploreEC2Role', ec2Trust) },
+      {
+        name: 'a role matching a baseline name pattern',
+        record: createRole('ci-runner-42', ec2Trust),
+        baseline: `version: 1\nroles:\n  ci-runner-*:\n    description: per-run CI roles\n`,
+      },
+      {
+        name: "the guardrail's own function role, created by its deployment",
+        record: createRole('guardrail-prod-iam-events', serviceTrust('lambda.amazonaws.com')),
+      },
+      {
+        name: "IAM Identity Center's permission-set role",
+        record: createRole('AWSReservedSSO_ReadOnly_0123456789abcdef', ssoTrust, {
+          path: '/aws-reserved/sso.amazonaws.com/',
+          userIdentity: identityCenter,
+        }),
+      },
     ],
   },
   'iam.policy.drift': {

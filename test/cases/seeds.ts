@@ -4,12 +4,17 @@
  */
 import type { Json } from '../helpers/records.ts';
 import {
+  ACCOUNT,
   assumedRole,
   createAccessKey,
+  createRole,
   createUser,
   identities,
+  loginProfile,
   modifyImds,
   putRolePolicy,
+  serviceTrust,
+  updateAssumeRolePolicy,
 } from '../helpers/records.ts';
 
 /** Instance ids the seed events name; the demo maps them onto the instances it launches. */
@@ -18,13 +23,20 @@ export const SEED_INSTANCES = {
   kdcube: 'i-0a1b2c3d4e5f60718',
 } as const;
 
+/** The access key id seed key events name (createAccessKey's default); the demo maps it onto the key it makes. */
+export const SEED_KEY_ID = 'AKIAEXAMPLENEWKEY001';
+
 export interface SeedCase {
   readonly seed: string;
   readonly name: string;
   readonly record: Json;
-  /** Rule ids expected, sorted; empty means the event is clean. */
+  /** Rule ids expected above `info`, sorted; empty means the event is clean (nothing worth a notification). */
   readonly expect: readonly string[];
+  /** Rule ids of `info` findings: in every report, below any notification threshold (an approved user's key). */
+  readonly info?: readonly string[];
 }
+
+const ec2Trust = serviceTrust('ec2.amazonaws.com');
 
 const imageGeneratorPolicy = {
   Version: '2012-10-17',
@@ -112,6 +124,12 @@ export const SEED_CASES: readonly SeedCase[] = [
   // Seed 000: image generator, S3 only.
   {
     seed: '000',
+    name: 'create-role ImageGeneratorEC2Role with the EC2 trust policy of the seed',
+    record: createRole('ImageGeneratorEC2Role', ec2Trust),
+    expect: [],
+  },
+  {
+    seed: '000',
     name: 'the seed policy as an inline policy',
     record: putRolePolicy('ImageGeneratorEC2Role', 'ImageGeneratorS3Access', imageGeneratorPolicy),
     expect: [],
@@ -149,6 +167,24 @@ export const SEED_CASES: readonly SeedCase[] = [
   },
 
   // Seed 001: Xplore, `aws iam put-role-policy --role-name XploreEC2Role --policy-name XploreS3Access`.
+  {
+    seed: '001',
+    name: 'create-role XploreEC2Role as documented',
+    record: createRole('XploreEC2Role', ec2Trust),
+    expect: [],
+  },
+  {
+    seed: '001',
+    name: 'trust opened to another account (update-assume-role-policy)',
+    record: updateAssumeRolePolicy('XploreEC2Role', {
+      Version: '2012-10-17',
+      Statement: [
+        ...(ec2Trust.Statement as unknown[]),
+        { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::193672423079:root' }, Action: 'sts:AssumeRole' },
+      ],
+    }),
+    expect: ['iam.role.trust'],
+  },
   {
     seed: '001',
     name: 'put-role-policy XploreS3Access as documented',
@@ -229,8 +265,26 @@ export const SEED_CASES: readonly SeedCase[] = [
     record: putRolePolicy('kdcube-ec2-role', 'kdcube-s3', kdcubePolicy),
     expect: [],
   },
+  {
+    seed: '002',
+    name: 'the instance role <ROLE_NAME>, trusted by EC2',
+    record: createRole('kdcube-ec2-role', ec2Trust),
+    expect: [],
+  },
   { seed: '002', name: 'a local development user', record: createUser('chatbot-dev-alice'), expect: [] },
-  { seed: '002', name: 'its access key', record: createAccessKey('chatbot-dev-alice'), expect: [] },
+  {
+    seed: '002',
+    name: 'its access key, made by DevOps',
+    record: createAccessKey('chatbot-dev-alice'),
+    expect: [],
+    info: ['iam.accesskey.long-lived'],
+  },
+  {
+    seed: '002',
+    name: 'a console password for the programmatic-only dev user',
+    record: loginProfile('CreateLoginProfile', 'chatbot-dev-alice'),
+    expect: ['iam.user.console-access'],
+  },
   {
     seed: '002',
     name: 'hop limit raised to 5',
@@ -260,6 +314,32 @@ export const SEED_CASES: readonly SeedCase[] = [
     name: 'generate its access keys',
     record: createAccessKey('cml-cloud-manager-service'),
     expect: [],
+    info: ['iam.accesskey.long-lived'],
+  },
+  {
+    seed: '003',
+    name: 'the service user rotating its own key',
+    record: createAccessKey(undefined, {
+      userIdentity: identities.cmlService,
+      accessKeyId: 'AKIAEXAMPLEROTATED01',
+    }),
+    expect: [],
+    info: ['iam.accesskey.long-lived'],
+  },
+  {
+    seed: '003',
+    name: 'a console password on the programmatic-only service user',
+    record: loginProfile('CreateLoginProfile', 'cml-cloud-manager-service'),
+    expect: ['iam.user.console-access'],
+  },
+  {
+    seed: '003',
+    name: 'another user adds a second key to the service user',
+    record: createAccessKey('cml-cloud-manager-service', {
+      userIdentity: identities.intern,
+      accessKeyId: 'AKIAEXAMPLEBACKDOOR1',
+    }),
+    expect: ['iam.accesskey.long-lived'],
   },
   {
     seed: '003',
@@ -275,6 +355,42 @@ export const SEED_CASES: readonly SeedCase[] = [
   },
 
   // Seed 004: AIModelShare's consolidated roles, and the deprecated per-run users.
+  ...(
+    [
+      ['aimodelshare-lambda-exec', 'lambda.amazonaws.com'],
+      ['aimodelshare-codebuild-role', 'codebuild.amazonaws.com'],
+      ['aimodelshare-api-lambda-role', 'lambda.amazonaws.com'],
+      ['aimodelshare-apigw-invoke-role', 'apigateway.amazonaws.com'],
+    ] as const
+  ).map(([role, service]) => ({
+    seed: '004',
+    name: `ensure_role ${role}, trusted by ${service}`,
+    record: createRole(role, serviceTrust(service), { userIdentity: identities.aimodelshareAutomation }),
+    expect: [],
+  })),
+  {
+    seed: '004',
+    name: 'the execution role (AIMODELSHARE_EXECUTION_ROLE_ARN), trusted by the automation user',
+    record: createRole('aimodelshare-execution-role', {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/aimodelshare-admin` },
+          Action: 'sts:AssumeRole',
+        },
+      ],
+    }),
+    expect: [],
+  },
+  {
+    seed: '004',
+    name: 'an old per-run role created again',
+    record: createRole('lambda_role_7f3a9c', serviceTrust('lambda.amazonaws.com'), {
+      userIdentity: identities.aimodelshareAutomation,
+    }),
+    expect: ['iam.role.unexpected'],
+  },
   {
     seed: '004',
     name: 'ensure_inline_policy on aimodelshare-lambda-exec',

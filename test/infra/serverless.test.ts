@@ -19,6 +19,7 @@ import { permissionsFor } from '../../src/actions/permissions.ts';
 import { isOwnRole } from '../../src/baseline/baseline.ts';
 import { parseBaseline } from '../../src/baseline/load.ts';
 import { WATCHED_EVENTS } from '../../src/events/subjects/index.ts';
+import { IAM_KEYS_PERMISSIONS } from '../../src/knowledge/iam-keys.ts';
 import { REPLAY_READ_PERMISSIONS } from '../../src/replay/permissions.ts';
 import { listenedEvents, RULES } from '../../src/rules/index.ts';
 import { SWEEP_READ_PERMISSIONS } from '../../src/sweep/fetch.ts';
@@ -45,10 +46,11 @@ const remediationsOf = (eventSource: string) =>
 
 /**
  * The AWS calls each function's own code makes, from the constants next to that code: its rules'
- * remediations (src/actions/permissions.ts), the sweep's reads, the replay's reads and writes.
+ * remediations (src/actions/permissions.ts), the facts it reads (src/knowledge/iam-*.ts), the sweep's reads,
+ * the replay's reads and writes.
  */
 const CALLS: Record<string, readonly string[]> = {
-  'iam-events': permissionsFor(remediationsOf('iam.amazonaws.com')),
+  'iam-events': [...permissionsFor(remediationsOf('iam.amazonaws.com')), ...IAM_KEYS_PERMISSIONS],
   'ec2-events': permissionsFor(remediationsOf('ec2.amazonaws.com')),
   'orphan-sweep': [...SWEEP_READ_PERMISSIONS, ...permissionsFor(SWEEP_RULES.map((rule) => rule.remediation))],
   replay: [...REPLAY_READ_PERMISSIONS, ...WRITE_S3_PERMISSIONS],

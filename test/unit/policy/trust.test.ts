@@ -325,6 +325,24 @@ describe('judgeTrust', () => {
     expect(kinds(doc(ci), { ...ec2Only, principals: [`arn:aws:iam::${OWN}:role/ci-*`] })).toEqual([]);
   });
 
+  it("passes infra/member-account.yml's guardrail-remediator when the baseline lists the central account", () => {
+    const CENTRAL = '111111111111';
+    const remediator = doc({
+      Effect: 'Allow',
+      Principal: { AWS: `arn:aws:iam::${CENTRAL}:root` },
+      Action: 'sts:AssumeRole',
+      Condition: {
+        StringEquals: { 'sts:ExternalId': 'secret', 'aws:PrincipalOrgID': 'o-abc' },
+        ArnLike: { 'aws:PrincipalArn': `arn:aws:iam::${CENTRAL}:role/guardrail-*` },
+      },
+    });
+    const member = { ...unknownRole, ownAccounts: [OWN] };
+    expect(kinds(remediator, member)).toEqual(['foreign-account']);
+    expect(kinds(remediator, { ...member, accounts: [OWN, CENTRAL], ownAccounts: [OWN, CENTRAL] })).toEqual(
+      [],
+    );
+  });
+
   it('asks for sts:ExternalId on cross-account statements when the baseline requires it', () => {
     const partner: TrustAllowance = { ...ec2Only, services: [], accounts: [FOREIGN], externalId: 'required' };
     const trustPartner = { Effect: 'Allow', Principal: { AWS: FOREIGN }, Action: 'sts:AssumeRole' };

@@ -27,10 +27,14 @@ export const roleTrust = defineRule({
   evaluate(subject, { record, baseline, actor }) {
     const role = findRole(baseline, subject.roleName);
     const baselinePath = role?.trust ? `roles.${role.name}.trust` : null;
-    const verb = subject.kind === 'CreateRole' ? 'created' : 'changed the trust policy of';
+    const who = shortPrincipal(actor);
+    const what =
+      subject.kind === 'CreateRole'
+        ? `${who} created role ${subject.roleName}, whose trust policy`
+        : `${who} changed the trust policy of role ${subject.roleName}; it now`;
     if (!subject.trust.ok) {
       const match: RuleMatch = {
-        summary: `${shortPrincipal(actor)} ${verb} role ${subject.roleName}, but its trust policy cannot be read (${subject.trust.reason}): who may assume it is unknown.`,
+        summary: `${who} ${subject.kind === 'CreateRole' ? 'created' : 'changed the trust policy of'} role ${subject.roleName}, but the trust policy cannot be read (${subject.trust.reason}): who may assume the role is unknown.`,
         resource: subject.roleArn,
         severity: 'medium',
         details: { roleName: subject.roleName, baselinePath, unreadable: subject.trust.reason },
@@ -46,7 +50,7 @@ export const roleTrust = defineRule({
     const more = excess.length > 1 ? ` and ${excess.length - 1} more` : '';
     return [
       {
-        summary: `${shortPrincipal(actor)} ${verb} role ${subject.roleName}: its trust policy ${first.reason}${more}, beyond ${against}.`,
+        summary: `${what} ${first.reason}${more} (beyond ${against}).`,
         resource: subject.roleArn,
         severity,
         details: {

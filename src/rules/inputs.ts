@@ -10,6 +10,9 @@
 import type { Baseline } from '../baseline/baseline.ts';
 import type { FactRequest, Knowledge } from '../core/knowledge.ts';
 import type { Subject, SubjectOf, WatchedEventName } from '../events/subjects/index.ts';
+import type { ImdsJudgement, InstancesJudgement, TemplateJudgement } from './imds.ts';
+import { judgeModify, judgeRun, judgeTemplate } from './imds.ts';
+import { imdsFacts } from './imdsFacts.ts';
 import type { PolicyAnalysis } from './policyAnalysis.ts';
 import { analyzePolicy } from './policyAnalysis.ts';
 
@@ -18,7 +21,14 @@ export interface RecordInputs {
     /** The envelope comparison and the statements the baseline does not already approve. */
     readonly policy: PolicyAnalysis;
   };
+  /** Each instance's or template's IMDS settings against its profile, read by both instance IMDS rules. */
+  readonly ModifyInstanceMetadataOptions: { readonly imds: InstancesJudgement };
+  readonly RunInstances: { readonly imds: InstancesJudgement };
+  readonly CreateLaunchTemplate: { readonly imds: TemplateJudgement };
+  readonly CreateLaunchTemplateVersion: { readonly imds: TemplateJudgement };
 }
+
+export type { ImdsJudgement };
 
 /** An event without inputs of its own. */
 export type NoInputs = Readonly<Record<never, never>>;
@@ -34,6 +44,12 @@ const PREPARE: {
   ) => RecordInputs[K];
 } = {
   PutRolePolicy: (subject, baseline) => ({ policy: analyzePolicy(subject, baseline) }),
+  ModifyInstanceMetadataOptions: (subject, baseline, knowledge, at) => ({
+    imds: judgeModify(subject, baseline, knowledge, at),
+  }),
+  RunInstances: (subject, baseline, knowledge, at) => ({ imds: judgeRun(subject, baseline, knowledge, at) }),
+  CreateLaunchTemplate: (subject, baseline) => ({ imds: judgeTemplate(subject, baseline) }),
+  CreateLaunchTemplateVersion: (subject, baseline) => ({ imds: judgeTemplate(subject, baseline) }),
 };
 
 const NONE: NoInputs = Object.freeze({});
@@ -59,7 +75,10 @@ export function prepareInputs<K extends WatchedEventName>(
  */
 const FACTS: {
   readonly [K in WatchedEventName]?: (subject: SubjectOf<K>, baseline: Baseline) => readonly FactRequest[];
-} = {};
+} = {
+  ModifyInstanceMetadataOptions: imdsFacts,
+  RunInstances: imdsFacts,
+};
 
 export function factsNeededFor(subject: Subject, baseline: Baseline): readonly FactRequest[] {
   const facts = (

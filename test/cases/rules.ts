@@ -2,7 +2,14 @@
  * Hand-made cases per rule: each rule needs at least one positive case (it fires) and one negative case (it
  * stays quiet); test/meta/rules.test.ts checks that. Records follow the real CloudTrail shape.
  */
+import { expect } from 'vitest';
 import type { RuleId, Severity } from '../../src/core/types.ts';
+import {
+  createLaunchTemplate,
+  createLaunchTemplateVersion,
+  modifyImdsDefaults,
+  runInstances,
+} from '../helpers/ec2Records.ts';
 import type { Json } from '../helpers/records.ts';
 import {
   assumedRole,
@@ -21,13 +28,20 @@ export interface RuleCase {
   readonly severity?: Severity;
   /** Fields the finding's details must contain (deep partial match). */
   readonly details?: Json;
-  readonly remediation?: Json;
+  /** `null`: the finding proposes no remediation. */
+  readonly remediation?: Json | null;
+  readonly resource?: string;
 }
 
 export interface RuleCases {
   readonly positive: readonly RuleCase[];
   readonly negative: readonly RuleCase[];
 }
+
+/** A baseline with IMDSv2 required, hop limit at most 2 and no profiles: every instance's maximum is known. */
+const NO_PROFILES = 'version: 1\nimds:\n  maxHopLimit: 2\n  hopLimit: 2\n';
+/** Matches a string containing `text` inside a deep partial match. */
+const expectText = (text: string): unknown => expect.stringContaining(text);
 
 const ephemeral = 'temporaryaccessAImodelshare0123456789abcdef0123456789abcdef';
 const doc = (...Statement: Json[]): Json => ({ Version: '2012-10-17', Statement });
@@ -369,38 +383,171 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
   'ec2.imds.v1-allowed': {
     positive: [
       {
-        name: 'HttpTokens optional, remediation keeps the hop limit 2',
+        name: 'HttpTokens optional: required, keeping its hop limit (never raised)',
         record: modifyImds(
           'i-0abc1234def567890',
           { HttpTokens: 'optional' },
           { httpTokens: 'optional', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
         ),
+        baseline: NO_PROFILES,
         severity: 'high',
+        details: { instanceId: 'i-0abc1234def567890', hopLimit: 1, maxHopLimit: 2 },
         remediation: {
           action: 'enforce-imdsv2',
           mode: 'dry-run',
           status: 'proposed',
           params: {
-            instanceId: 'i-0abc1234def567890',
             region: 'eu-west-1',
-            httpTokens: 'required',
-            hopLimit: 2,
+            instances: [
+              {
+                instanceId: 'i-0abc1234def567890',
+                httpTokens: 'required',
+                maxHopLimit: 2,
+                seen: { httpTokens: 'optional', hopLimit: 1 },
+              },
+            ],
           },
         },
       },
       {
-        name: 'hop limit changed on an instance that is still IMDSv1: the response tells',
+        name: 'IMDSv1 and a hop limit above the maximum: one finding carrying both',
         record: modifyImds(
           'i-0abc1234def567890',
-          { HttpPutResponseHopLimit: 2 },
-          { httpTokens: 'optional', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
+          { HttpPutResponseHopLimit: 3 },
+          { httpTokens: 'optional', httpPutResponseHopLimit: 3, httpEndpoint: 'enabled' },
         ),
+        baseline: NO_PROFILES,
+        details: {
+          hopLimit: 3,
+          maxHopLimit: 2,
+          instances: [{ problems: ['imdsv1', 'hop-limit'], profile: null, profilePath: 'imds' }],
+        },
+        remediation: { params: { instances: [{ maxHopLimit: 2, seen: { hopLimit: 3 } }] } },
       },
       {
         name: 'enforce mode from the baseline',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional' }),
         baseline: `version: 1\nimds:\n  maxHopLimit: 1\n  hopLimit: 1\nrules:\n  ec2.imds.v1-allowed:\n    mode: enforce\n`,
-        remediation: { mode: 'enforce', params: { hopLimit: 1 } },
+        remediation: { mode: 'enforce', params: { instances: [{ maxHopLimit: 1 }] } },
+      },
+      {
+        name: 'offline, tags unknown: judged against the strictest profile, remediated within the loosest',
+        record: modifyImds(
+          'i-0abc1234def567890',
+          { HttpTokens: 'optional' },
+          { httpTokens: 'optional', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
+        ),
+        details: {
+          instances: [
+            {
+              problems: ['imdsv1', 'hop-limit'],
+              maxHopLimit: 1,
+              profileUndecided: { candidates: ['kdcube-containers', 'account'] },
+            },
+          ],
+        },
+        remediation: { params: { instances: [{ httpTokens: 'required', maxHopLimit: 2 }] } },
+      },
+      {
+        name: 'RunInstances launching an IMDSv1 instance (the response tells)',
+        record: runInstances([
+          {
+            id: 'i-0abc1234def567890',
+            metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
+          },
+        ]),
+        severity: 'high',
+        details: {
+          instances: [{ instanceId: 'i-0abc1234def567890', settingsFrom: 'response', profile: null }],
+        },
+        remediation: {
+          action: 'enforce-imdsv2',
+          params: {
+            region: 'eu-west-1',
+            instances: [{ instanceId: 'i-0abc1234def567890', httpTokens: 'required', maxHopLimit: 1 }],
+          },
+        },
+      },
+      {
+        name: "seed 001's run-instances as documented (no metadata options): EC2 launched it on IMDSv1",
+        record: runInstances([
+          {
+            id: 'i-0f1e2d3c4b5a69788',
+            metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
+          },
+        ]),
+        severity: 'high',
+      },
+      {
+        name: 'one event, several instances, each with its own maximum (profile by tag)',
+        record: runInstances(
+          [
+            {
+              id: 'i-0aaaaaaaaaaaaaaa1',
+              metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 2 },
+              tags: { 'guardrail:imds-profile': 'containers' },
+            },
+            {
+              id: 'i-0aaaaaaaaaaaaaaa2',
+              metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 2 },
+            },
+          ],
+          { metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 2 } },
+        ),
+        resource: 'arn:aws:ec2:eu-west-1:123456789012:reservation/r-0a1b2c3d4e5f60718',
+        details: {
+          instances: [
+            { instanceId: 'i-0aaaaaaaaaaaaaaa1', profile: 'kdcube-containers', problems: ['imdsv1'] },
+            { instanceId: 'i-0aaaaaaaaaaaaaaa2', profile: null, problems: ['imdsv1', 'hop-limit'] },
+          ],
+        },
+        remediation: {
+          params: {
+            instances: [
+              { instanceId: 'i-0aaaaaaaaaaaaaaa1', maxHopLimit: 2 },
+              { instanceId: 'i-0aaaaaaaaaaaaaaa2', maxHopLimit: 1 },
+            ],
+          },
+        },
+      },
+      {
+        name: 'RunInstances whose record states no metadata option (after 2019): may be IMDSv1, medium',
+        record: runInstances([{ id: 'i-0abc1234def567890' }]),
+        severity: 'medium',
+        details: { instances: [{ settingsFrom: 'unstated', problems: ['imdsv1-possible'] }] },
+        remediation: { params: { instances: [{ instanceId: 'i-0abc1234def567890', maxHopLimit: 1 }] } },
+      },
+      {
+        name: 'a launch template with HttpTokens optional: no remediation, the steps say how to publish a fix',
+        record: createLaunchTemplate('web', { MetadataOptions: { HttpTokens: 'optional' } }),
+        severity: 'high',
+        resource: 'arn:aws:ec2:eu-west-1:123456789012:launch-template/lt-0abcd290751193123',
+        details: { templateName: 'web', version: 1, httpTokens: 'optional', problems: ['imdsv1'] },
+        remediation: null,
+      },
+      {
+        name: 'a launch template that does not set HttpTokens: its instances take the defaults, medium',
+        record: createLaunchTemplate('web', {}),
+        severity: 'medium',
+        details: { httpTokens: null, problems: ['imdsv1-possible'] },
+      },
+      {
+        name: 'a template version starting from another, without metadata options: medium',
+        record: createLaunchTemplateVersion('lt-0abcd290751193123', {}, { version: 4, sourceVersion: '3' }),
+        severity: 'medium',
+        details: { version: 4, sourceVersion: '3' },
+      },
+      {
+        name: 'a template version that allows IMDSv1 with a container hop limit',
+        record: createLaunchTemplateVersion(
+          'lt-0abcd290751193123',
+          {
+            MetadataOptions: { HttpTokens: 'optional', HttpPutResponseHopLimit: 2 },
+            instanceTags: { 'guardrail:imds-profile': 'containers' },
+          },
+          { version: 2 },
+        ),
+        details: { profile: 'kdcube-containers', maxHopLimit: 2, problems: ['imdsv1'] },
       },
     ],
     negative: [
@@ -425,6 +572,42 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional' }),
         baseline: `version: 1\nrules:\n  ec2.imds.v1-allowed:\n    enabled: false\n`,
       },
+      {
+        name: "seed 001's run-instances with --metadata-options HttpTokens=required",
+        record: runInstances(
+          [
+            {
+              id: 'i-0f1e2d3c4b5a69788',
+              metadataOptions: {
+                httpTokens: 'required',
+                httpPutResponseHopLimit: 1,
+                httpEndpoint: 'enabled',
+              },
+            },
+          ],
+          { metadataOptions: { httpTokens: 'required' } },
+        ),
+      },
+      {
+        name: 'a hop limit above the maximum with tokens required is the hop-limit rule alone',
+        record: runInstances([
+          {
+            id: 'i-0abc1234def567890',
+            metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2 },
+          },
+        ]),
+      },
+      {
+        name: 'an instance whose profile documents an IMDSv1 exception (listed by id)',
+        record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional' }),
+        baseline: `version: 1\nimds:\n  profiles:\n    - name: legacy\n      match: { instanceIds: [i-0abc1234def567890] }\n      httpTokens: optional\n      maxHopLimit: 1\n`,
+      },
+      {
+        name: 'a launch template that requires IMDSv2',
+        record: createLaunchTemplate('web', {
+          MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+        }),
+      },
     ],
   },
   'ec2.imds.hop-limit': {
@@ -432,19 +615,74 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       {
         name: 'hop limit 3 above 2',
         record: modifyImds('i-0abc1234def567890', { HttpPutResponseHopLimit: 3 }),
+        baseline: NO_PROFILES,
         severity: 'medium',
         details: { hopLimit: 3, maxHopLimit: 2 },
+        remediation: {
+          action: 'enforce-imdsv2',
+          params: {
+            instances: [{ instanceId: 'i-0abc1234def567890', httpTokens: 'required', maxHopLimit: 2 }],
+          },
+        },
       },
       {
         name: 'hop limit given as a string',
         record: modifyImds('i-0abc1234def567890', { HttpPutResponseHopLimit: '64' as unknown as number }),
         details: { hopLimit: 64 },
       },
+      {
+        name: 'offline, tags unknown: hop limit 2 judged against the strictest maximum (1), never lowered below 2',
+        record: modifyImds(
+          'i-0abc1234def567890',
+          { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+          { httpTokens: 'required', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
+        ),
+        details: {
+          hopLimit: 2,
+          maxHopLimit: 1,
+          instances: [
+            {
+              profileUndecided: {
+                why: expectText('not in the record'),
+                candidates: ['kdcube-containers', 'account'],
+              },
+            },
+          ],
+        },
+        remediation: { params: { instances: [{ maxHopLimit: 2 }] } },
+      },
+      {
+        name: 'RunInstances, tokens required, hop limit 2 on an instance no profile allows it',
+        record: runInstances([
+          {
+            id: 'i-0abc1234def567890',
+            metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2 },
+          },
+        ]),
+        details: { instances: [{ problems: ['hop-limit'], maxHopLimit: 1 }] },
+        remediation: { params: { instances: [{ instanceId: 'i-0abc1234def567890', maxHopLimit: 1 }] } },
+      },
+      {
+        name: 'a launch template for containers with hop limit 3',
+        record: createLaunchTemplate('kdcube', {
+          MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 3 },
+          instanceTags: { 'guardrail:imds-profile': 'containers' },
+        }),
+        details: { hopLimit: 3, maxHopLimit: 2, profile: 'kdcube-containers' },
+        remediation: null,
+      },
+      {
+        name: "a profile's IMDSv1 exception: only the hop limit is corrected, tokens kept",
+        record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional', HttpPutResponseHopLimit: 3 }),
+        baseline: `version: 1\nimds:\n  profiles:\n    - name: legacy\n      match: { instanceIds: [i-0abc1234def567890] }\n      httpTokens: optional\n      maxHopLimit: 1\n`,
+        remediation: { params: { instances: [{ httpTokens: 'keep', maxHopLimit: 1 }] } },
+      },
     ],
     negative: [
       {
-        name: 'hop limit 2 for containers (seed 002)',
+        name: 'hop limit 2 for containers (seed 002), within the maximum',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'required', HttpPutResponseHopLimit: 2 }),
+        baseline: NO_PROFILES,
       },
       {
         name: 'no hop limit in the change',
@@ -460,6 +698,82 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
             userIdentity: assumedRole('guardrail-prod-remediator', 'ec2'),
           },
         ),
+      },
+      {
+        name: 'IMDSv1 and hop limit 3 together: ec2.imds.v1-allowed carries both (one finding per instance)',
+        record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional', HttpPutResponseHopLimit: 3 }),
+      },
+      {
+        name: 'a KDCube host launched tagged for its profile with hop limit 2',
+        record: runInstances(
+          [
+            {
+              id: 'i-0abc1234def567890',
+              metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2 },
+              tags: { 'guardrail:imds-profile': 'containers' },
+            },
+          ],
+          { tags: { 'guardrail:imds-profile': 'containers' } },
+        ),
+      },
+      {
+        name: 'a container launch template within its profile',
+        record: createLaunchTemplate('kdcube', {
+          MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+          instanceTags: { 'guardrail:imds-profile': 'containers' },
+        }),
+      },
+    ],
+  },
+  'ec2.imds.account-default': {
+    positive: [
+      {
+        name: 'the default allows IMDSv1',
+        record: modifyImdsDefaults({ HttpTokens: 'optional' }),
+        severity: 'high',
+        resource: 'arn:aws:ec2:eu-west-1:123456789012:instance-metadata-defaults',
+        details: { httpTokens: 'optional', unchanged: ['hopLimit', 'httpEndpoint'] },
+        remediation: null,
+      },
+      {
+        name: 'no preference: launches fall back to the AMI, IMDSv1 by default',
+        record: modifyImdsDefaults({ HttpTokens: 'no-preference' }),
+        severity: 'medium',
+      },
+      {
+        name: 'a default hop limit above the account maximum',
+        record: modifyImdsDefaults({ HttpTokens: 'required', HttpPutResponseHopLimit: 3 }),
+        severity: 'medium',
+        details: { hopLimit: 3, maxHopLimit: 1 },
+      },
+      {
+        name: 'the hop limit cleared while the maximum is 1 (AMIs with ImdsSupport v2.0 give 2)',
+        record: modifyImdsDefaults({ HttpPutResponseHopLimit: -1 }),
+        details: { hopLimit: 'no-preference' },
+      },
+      {
+        name: 'both: IMDSv1 and the hop limit, one finding',
+        record: modifyImdsDefaults({ HttpTokens: 'optional', HttpPutResponseHopLimit: 4 }),
+        severity: 'high',
+      },
+    ],
+    negative: [
+      {
+        name: 'IMDSv2 required with hop limit 1',
+        record: modifyImdsDefaults({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 }),
+      },
+      {
+        name: 'the metadata endpoint disabled by default',
+        record: modifyImdsDefaults({ HttpTokens: 'optional', HttpEndpoint: 'disabled' }),
+      },
+      {
+        name: 'hop limit 2 where the account maximum is 2',
+        record: modifyImdsDefaults({ HttpPutResponseHopLimit: 2 }),
+        baseline: NO_PROFILES,
+      },
+      {
+        name: 'only instance metadata tags changed',
+        record: modifyImdsDefaults({ InstanceMetadataTags: 'enabled' }),
       },
     ],
   },

@@ -2,6 +2,8 @@
  * The five seed systems (../shared/seeds/): the events their own instructions produce, which must give no
  * finding against infra/baseline.example.yml, and drifted variants with the rule ids they must give.
  */
+
+import { runInstances } from '../helpers/ec2Records.ts';
 import type { Json } from '../helpers/records.ts';
 import {
   assumedRole,
@@ -16,7 +18,19 @@ import {
 export const SEED_INSTANCES = {
   imageGenerator: 'i-1234567890abcdef0',
   kdcube: 'i-0a1b2c3d4e5f60718',
+  xplore: 'i-0f1e2d3c4b5a69788',
 } as const;
+
+/**
+ * The tags the seed instances carry in the account (the demo launches them so): seed 002's KDCube host is
+ * tagged for the baseline's `kdcube-containers` IMDS profile (hop limit 2), the others match no profile
+ * (hop limit 1). The Lambda reads them with DescribeInstances; the seed tests hand them over as that fact.
+ */
+export const SEED_INSTANCE_TAGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  [SEED_INSTANCES.imageGenerator]: { Name: 'image-generator' },
+  [SEED_INSTANCES.kdcube]: { Name: 'kdcube', 'guardrail:imds-profile': 'containers' },
+  [SEED_INSTANCES.xplore]: { Name: 'xplore-face-auth' },
+};
 
 export interface SeedCase {
   readonly seed: string;
@@ -212,6 +226,42 @@ export const SEED_CASES: readonly SeedCase[] = [
     expect: ['iam.policy.drift', 'iam.policy.privesc', 'iam.policy.wildcard'],
   },
 
+  {
+    seed: '001',
+    name: 'run-instances as documented, no metadata options: EC2 launched it accepting IMDSv1',
+    record: runInstances(
+      [
+        {
+          id: SEED_INSTANCES.xplore,
+          metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
+          tags: SEED_INSTANCE_TAGS[SEED_INSTANCES.xplore] ?? {},
+        },
+      ],
+      { tags: SEED_INSTANCE_TAGS[SEED_INSTANCES.xplore] ?? {} },
+      { awsRegion: 'us-east-1' },
+    ),
+    expect: ['ec2.imds.v1-allowed'],
+  },
+  {
+    seed: '001',
+    name: 'run-instances with --metadata-options HttpTokens=required,HttpEndpoint=enabled',
+    record: runInstances(
+      [
+        {
+          id: SEED_INSTANCES.xplore,
+          metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
+          tags: SEED_INSTANCE_TAGS[SEED_INSTANCES.xplore] ?? {},
+        },
+      ],
+      {
+        metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },
+        tags: SEED_INSTANCE_TAGS[SEED_INSTANCES.xplore] ?? {},
+      },
+      { awsRegion: 'us-east-1' },
+    ),
+    expect: [],
+  },
+
   // Seed 002: KDCube, IMDSv2 with hop limit 2 for containers, chatbot-dev-* users.
   {
     seed: '002',
@@ -243,9 +293,9 @@ export const SEED_CASES: readonly SeedCase[] = [
   },
   {
     seed: '002',
-    name: 'IMDSv1 back on (no response elements: the request alone decides)',
+    name: 'IMDSv1 back on with hop limit 3 (no response elements: the request alone decides): one finding for both',
     record: modifyImds(SEED_INSTANCES.kdcube, { HttpTokens: 'optional', HttpPutResponseHopLimit: 3 }),
-    expect: ['ec2.imds.hop-limit', 'ec2.imds.v1-allowed'],
+    expect: ['ec2.imds.v1-allowed'],
   },
 
   // Seed 003: CML Cloud Manager service user with access keys (approved, rotated every 90 days).

@@ -187,7 +187,23 @@ describe('infra/baseline.example.yml encodes the five seed systems', () => {
     expect(ephemeral?.matcher.test(`temporaryaccessAImodelshare${'ab'.repeat(16)}`)).toBe(true);
     expect(ephemeral?.matcher.test(`temporaryaccessAImodelshare${'ab'.repeat(16)}0`)).toBe(false);
     expect(ephemeral?.ttlMs).toBe(24 * 3_600_000);
-    expect(baseline.imds).toEqual({ httpTokens: 'required', maxHopLimit: 2, hopLimit: 2, profiles: [] });
+    // At most one hop, except seed 002's KDCube hosts (containers), matched by their tag.
+    expect(baseline.imds).toEqual({
+      httpTokens: 'required',
+      maxHopLimit: 1,
+      hopLimit: 1,
+      profiles: [
+        {
+          path: 'imds.profiles[0]',
+          name: 'kdcube-containers',
+          description: 'KDCube hosts running docker compose (seed 002)',
+          tags: { 'guardrail:imds-profile': 'containers' },
+          instanceIds: [],
+          httpTokens: 'required',
+          maxHopLimit: 2,
+        },
+      ],
+    });
     expect(baseline.rotationDays).toBe(90);
     expect(baseline.ownRoles).toEqual(['guardrail-*']);
   });

@@ -1,14 +1,26 @@
 import { describe, expect, it } from 'vitest';
+import type { InstanceTags, Known } from '../../src/core/knowledge.ts';
 import { evaluate } from '../../src/engine/evaluate.ts';
+import { knowledgeWith } from '../../src/engine/knowledge.ts';
 import { checkRecord } from '../../src/events/record.ts';
-import { SEED_CASES } from '../cases/seeds.ts';
+import { SEED_CASES, SEED_INSTANCE_TAGS } from '../cases/seeds.ts';
 import { exampleBaseline } from '../helpers/baseline.ts';
+
+/** What the Lambda reads from the account for the seed events: the seed instances' tags. */
+const SEED_ACCOUNT = knowledgeWith({
+  instanceTags: (instanceId): Known<InstanceTags> => {
+    const tags = SEED_INSTANCE_TAGS[instanceId];
+    return tags
+      ? { known: true, value: tags, source: 'ec2' }
+      : { known: false, why: `no instance ${instanceId}` };
+  },
+});
 
 describe('seed systems against infra/baseline.example.yml', () => {
   it.each(SEED_CASES.map((c) => [`seed ${c.seed}: ${c.name}`, c] as const))('%s', (_name, seedCase) => {
     const checked = checkRecord(seedCase.record);
     if (!checked.ok) throw new Error(checked.reason);
-    const result = evaluate(checked.record, exampleBaseline());
+    const result = evaluate(checked.record, exampleBaseline(), { knowledge: SEED_ACCOUNT });
     const ruleIds = result.kind === 'evaluated' ? result.findings.map((f) => f.ruleId).sort() : [];
     expect(ruleIds).toEqual(seedCase.expect);
   });

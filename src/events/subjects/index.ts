@@ -15,7 +15,18 @@ import { IAM_USER_EVENTS, IAM_USER_EXTRACTORS } from './iam-users.ts';
 
 export type { Extracted, Json } from './common.ts';
 export { accountOf, partitionOfRecord } from './common.ts';
-export type { Ec2Subject, ImdsSettings, ModifyImdsSubject } from './ec2.ts';
+export type {
+  CreateLaunchTemplateSubject,
+  CreateLaunchTemplateVersionSubject,
+  Ec2Subject,
+  ImdsSettings,
+  LaunchedInstance,
+  LaunchTemplateSubject,
+  ModifyImdsDefaultsSubject,
+  ModifyImdsSubject,
+  RunInstancesSubject,
+  Tags,
+} from './ec2.ts';
 export type { IamPolicySubject, PutRolePolicySubject } from './iam-policies.ts';
 export type { CreateAccessKeySubject, CreateUserSubject, IamUserSubject } from './iam-users.ts';
 

@@ -2,10 +2,13 @@ import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrai
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/core/errors.ts';
+import { WATCHED_EVENTS } from '../../../src/events/subjects/index.ts';
 import { lookupPages } from '../../../src/replay/lookup.ts';
 import { createUser } from '../../helpers/records.ts';
 
 const trail = mockClient(CloudTrailClient);
+/** The watched events after CreateUser, in the order lookupPages asks for them (one list: WATCHED_EVENTS). */
+const OTHER_NAMES = Object.keys(WATCHED_EVENTS).filter((name) => name !== 'CreateUser');
 afterEach(() => trail.reset());
 
 function throttle(): Error {
@@ -57,9 +60,7 @@ describe('lookupPages', () => {
     expect(pages).toEqual([
       { file: 'cloudtrail-lookup:us-east-1:CreateUser:page-1', count: 2 },
       { file: 'cloudtrail-lookup:us-east-1:CreateUser:page-2', count: 1 },
-      { file: 'cloudtrail-lookup:us-east-1:CreateAccessKey:page-1', count: 0 },
-      { file: 'cloudtrail-lookup:us-east-1:PutRolePolicy:page-1', count: 0 },
-      { file: 'cloudtrail-lookup:us-east-1:ModifyInstanceMetadataOptions:page-1', count: 0 },
+      ...OTHER_NAMES.map((name) => ({ file: `cloudtrail-lookup:us-east-1:${name}:page-1`, count: 0 })),
     ]);
     const calls = trail.commandCalls(LookupEventsCommand).map((c) => c.args[0].input);
     expect(calls[1]).toMatchObject({
@@ -68,8 +69,8 @@ describe('lookupPages', () => {
       EndTime: new Date('2026-02-01T00:00:00Z'),
       MaxResults: 50,
     });
-    // Five calls at no more than two per second: four waits of 500 ms between them.
-    expect(clock.sleeps).toEqual([500, 500, 500, 500]);
+    // One call per name and one more page, at no more than two per second: 500 ms between them.
+    expect(clock.sleeps).toEqual(OTHER_NAMES.map(() => 500).concat(500));
   });
 
   it('waits and retries a throttled call with growing backoff', async () => {
@@ -89,10 +90,10 @@ describe('lookupPages', () => {
         ...clock,
       }),
     );
-    expect(pages).toHaveLength(4);
-    expect(trail.commandCalls(LookupEventsCommand)).toHaveLength(6);
+    expect(pages).toHaveLength(OTHER_NAMES.length + 1);
+    expect(trail.commandCalls(LookupEventsCommand)).toHaveLength(OTHER_NAMES.length + 3);
     // Backoffs of 500 then 1000 ms for the throttled CreateUser call, then the 500 ms pacing between names.
-    expect(clock.sleeps).toEqual([500, 1000, 500, 500, 500]);
+    expect(clock.sleeps).toEqual([500, 1000, ...OTHER_NAMES.map(() => 500)]);
   });
 
   it('gives up after the last attempt, and fails at once on other errors, with one line', async () => {

@@ -2,6 +2,7 @@
  * What the record flow and the sweep flow share: their dependencies (interfaces only, no AWS client), the
  * per-finding line of a summary, and the log line of a finding.
  */
+import type { Knowledge } from '../core/knowledge.ts';
 import type { Finding, Severity } from '../core/types.ts';
 import type { Notifier } from '../notify/notifier.ts';
 
@@ -17,6 +18,8 @@ export interface RespondDeps {
   readonly remediate: (finding: Finding) => Promise<Finding>;
   readonly notifier: Notifier;
   readonly log: Log;
+  /** Facts about the account loaded for this record before evaluating (src/knowledge/prefetched.ts). */
+  readonly knowledge?: Knowledge;
 }
 
 export interface FindingOutcome {

@@ -59,7 +59,7 @@ export async function respondToRecord(
   baseline: Baseline,
   deps: RespondDeps,
 ): Promise<EventSummary> {
-  const evaluation = evaluate(record, baseline);
+  const evaluation = evaluate(record, baseline, deps.knowledge ? { knowledge: deps.knowledge } : {});
   if (evaluation.kind === 'skipped') {
     deps.log.info('skipped', { reason: evaluation.skip.reason });
     return {

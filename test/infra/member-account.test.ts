@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { permissionsFor } from '../../src/actions/permissions.ts';
+import { INSTANCE_TAGS_PERMISSIONS } from '../../src/knowledge/ec2.ts';
 import { globMatch } from '../../src/policy/glob.ts';
 import { listenedEvents, RULES } from '../../src/rules/index.ts';
 import { SWEEP_READ_PERMISSIONS } from '../../src/sweep/fetch.ts';
@@ -150,6 +151,8 @@ describe('infra/member-account.yml', () => {
         ...new Set([
           ...permissionsFor([...RULES, ...SWEEP_RULES].map((rule) => rule.remediation)),
           ...SWEEP_READ_PERMISSIONS,
+          // ec2-events reads a member instance's tags (its IMDS profile) through the same role.
+          ...INSTANCE_TAGS_PERMISSIONS,
         ]),
       ].sort(),
     );

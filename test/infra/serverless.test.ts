@@ -19,6 +19,7 @@ import { permissionsFor } from '../../src/actions/permissions.ts';
 import { isOwnRole } from '../../src/baseline/baseline.ts';
 import { parseBaseline } from '../../src/baseline/load.ts';
 import { WATCHED_EVENTS } from '../../src/events/subjects/index.ts';
+import { INSTANCE_TAGS_PERMISSIONS } from '../../src/knowledge/ec2.ts';
 import { REPLAY_READ_PERMISSIONS } from '../../src/replay/permissions.ts';
 import { listenedEvents, RULES } from '../../src/rules/index.ts';
 import { SWEEP_READ_PERMISSIONS } from '../../src/sweep/fetch.ts';
@@ -45,11 +46,14 @@ const remediationsOf = (eventSource: string) =>
 
 /**
  * The AWS calls each function's own code makes, from the constants next to that code: its rules'
- * remediations (src/actions/permissions.ts), the sweep's reads, the replay's reads and writes.
+ * remediations (src/actions/permissions.ts), the facts they read (src/knowledge/), the sweep's reads, the
+ * replay's reads and writes.
  */
 const CALLS: Record<string, readonly string[]> = {
   'iam-events': permissionsFor(remediationsOf('iam.amazonaws.com')),
-  'ec2-events': permissionsFor(remediationsOf('ec2.amazonaws.com')),
+  'ec2-events': [
+    ...new Set([...permissionsFor(remediationsOf('ec2.amazonaws.com')), ...INSTANCE_TAGS_PERMISSIONS]),
+  ],
   'orphan-sweep': [...SWEEP_READ_PERMISSIONS, ...permissionsFor(SWEEP_RULES.map((rule) => rule.remediation))],
   replay: [...REPLAY_READ_PERMISSIONS, ...WRITE_S3_PERMISSIONS],
 };

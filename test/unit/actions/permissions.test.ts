@@ -10,6 +10,7 @@ import { ASSUME_MEMBER_ROLE_PERMISSIONS } from '../../../src/actions/member.ts';
 import { ACTION_PERMISSIONS } from '../../../src/actions/permissions.ts';
 import { TAG_USER_PERMISSIONS } from '../../../src/actions/tagUser.ts';
 import { RemediationAction } from '../../../src/core/types.ts';
+import { INSTANCE_TAGS_PERMISSIONS } from '../../../src/knowledge/ec2.ts';
 import { SWEEP_READ_PERMISSIONS } from '../../../src/sweep/fetch.ts';
 
 function callsIn(path: string): string[] {
@@ -29,6 +30,7 @@ describe('AWS calls declared once, beside the code that makes them', () => {
     ['src/actions/enforceImdsV2.ts', ENFORCE_IMDS_PERMISSIONS],
     ['src/actions/member.ts', ASSUME_MEMBER_ROLE_PERMISSIONS],
     ['src/sweep/fetch.ts', SWEEP_READ_PERMISSIONS],
+    ['src/knowledge/ec2.ts', INSTANCE_TAGS_PERMISSIONS],
   ] as const)('%s declares exactly the calls it makes', (path, declared) => {
     expect([...declared].sort()).toEqual(callsIn(path));
   });

@@ -27,7 +27,7 @@ import { GUARDRAIL_TAG_PREFIX, GuardrailTag } from '../src/core/tags.ts';
 import type { ChatbotNotification } from '../src/notify/types.ts';
 import type { EventSummary } from '../src/respond/record.ts';
 import type { SweepSummary } from '../src/respond/sweep.ts';
-import { SEED_CASES, SEED_INSTANCES } from '../test/cases/seeds.ts';
+import { SEED_CASES, SEED_INSTANCE_TAGS, SEED_INSTANCES } from '../test/cases/seeds.ts';
 import type { LocalAccount, TopicMessage } from '../test/helpers/account.ts';
 import { localAccount } from '../test/helpers/account.ts';
 import { exampleBaselineEnforcing } from '../test/helpers/baseline.ts';
@@ -104,24 +104,63 @@ async function createSeedResources(account: LocalAccount): Promise<Instances> {
     }),
   );
   const ec2 = account.ec2('eu-west-1');
-  const run = async (hopLimit: number): Promise<string> => {
-    const reply = await ec2.send(
-      new RunInstancesCommand({
-        ImageId: 'ami-12c6146b',
-        MinCount: 1,
-        MaxCount: 1,
-        InstanceType: 't3.medium',
-        MetadataOptions: {
-          HttpTokens: 'required',
-          HttpPutResponseHopLimit: hopLimit,
-          HttpEndpoint: 'enabled',
-        },
-      }),
-    );
-    return reply.Instances?.[0]?.InstanceId ?? '';
+  // Seed 000 runs IMDSv2 with hop limit 1; seed 002's containers need hop limit 2, which its IMDS profile
+  // allows the instances tagged for it (SEED_INSTANCE_TAGS).
+  return {
+    imageGenerator: await launch(
+      ec2,
+      { httpTokens: 'required', httpPutResponseHopLimit: 1 },
+      seedTags('imageGenerator'),
+    ),
+    kdcube: await launch(ec2, { httpTokens: 'required', httpPutResponseHopLimit: 2 }, seedTags('kdcube')),
   };
-  // Seed 000 runs IMDSv2 with hop limit 1; seed 002's containers need hop limit 2.
-  return { imageGenerator: await run(1), kdcube: await run(2) };
+}
+
+function seedTags(seed: keyof typeof SEED_INSTANCES): Record<string, string> {
+  return { ...(SEED_INSTANCE_TAGS[SEED_INSTANCES[seed]] ?? {}) };
+}
+
+interface LaunchOptions {
+  readonly httpTokens?: string;
+  readonly httpPutResponseHopLimit?: number;
+}
+
+async function launch(ec2: EC2Client, options: LaunchOptions, tags: Record<string, string>): Promise<string> {
+  const reply = await ec2.send(
+    new RunInstancesCommand({
+      ImageId: 'ami-12c6146b',
+      MinCount: 1,
+      MaxCount: 1,
+      InstanceType: 't3.medium',
+      MetadataOptions: {
+        HttpTokens: (options.httpTokens as 'required' | 'optional' | undefined) ?? 'optional',
+        HttpPutResponseHopLimit: options.httpPutResponseHopLimit ?? 1,
+        HttpEndpoint: 'enabled',
+      },
+      TagSpecifications: [
+        { ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+      ],
+    }),
+  );
+  return reply.Instances?.[0]?.InstanceId ?? '';
+}
+
+/**
+ * A RunInstances seed event happens: the instance it records is launched in moto, as it says (metadata options
+ * and tags from its response), and the record then names the instance moto created.
+ */
+async function launchRecorded(account: LocalAccount, record: Json): Promise<Json> {
+  const items = (record.responseElements as { instancesSet: { items: Json[] } }).instancesSet.items;
+  const [item] = items as [
+    {
+      instanceId: string;
+      metadataOptions?: LaunchOptions;
+      tagSet?: { items: { key: string; value: string }[] };
+    },
+  ];
+  const tags = Object.fromEntries((item.tagSet?.items ?? []).map((t) => [t.key, t.value]));
+  const id = await launch(account.ec2(String(record.awsRegion)), item.metadataOptions ?? {}, tags);
+  return JSON.parse(JSON.stringify(record).replaceAll(item.instanceId, id)) as Json;
 }
 
 /**
@@ -175,7 +214,10 @@ async function quietly<T>(logs: string[], run: () => Promise<T>): Promise<T> {
 function targetOf(record: Json): string {
   const p = (record.requestParameters ?? {}) as Record<string, unknown>;
   const imds = p.ModifyInstanceMetadataOptionsRequest as { InstanceId?: string } | undefined;
-  return String(p.userName ?? p.roleName ?? imds?.InstanceId ?? '-');
+  const launched = (
+    record.responseElements as { instancesSet?: { items?: { instanceId?: string }[] } } | null
+  )?.instancesSet?.items?.[0]?.instanceId;
+  return String(p.userName ?? p.roleName ?? imds?.InstanceId ?? launched ?? '-');
 }
 
 function describeSummary(summary: EventSummary): string[] {
@@ -263,7 +305,10 @@ async function main(): Promise<void> {
       `              and ${EPHEMERAL_OLD.slice(0, 31)}… left over from an earlier run (expired yesterday);`,
     );
     out(
-      `              instances ${instances.imageGenerator} (seed 000, IMDSv2, hop 1) and ${instances.kdcube} (seed 002, IMDSv2, hop 2) in eu-west-1`,
+      `              instances ${instances.imageGenerator} (seed 000, IMDSv2, hop 1) and ${instances.kdcube} (seed 002, IMDSv2, hop 2,`,
+    );
+    out(
+      '              tagged guardrail:imds-profile=containers: the example baseline allows it 2, every other instance 1) in eu-west-1',
     );
 
     Object.assign(process.env, account.env, { GUARDRAIL_BASELINE: baseline, POWERTOOLS_LOG_LEVEL: 'INFO' });
@@ -278,10 +323,14 @@ async function main(): Promise<void> {
     out(`${'seed'.padEnd(4)} ${'event'.padEnd(30)} ${'about'.padEnd(62)}what guardrail found and did`);
     const ec2 = account.ec2('eu-west-1');
     let ephemeralEvent: Json | undefined;
+    const launched: string[] = [];
     for (const seedCase of SEED_CASES) {
-      const record = happeningNow(seedCase.record, instances);
+      let record = happeningNow(seedCase.record, instances);
       const isEc2 = record.eventSource === 'ec2.amazonaws.com';
-      if (isEc2) await applyRecordedChange(ec2, record);
+      if (record.eventName === 'RunInstances') {
+        record = await launchRecorded(account, record);
+        launched.push(`${targetOf(record)}@${String(record.awsRegion)}`);
+      } else if (record.eventName === 'ModifyInstanceMetadataOptions') await applyRecordedChange(ec2, record);
       const event = eventBridge(record);
       if (targetOf(record) === EPHEMERAL_RUN && record.eventName === 'CreateUser' && !ephemeralEvent)
         ephemeralEvent = event;
@@ -301,8 +350,8 @@ async function main(): Promise<void> {
     // guardrail's own fix shows up in CloudTrail too; its role is in guardrail.ownRoles, so it is skipped.
     const ownFix = modifyImds(
       instances.imageGenerator,
-      { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
-      { httpTokens: 'required', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
+      { HttpTokens: 'required', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' },
+      { httpTokens: 'required', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
       { userIdentity: assumedRole('guardrail-prod-remediator', 'guardrail-ec2-events') },
     );
     printEvent(
@@ -335,11 +384,12 @@ async function main(): Promise<void> {
         .map((t) => `${t.Key}=${t.Value}`);
       out(`user ${user}: ${shown.length > 0 ? shown.join(' ') : 'untouched (approved by the baseline)'}`);
     }
-    for (const [label, id] of [
-      ['seed 000', instances.imageGenerator],
-      ['seed 002', instances.kdcube],
+    for (const [label, id, region] of [
+      ['seed 000', instances.imageGenerator, 'eu-west-1'],
+      ['seed 002', instances.kdcube, 'eu-west-1'],
+      ...launched.map((at) => ['seed 001, launched', ...at.split('@')] as const),
     ] as const) {
-      const m = await metadata(ec2, id);
+      const m = await metadata(account.ec2(region), id);
       out(`instance ${id} (${label}): HttpTokens ${m.tokens}, hop limit ${m.hop}`);
     }
 

@@ -83,7 +83,7 @@ async function enforceOne(
         : `keeps HttpTokens ${change.httpTokens} (its IMDS profile allows IMDSv1)`;
     return {
       status: 'already-compliant',
-      note: `${id} ${tokens} with hop limit ${change.hopLimit}, within its maximum of ${target.maxHopLimit}${changedSince(target, change.httpTokens, change.hopLimit)}`,
+      note: `${id} ${tokens} with hop limit ${change.hopLimit}, within the maximum of ${target.maxHopLimit}${changedSince(target, change.httpTokens, change.hopLimit)}`,
     };
   }
   const what = `${id}: ${describeImdsChange(change, target)}`;

@@ -35,7 +35,7 @@ export function planImdsChange(current: CurrentImds, target: ImdsTarget): ImdsCh
   return { kind: 'modify', httpTokens: wantedTokens, hopLimit: wantedHop, from: { httpTokens, hopLimit } };
 }
 
-/** `HttpTokens optional → required, hop limit 3 → 2 (its maximum)`: one line saying what changes. */
+/** `HttpTokens optional → required, hop limit 3 → 2 (the maximum)`: one line saying what changes. */
 export function describeImdsChange(
   change: Extract<ImdsChange, { kind: 'modify' }>,
   target: ImdsTarget,
@@ -47,7 +47,7 @@ export function describeImdsChange(
       : `HttpTokens ${from.httpTokens} → ${change.httpTokens}`;
   const hop =
     from.hopLimit === change.hopLimit
-      ? `hop limit ${from.hopLimit} (unchanged, within its maximum of ${target.maxHopLimit})`
-      : `hop limit ${from.hopLimit} → ${change.hopLimit} (its maximum)`;
+      ? `hop limit ${from.hopLimit} (unchanged, within the maximum of ${target.maxHopLimit})`
+      : `hop limit ${from.hopLimit} → ${change.hopLimit} (the maximum)`;
   return `${tokens}, ${hop}`;
 }

@@ -251,7 +251,8 @@ function undecidedOf(judged: readonly Pick<InstanceJudgement, 'decision' | 'inst
   const first = undecided[0]?.decision;
   if (!first || first.decided) return '';
   const options = first.candidates.map((c) => `${c.profile ?? 'the account'} (at most ${c.maxHopLimit})`);
-  return ` The IMDS profile of ${undecided.map((j) => j.instanceId).join(', ')} could not be decided (${first.why}): judged against the strictest of ${options.join(' or ')}.`;
+  const loosestMax = Math.max(...first.candidates.map((c) => c.maxHopLimit));
+  return ` The IMDS profile of ${undecided.map((j) => j.instanceId).join(', ')} could not be decided (${first.why}): judged against the strictest of ${options.join(' or ')}, and never lowered below ${loosestMax}, the most any of them allows.`;
 }
 
 function instanceDetails(j: InstanceJudgement): Record<string, unknown> {
@@ -310,16 +311,26 @@ function instancesMatch(rule: ImdsRule, judgement: InstancesJudgement, eventName
   if (!first) return [];
   const { region } = judgement;
   const certain = rule === 'hop' || judged.some((j) => j.imdsv1 === 'yes');
-  const what = rule === 'v1' ? 'IMDSv1' : 'a hop limit above the maximum';
+  const what =
+    rule === 'hop'
+      ? 'with a hop limit above their maximum'
+      : certain
+        ? 'that accept IMDSv1'
+        : 'that may accept IMDSv1';
   const summary =
     eventName === 'RunInstances'
-      ? `RunInstances${judgement.launchTemplate ? ` from launch template ${judgement.launchTemplate}` : ''} launched instances ${certain ? 'with' : 'that may have'} ${what}: ${judged
+      ? `RunInstances${judgement.launchTemplate ? ` from launch template ${judgement.launchTemplate}` : ''} launched instances ${what}: ${judged
           .slice(0, 10)
           .map((j) => `${j.instanceId ?? 'not listed in the record'} (${stateOf(rule, j)})`)
           .join('; ')}${judged.length > 10 ? `; and ${judged.length - 10} more (details.instances)` : ''}.`
-      : `Instance ${first.instanceId} now has ${what}: ${stateOf(rule, first)}.`;
+      : `Instance ${first.instanceId} now ${rule === 'v1' ? 'accepts IMDSv1: ' : 'has '}${stateOf(rule, first)}.`;
   const targets = targetsOf(judged);
-  const hop = first.hopAbove ? ` --http-put-response-hop-limit ${first.requirement.maxHopLimit}` : '';
+  // As the remediation: no lower than the loosest maximum that may apply (the instance's, when decided).
+  const allowed = loosest(first.decision).maxHopLimit;
+  const hop =
+    first.hopLimit !== undefined && first.hopLimit > allowed
+      ? ` --http-put-response-hop-limit ${allowed}`
+      : '';
   const tokens = rule === 'v1' ? ' --http-tokens required --http-endpoint enabled' : '';
   const undecided = judged.filter((j) => !j.decision.decided).length > 0;
   return [

@@ -223,7 +223,7 @@ describe('built ec2-events on moto', () => {
     const published = await account.drain();
     expect(published).toHaveLength(1);
     expect(published[0]?.chat.content.description).toContain(
-      endHop === 2 ? 'hop limit 2 (unchanged, within its maximum of 2)' : 'hop limit 2 → 1 (its maximum)',
+      endHop === 2 ? 'hop limit 2 (unchanged, within the maximum of 2)' : 'hop limit 2 → 1 (the maximum)',
     );
   });
 

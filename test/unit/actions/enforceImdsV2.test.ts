@@ -85,7 +85,7 @@ describe('enforce-imdsv2', () => {
     ]);
     expect(result.remediation).toMatchObject({
       status: 'applied',
-      note: `set ${ID}: HttpTokens optional → required, hop limit 1 (unchanged, within its maximum of 1)`,
+      note: `set ${ID}: HttpTokens optional → required, hop limit 1 (unchanged, within the maximum of 1)`,
     });
     // Describe strictly before Modify.
     expect(ec2Mock.calls().map((call) => call.args[0].constructor.name)).toEqual([
@@ -111,7 +111,7 @@ describe('enforce-imdsv2', () => {
       { InstanceId: KDCUBE, HttpTokens: 'required', HttpPutResponseHopLimit: 2, HttpEndpoint: 'enabled' },
     ]);
     expect(result.remediation?.note).toBe(
-      `set ${KDCUBE}: HttpTokens optional → required, hop limit 2 (unchanged, within its maximum of 2)`,
+      `set ${KDCUBE}: HttpTokens optional → required, hop limit 2 (unchanged, within the maximum of 2)`,
     );
   });
 
@@ -136,7 +136,7 @@ describe('enforce-imdsv2', () => {
     const result = await remediator().remediate(enforcing);
     expect(modifyInputs()[0]?.HttpPutResponseHopLimit).toBe(1);
     expect(result.remediation?.note).toContain(
-      'HttpTokens required (unchanged), hop limit 5 → 1 (its maximum)',
+      'HttpTokens required (unchanged), hop limit 5 → 1 (the maximum)',
     );
   });
 
@@ -144,7 +144,7 @@ describe('enforce-imdsv2', () => {
     [
       'tokens required, hop limit at the maximum',
       { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
-      `${ID} already requires IMDSv2 with hop limit 1, within its maximum of 1 (it changed since the event, which recorded HttpTokens optional, hop limit 1)`,
+      `${ID} already requires IMDSv2 with hop limit 1, within the maximum of 1 (it changed since the event, which recorded HttpTokens optional, hop limit 1)`,
     ],
     [
       'metadata endpoint off',
@@ -169,7 +169,7 @@ describe('enforce-imdsv2', () => {
     const result = await remediator().remediate(inMode(required, 'enforce'));
     // The event recorded hop limit 3; the instance has 1 now.
     expect(result.remediation?.note).toBe(
-      `${ID} already requires IMDSv2 with hop limit 1, within its maximum of 1 (it changed since the event, which recorded HttpTokens required, hop limit 3)`,
+      `${ID} already requires IMDSv2 with hop limit 1, within the maximum of 1 (it changed since the event, which recorded HttpTokens required, hop limit 3)`,
     );
   });
 
@@ -186,7 +186,7 @@ describe('enforce-imdsv2', () => {
       { InstanceId: legacy, HttpTokens: 'optional', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' },
     ]);
     expect(result.remediation?.note).toBe(
-      `set ${legacy}: HttpTokens optional (unchanged: its IMDS profile allows IMDSv1), hop limit 3 → 1 (its maximum)`,
+      `set ${legacy}: HttpTokens optional (unchanged: its IMDS profile allows IMDSv1), hop limit 3 → 1 (the maximum)`,
     );
   });
 
@@ -229,7 +229,7 @@ describe('enforce-imdsv2', () => {
       const result = await remediator().remediate(both);
       expect(result.remediation).toMatchObject({
         status: 'applied',
-        note: `set ${ID}: HttpTokens optional → required, hop limit 1 (unchanged, within its maximum of 1); ${other} no longer exists`,
+        note: `set ${ID}: HttpTokens optional → required, hop limit 1 (unchanged, within the maximum of 1); ${other} no longer exists`,
       });
     });
 
@@ -243,7 +243,7 @@ describe('enforce-imdsv2', () => {
       expect(result.remediation).toMatchObject({
         status: 'failed',
         error: `${other}: UnauthorizedOperation: You are not authorized to perform this operation.`,
-        note: `set ${ID}: HttpTokens optional → required, hop limit 1 (unchanged, within its maximum of 1)`,
+        note: `set ${ID}: HttpTokens optional → required, hop limit 1 (unchanged, within the maximum of 1)`,
       });
     });
   });
@@ -253,7 +253,7 @@ describe('enforce-imdsv2', () => {
     const result = await remediator(false).remediate(v1);
     expect(result.remediation).toMatchObject({ status: 'dry-run', mode: 'dry-run' });
     expect(result.remediation?.note).toBe(
-      `would set ${ID}: HttpTokens optional → required, hop limit 1 (unchanged, within its maximum of 1)`,
+      `would set ${ID}: HttpTokens optional → required, hop limit 1 (unchanged, within the maximum of 1)`,
     );
     expect(ec2Mock.commandCalls(ModifyInstanceMetadataOptionsCommand)).toHaveLength(0);
   });

@@ -21,29 +21,23 @@ export const imdsAccountDefault = defineRule({
     if (subject.httpEndpoint === 'disabled') return [];
     const max = baseline.imds.maxHopLimit;
     const problems: string[] = [];
-    let severity: Severity | undefined;
-    const raise = (to: Severity): void => {
-      severity = severity === 'high' ? 'high' : to;
-    };
-    if (subject.httpTokens === 'optional') {
-      problems.push('allows IMDSv1 (HttpTokens optional)');
-      raise('high');
-    } else if (subject.httpTokens === 'no-preference') {
+    if (subject.httpTokens === 'optional') problems.push('allows IMDSv1 (HttpTokens optional)');
+    if (subject.httpTokens === 'no-preference') {
       problems.push(
         'no longer requires IMDSv2 (HttpTokens no-preference: launches that set none take the AMI setting, IMDSv1 unless the AMI requires tokens)',
       );
-      raise('medium');
     }
     if (typeof subject.hopLimit === 'number' && subject.hopLimit > max) {
       problems.push(`sets hop limit ${subject.hopLimit}, above the account maximum of ${max}`);
-      raise('medium');
-    } else if (subject.hopLimit === 'no-preference' && max < 2) {
+    }
+    if (subject.hopLimit === 'no-preference' && max < 2) {
       problems.push(
         `clears the hop limit (no-preference: AMIs with ImdsSupport v2.0 then give 2, above the account maximum of ${max})`,
       );
-      raise('medium');
     }
-    if (problems.length === 0 || !severity) return [];
+    if (problems.length === 0) return [];
+    // IMDSv1 for certain is the rule's severity; what may lead to it, or extra hops, is medium.
+    const severity: Severity = subject.httpTokens === 'optional' ? 'high' : 'medium';
     const unchanged = (['httpTokens', 'hopLimit', 'httpEndpoint'] as const).filter(
       (f) => subject[f] === undefined,
     );

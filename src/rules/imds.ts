@@ -26,7 +26,7 @@ import type { ImdsRequirement, ProfileDecision } from './imdsProfile.ts';
 import { decideProfile, loosest, strictest } from './imdsProfile.ts';
 
 /** IMDSv2 was announced on this day; an instance launched before it could only use IMDSv1. */
-export const IMDSV2_RELEASED = '2019-11-19T00:00:00Z';
+const IMDSV2_RELEASED = '2019-11-19T00:00:00Z';
 
 /** How the record told an instance's settings. */
 export type SettingsBasis =

@@ -25,8 +25,8 @@ export const RULES: readonly AnyRule[] = [
   policyWildcard,
   policyPrivesc,
   imdsV1Allowed,
-  imdsHopLimit,
   imdsAccountDefault,
+  imdsHopLimit,
 ];
 
 export function ruleById(id: string): AnyRule | undefined {

@@ -10,7 +10,7 @@
 import type { Baseline } from '../baseline/baseline.ts';
 import type { FactRequest, Knowledge } from '../core/knowledge.ts';
 import type { Subject, SubjectOf, WatchedEventName } from '../events/subjects/index.ts';
-import type { ImdsJudgement, InstancesJudgement, TemplateJudgement } from './imds.ts';
+import type { InstancesJudgement, TemplateJudgement } from './imds.ts';
 import { judgeModify, judgeRun, judgeTemplate } from './imds.ts';
 import { imdsFacts } from './imdsFacts.ts';
 import type { PolicyAnalysis } from './policyAnalysis.ts';
@@ -27,8 +27,6 @@ export interface RecordInputs {
   readonly CreateLaunchTemplate: { readonly imds: TemplateJudgement };
   readonly CreateLaunchTemplateVersion: { readonly imds: TemplateJudgement };
 }
-
-export type { ImdsJudgement };
 
 /** An event without inputs of its own. */
 export type NoInputs = Readonly<Record<never, never>>;

@@ -1,6 +1,7 @@
 import { defineRule } from '../core/rule.ts';
 import type { Severity } from '../core/types.ts';
 import { RuleId } from '../core/types.ts';
+import { shellArg } from './imdsProfile.ts';
 
 /**
  * ModifyInstanceMetadataDefaults, the region's default for instances launched without metadata options: judged
@@ -56,7 +57,7 @@ export const imdsAccountDefault = defineRule({
           unchanged,
         },
         nextSteps: [
-          `Set it back: aws ec2 modify-instance-metadata-defaults --region ${subject.region} --http-tokens required --http-put-response-hop-limit ${max}`,
+          `Set it back: aws ec2 modify-instance-metadata-defaults --region ${shellArg(subject.region, '<region>')} --http-tokens required --http-put-response-hop-limit ${max}`,
           'The default applies to launches that set no metadata options of their own; instances already running keep theirs (ec2.imds.v1-allowed reports launches that allow IMDSv1).',
         ],
       },

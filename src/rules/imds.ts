@@ -23,7 +23,7 @@ import type {
   RunInstancesSubject,
 } from '../events/subjects/index.ts';
 import type { ImdsRequirement, ProfileDecision } from './imdsProfile.ts';
-import { decideProfile, loosest, strictest } from './imdsProfile.ts';
+import { decideProfile, loosest, shellArg, strictest } from './imdsProfile.ts';
 
 /** IMDSv2 was announced on this day; an instance launched before it could only use IMDSv1. */
 const IMDSV2_RELEASED = '2019-11-19T00:00:00Z';
@@ -310,6 +310,7 @@ function instancesMatch(rule: ImdsRule, judgement: InstancesJudgement, eventName
   const [first] = judged;
   if (!first) return [];
   const { region } = judgement;
+  const cliRegion = shellArg(region, '<region>');
   const certain = rule === 'hop' || judged.some((j) => j.imdsv1 === 'yes');
   const what =
     rule === 'hop'
@@ -353,11 +354,11 @@ function instancesMatch(rule: ImdsRule, judgement: InstancesJudgement, eventName
       },
       ...(certain ? {} : { severity: 'medium' as Severity }),
       nextSteps: [
-        `${targets.length > 0 ? 'Unless guardrail did it (see above), ' : ''}${rule === 'v1' ? 'require IMDSv2' : 'lower the hop limit'}: aws ec2 modify-instance-metadata-options --region ${region} --instance-id ${first.instanceId ?? '<id>'}${tokens}${hop}${judged.length > 1 ? ` (likewise for the other instances, each to its maximum in details.instances)` : ''}`,
+        `${targets.length > 0 ? 'Unless guardrail did it (see above), ' : ''}${rule === 'v1' ? 'require IMDSv2' : 'lower the hop limit'}: aws ec2 modify-instance-metadata-options --region ${cliRegion} --instance-id ${shellArg(first.actionable ? first.instanceId : undefined, '<instance-id>')}${tokens}${hop}${judged.length > 1 ? ` (likewise for the other instances, each to its maximum in details.instances)` : ''}`,
         rule === 'v1' ? IMDSV1_CALLERS : CONTAINERS,
         ...(rule === 'v1' && eventName === 'RunInstances'
           ? [
-              `Launch with --metadata-options HttpTokens=required (or a launch template that sets it), and make it the default for new instances: aws ec2 modify-instance-metadata-defaults --region ${region} --http-tokens required`,
+              `Launch with --metadata-options HttpTokens=required (or a launch template that sets it), and make it the default for new instances: aws ec2 modify-instance-metadata-defaults --region ${cliRegion} --http-tokens required`,
             ]
           : []),
         ...(undecided
@@ -382,8 +383,9 @@ function templateMatch(rule: ImdsRule, j: TemplateJudgement): RuleMatch[] {
       ? `${name} sets no HttpTokens and starts from version ${t.sourceVersion}, which the record does not show: its instances may accept IMDSv1.`
       : `${name} launches instances ${rule === 'v1' ? (j.imdsv1 === 'yes' ? 'with IMDSv1' : 'that may have IMDSv1') : 'with a hop limit above the maximum'}: ${stateOf(rule, j)}.`;
   const which = t.templateId
-    ? `--launch-template-id ${t.templateId}`
-    : `--launch-template-name '${t.templateName}'`;
+    ? `--launch-template-id ${shellArg(t.templateId, '<launch-template-id>')}`
+    : `--launch-template-name ${shellArg(t.templateName, '<launch-template-name>')}`;
+  const region = shellArg(t.region, '<region>');
   // The hop limit it keeps, lowered to the maximum when above; left out when unknown (never raised).
   const hop = j.hopLimit === undefined ? undefined : Math.min(j.hopLimit, j.requirement.maxHopLimit);
   const data = JSON.stringify({
@@ -415,8 +417,8 @@ function templateMatch(rule: ImdsRule, j: TemplateJudgement): RuleMatch[] {
       },
       ...(rule === 'v1' && j.imdsv1 === 'possible' ? { severity: 'medium' as Severity } : {}),
       nextSteps: [
-        `A version cannot be edited: publish a compliant one, aws ec2 create-launch-template-version --region ${t.region} ${which}${t.version !== undefined ? ` --source-version ${t.version}` : ''} --launch-template-data '${data}'`,
-        `Make it the default (aws ec2 modify-launch-template --region ${t.region} ${which} --default-version <the new version>) and point Auto Scaling groups that name a version at it; instances already launched keep their settings.`,
+        `A version cannot be edited: publish a compliant one, aws ec2 create-launch-template-version --region ${region} ${which}${t.version !== undefined ? ` --source-version ${t.version}` : ''} --launch-template-data '${data}'`,
+        `Make it the default (aws ec2 modify-launch-template --region ${region} ${which} --default-version <the new version>) and point Auto Scaling groups that name a version at it; instances already launched keep their settings.`,
         ...(rule === 'hop' ? [CONTAINERS] : []),
       ],
     },

@@ -101,3 +101,11 @@ export function loosest(decision: ProfileDecision): Pick<ImdsRequirement, 'httpT
     maxHopLimit: Math.max(...candidates.map((c) => c.maxHopLimit)),
   };
 }
+
+/**
+ * A value from the record as a shell argument in a next-step command, or `placeholder` when it is not the plain
+ * word AWS would have written: event fields are attacker-controlled, and a person may paste the command.
+ */
+export function shellArg(value: string | undefined, placeholder: string): string {
+  return value !== undefined && /^[\w.:/()-]{1,128}$/.test(value) ? value : placeholder;
+}

@@ -12,13 +12,11 @@ import type { CredentialsProvider } from '../src/actions/member.ts';
 import { memberCredentials } from '../src/actions/member.ts';
 import { CLIENT_CONFIG } from '../src/aws/clientConfig.ts';
 import { instanceTagsLoader } from '../src/knowledge/ec2.ts';
-import type { FactLoaders } from '../src/knowledge/prefetched.ts';
+import { recordKnowledge } from '../src/knowledge/lambda.ts';
 import { dryRunProbe, forceDryRun, functionRole, idempotencyTable, memberAccess } from './config.ts';
 import { baselineFromEnv } from './lib/baseline.ts';
 import { cloudTrailHandler } from './lib/cloudTrailHandler.ts';
-import type { LoadersFor } from './lib/facts.ts';
-import { factsLoader } from './lib/facts.ts';
-import { dynamoPersistence, idempotent } from './lib/idempotency.ts';
+import { dynamoPersistence, notifyOncePerEvent, oncePerKey } from './lib/idempotency.ts';
 import { createLogger } from './lib/logger.ts';
 import { snsNotifierFromEnv, withMembers } from './lib/runtime.ts';
 
@@ -42,24 +40,6 @@ function ec2Clients(credentials?: CredentialsProvider): (region: string) => EC2C
 
 const ownEc2 = ec2Clients();
 const members = memberAccess();
-const memberFacts = new Map<string, FactLoaders>();
-
-/** Instance tags are read in the event's account: with the function's own role, or a member's remediation role. */
-const loadersFor: LoadersFor = (account, own) => {
-  if (own.known && account === own.account) return { instanceTags: instanceTagsLoader(ownEc2) };
-  if (!members) {
-    return {
-      unreadable: `the event is from account ${account}, and no member role is configured to read it`,
-    };
-  }
-  let loaders = memberFacts.get(account);
-  if (!loaders) {
-    loaders = { instanceTags: instanceTagsLoader(ec2Clients(memberCredentials(account, members))) };
-    memberFacts.set(account, loaders);
-  }
-  return loaders;
-};
-
 export const handler = cloudTrailHandler({
   logger,
   eventSources: ['ec2.amazonaws.com'],
@@ -75,9 +55,23 @@ export const handler = cloudTrailHandler({
     },
   ),
   roleAccount: functionRole()?.account,
-  facts: factsLoader(loadersFor, logger),
-  notifier: snsNotifierFromEnv(sns),
-  idempotency: idempotent({
+  // Instance tags are read in the event's account: with the function's own role, or a member's remediation role.
+  knowledge: recordKnowledge({
+    own: { instanceTags: instanceTagsLoader(ownEc2) },
+    ...(members
+      ? {
+          member: (account: string) => ({
+            instanceTags: instanceTagsLoader(ec2Clients(memberCredentials(account, members))),
+          }),
+        }
+      : {}),
+  }),
+  // One message per event, published once per event id even when Lambda retries a partly failed invocation.
+  notifier: notifyOncePerEvent(snsNotifierFromEnv(sns), {
+    persistenceStore: dynamoPersistence(idempotencyTable(), dynamo),
+    keyPrefix: 'guardrail-ec2-events-notify',
+  }),
+  idempotency: oncePerKey({
     persistenceStore: dynamoPersistence(idempotencyTable(), dynamo),
     key: 'record.eventID',
     keyPrefix: 'guardrail-ec2-events',

@@ -6,8 +6,8 @@
  */
 import type { DescribeInstancesCommandOutput, EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeInstancesCommand, ModifyInstanceMetadataOptionsCommand } from '@aws-sdk/client-ec2';
+import { awsErrorName, describeAwsError, isTransientAwsError } from '../aws/errors.ts';
 import type { ImdsParams, ImdsTarget, RemediationMode } from '../core/types.ts';
-import { awsErrorName, describeAwsError, isTransientAwsError } from './awsError.ts';
 import { describeImdsChange, planImdsChange } from './imdsChange.ts';
 import type { ActionOutcome } from './outcome.ts';
 

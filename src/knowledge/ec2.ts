@@ -4,7 +4,7 @@
  */
 import type { EC2Client } from '@aws-sdk/client-ec2';
 import { DescribeInstancesCommand } from '@aws-sdk/client-ec2';
-import { awsErrorName } from '../actions/awsError.ts';
+import { awsErrorName } from '../aws/errors.ts';
 import type { FactRequest, InstanceTags, Known } from '../core/knowledge.ts';
 
 /** The calls the loader makes (the function's role gets exactly these; enforce-imdsv2 makes the same read). */

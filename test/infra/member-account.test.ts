@@ -6,6 +6,7 @@ import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { permissionsFor } from '../../src/actions/permissions.ts';
 import { INSTANCE_TAGS_PERMISSIONS } from '../../src/knowledge/ec2.ts';
+import { IAM_FACT_PERMISSIONS } from '../../src/knowledge/iam.ts';
 import { globMatch } from '../../src/policy/glob.ts';
 import { listenedEvents, RULES } from '../../src/rules/index.ts';
 import { SWEEP_READ_PERMISSIONS } from '../../src/sweep/fetch.ts';
@@ -144,7 +145,7 @@ describe('infra/member-account.yml', () => {
         );
       }
     }
-    // Exactly the calls the central functions' remediations and sweep make.
+    // Exactly the calls the central functions' remediations, sweep and policy reads make.
     const granted = statements.flatMap((statement) => [statement.Action].flat()).sort();
     expect(granted).toEqual(
       [
@@ -153,6 +154,7 @@ describe('infra/member-account.yml', () => {
           ...SWEEP_READ_PERMISSIONS,
           // ec2-events reads a member instance's tags (its IMDS profile) through the same role.
           ...INSTANCE_TAGS_PERMISSIONS,
+          ...IAM_FACT_PERMISSIONS,
         ]),
       ].sort(),
     );

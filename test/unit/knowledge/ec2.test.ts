@@ -2,7 +2,7 @@
 import { DescribeInstancesCommand, EC2Client } from '@aws-sdk/client-ec2';
 import { mockClient } from 'aws-sdk-client-mock';
 import { beforeEach, describe, expect, it, vi } from 'vitest';
-import { describeAwsError } from '../../../src/actions/awsError.ts';
+import { describeAwsError } from '../../../src/aws/errors.ts';
 import { instanceTagsLoader } from '../../../src/knowledge/ec2.ts';
 import { knowledgeFromAnswers, loadFacts } from '../../../src/knowledge/prefetched.ts';
 import { sdkError } from '../../helpers/awsErrors.ts';

@@ -1,18 +1,24 @@
 /**
- * IAM CloudTrail events from EventBridge (us-east-1: IAM is global): the IAM events of src/events/subjects.
- * Remediation: tag-ephemeral (TagUser). Facts read before judging: a user's access keys (ListAccessKeys).
+ * IAM CloudTrail events from EventBridge (us-east-1: IAM is global): users, access keys, login profiles, roles
+ * and their trust, and every path to a permission (inline and managed policies, policy versions, groups,
+ * boundaries). Remediation: tag-ephemeral (TagUser). The rules' facts (a managed policy's document, its holders,
+ * a group's policies, a user's access keys) are read from IAM before evaluating (src/knowledge/iam.ts,
+ * iam-keys.ts), cached while the container is warm.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createRemediator } from '../src/actions/index.ts';
+import { memberCredentials } from '../src/actions/member.ts';
 import { tagUserAction } from '../src/actions/tagUser.ts';
 import { CLIENT_CONFIG } from '../src/aws/clientConfig.ts';
+import { iamFactLoaders } from '../src/knowledge/iam.ts';
 import { accessKeysLoader } from '../src/knowledge/iam-keys.ts';
-import { forceDryRun, functionRole, idempotencyTable } from './config.ts';
+import { recordKnowledge } from '../src/knowledge/lambda.ts';
+import { forceDryRun, functionRole, idempotencyTable, memberAccess } from './config.ts';
 import { baselineFromEnv } from './lib/baseline.ts';
 import { cloudTrailHandler } from './lib/cloudTrailHandler.ts';
-import { dynamoPersistence, idempotent } from './lib/idempotency.ts';
+import { dynamoPersistence, notifyOncePerEvent, oncePerKey } from './lib/idempotency.ts';
 import { createLogger } from './lib/logger.ts';
 import { snsNotifierFromEnv, withMembers } from './lib/runtime.ts';
 
@@ -20,6 +26,13 @@ const logger = createLogger('iam-events');
 const iam = new IAMClient(CLIENT_CONFIG);
 const sns = new SNSClient(CLIENT_CONFIG);
 const dynamo = new DynamoDBClient(CLIENT_CONFIG);
+const members = memberAccess();
+
+/** Everything iam-events reads from an account's IAM before judging a record. */
+const iamLoaders = (client: IAMClient) => ({
+  ...iamFactLoaders(client),
+  accessKeys: accessKeysLoader(client),
+});
 
 export const handler = cloudTrailHandler({
   logger,
@@ -36,9 +49,22 @@ export const handler = cloudTrailHandler({
     },
   ),
   roleAccount: functionRole()?.account,
-  notifier: snsNotifierFromEnv(sns),
-  facts: { accessKeys: accessKeysLoader(iam) },
-  idempotency: idempotent({
+  // A member account's facts are read there, through the same role the remediations use.
+  knowledge: recordKnowledge({
+    own: iamLoaders(iam),
+    ...(members
+      ? {
+          member: (account: string) =>
+            iamLoaders(new IAMClient({ ...CLIENT_CONFIG, credentials: memberCredentials(account, members) })),
+        }
+      : {}),
+  }),
+  // One message per event, published once per event id even when Lambda retries a partly failed invocation.
+  notifier: notifyOncePerEvent(snsNotifierFromEnv(sns), {
+    persistenceStore: dynamoPersistence(idempotencyTable(), dynamo),
+    keyPrefix: 'guardrail-iam-events-notify',
+  }),
+  idempotency: oncePerKey({
     persistenceStore: dynamoPersistence(idempotencyTable(), dynamo),
     key: 'record.eventID',
     keyPrefix: 'guardrail-iam-events',

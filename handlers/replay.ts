@@ -8,6 +8,7 @@
  * 15 minutes belong to `guardrail replay` on a machine.
  */
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
@@ -20,7 +21,14 @@ import { runReplay } from '../src/replay/replay.ts';
 import type { ReportFormat } from '../src/replay/report/index.ts';
 import { renderReport } from '../src/replay/report/index.ts';
 import type { ReplaySummary } from '../src/replay/types.ts';
-import { baselineSource, minSeverity, replayRegions, reportBucket, reportPrefix } from './config.ts';
+import {
+  baselineSource,
+  minSeverity,
+  replayRegions,
+  reportBucket,
+  reportPrefix,
+  s3PathStyle,
+} from './config.ts';
 import { readBaselineText } from './lib/baseline.ts';
 import { createLogger } from './lib/logger.ts';
 import { snsNotifierFromEnv } from './lib/runtime.ts';
@@ -47,21 +55,25 @@ export interface ReplayResult {
 }
 
 const logger = createLogger('replay');
-// A local endpoint (moto, MinIO) cannot serve virtual-host bucket names.
-const s3 = new S3Client({
-  ...CLIENT_CONFIG,
-  ...(process.env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}),
-});
+const s3 = new S3Client({ ...CLIENT_CONFIG, forcePathStyle: s3PathStyle() });
 const sns = new SNSClient(CLIENT_CONFIG);
 // Only a time-range replay reads LookupEvents: its client loads then, not at every cold start.
 const trails = new Map<string, CloudTrailClient>();
 async function trailClients(): Promise<(region: string) => CloudTrailClient> {
-  const { CloudTrailClient } = await import('@aws-sdk/client-cloudtrail');
+  const { CloudTrailClient } = await import('../src/replay/lookup.ts');
   return (region) => {
     const client = trails.get(region) ?? new CloudTrailClient({ ...CLIENT_CONFIG, region });
     trails.set(region, client);
     return client;
   };
+}
+// Only an {"athena": ...} replay queries Athena: its client loads then.
+let athena: AthenaClient | undefined;
+async function athenaSource() {
+  const { AthenaClient, athenaPages } = await import('../src/replay/query/athena.ts');
+  athena ??= new AthenaClient(CLIENT_CONFIG);
+  const client = athena;
+  return { client: () => client, pages: athenaPages };
 }
 const source = baselineSource();
 const bucket = reportBucket();
@@ -77,16 +89,29 @@ export const handler = middy(async (event: unknown): Promise<ReplayResult> => {
   const until = request.until !== undefined ? parseTimeBound('until', request.until, now) : undefined;
   checkRange(since, until);
   const baselineText = await readBaselineText(source);
+  const query = request.athena;
   const report = await runReplay({
-    sources: request.source ?? [],
+    sources: [...(request.source ?? []), ...(query ? [`athena://${query.table}`] : [])],
     baseline: { text: baselineText, source: source.label },
     rules: request.rules ?? [],
     ...(since !== undefined ? { since } : {}),
     ...(until !== undefined ? { until } : {}),
     workers: 0,
     s3: () => s3,
-    // Without an S3 source, the time range is read from CloudTrail's own 90-day history.
-    ...(request.source ? {} : { lookup: { regions: lookupRegions, client: await trailClients() } }),
+    ...(query
+      ? {
+          // Results beside the reports, where the role may write; the workgroup is the one the role may use.
+          athena: {
+            ...(await athenaSource()),
+            workgroup: query.workgroup ?? 'primary',
+            output: `s3://${bucket}/${prefix}athena-results/`,
+          },
+          ...(query.accounts ? { accounts: query.accounts } : {}),
+          ...(query.regions ? { regions: query.regions } : {}),
+        }
+      : {}),
+    // Without an S3 or Athena source, the time range is read from CloudTrail's own 90-day history.
+    ...(request.source || query ? {} : { lookup: { regions: lookupRegions, client: await trailClients() } }),
   });
   const formats: ReportFormat[] = request.format === 'json' ? ['json'] : [request.format, 'json'];
   const reports: string[] = [];

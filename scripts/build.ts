@@ -86,6 +86,18 @@ export const noBrowserUserAgent: Plugin = {
   },
 };
 
+/**
+ * The SDK's default credential chain, reduced to the environment for the Lambda bundles (what the runtime
+ * provides; handlers/lib/envCredentials.ts says why).
+ */
+export const envCredentials: Plugin = {
+  name: 'env-credentials',
+  setup(esbuild) {
+    const standIn = join(HANDLERS_DIR, 'lib', 'envCredentials.ts');
+    esbuild.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: standIn }));
+  },
+};
+
 export interface BundleSize {
   readonly name: string;
   /** Everything the function's package holds, relative to the output folder: entry, chunks, assets, package.json. */
@@ -141,7 +153,7 @@ async function buildOne(outdir: string, name: string): Promise<void> {
     sourcesContent: false,
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [literalSchemaKeys, yamlAsEsm, noBrowserUserAgent],
+    plugins: [literalSchemaKeys, yamlAsEsm, noBrowserUserAgent, envCredentials],
     // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   });

@@ -7,11 +7,10 @@ import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
 import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
-import { describeAwsError } from '../../src/actions/awsError.ts';
 import type { Remediate } from '../../src/actions/index.ts';
 import type { Baseline } from '../../src/baseline/baseline.ts';
-import type { FactLoaders } from '../../src/knowledge/prefetched.ts';
-import { prefetchFacts } from '../../src/knowledge/prefetched.ts';
+import type { CloudTrailRecord } from '../../src/core/types.ts';
+import type { RecordKnowledge } from '../../src/knowledge/lambda.ts';
 import type { Notifier } from '../../src/notify/notifier.ts';
 import type { EventSummary } from '../../src/respond/record.ts';
 import { respondToRecord } from '../../src/respond/record.ts';
@@ -30,12 +29,10 @@ export interface CloudTrailHandlerDeps {
   readonly remediate: Remediate;
   /** GUARDRAIL_ROLE_ARN's account: a cross-check of the account the invocation context names. */
   readonly roleAccount?: string | undefined;
-  readonly notifier: Notifier;
-  /**
-   * Loaders of the facts about the account this function's rules may need (src/knowledge/iam-*.ts), each around
-   * the function's own client; none: every fact is unknown and the rules say so.
-   */
-  readonly facts?: FactLoaders;
+  /** One message per event; with `registerLambdaContext` (lib/idempotency.ts), published once per event id. */
+  readonly notifier: Notifier & { registerLambdaContext?(context: Context): void };
+  /** Loads the facts a record's rules need from the record's own account (iam-events: IAM policy reads). */
+  readonly knowledge?: RecordKnowledge;
   /** The idempotency middleware; null only in tests that exercise the rest without a store. */
   readonly idempotency: MiddlewareObj | null;
 }
@@ -46,21 +43,15 @@ export function cloudTrailHandler(deps: CloudTrailHandlerDeps): LambdaHandler<Ev
   const handler = middy(async (event: unknown, context: Context): Promise<EventSummary> => {
     const { record } = event as DecodedCloudTrailEvent;
     const baseline = await deps.baseline();
+    deps.notifier.registerLambdaContext?.(context);
     const own = ownAccountOf(context.invokedFunctionArn, deps.roleAccount);
     if (!own.known) deps.logger.error('own account not known; nothing is remediated', { reason: own.reason });
-    const { knowledge, answers } = await prefetchFacts(record, baseline, {
-      loaders: deps.facts ?? {},
-      describeError: describeAwsError,
-      ownAccount: own.known ? own.account : undefined,
-    });
-    for (const { request, answer } of answers) {
-      if (!answer.known) deps.logger.warn('fact unknown', { fact: request.kind, why: answer.why });
-    }
+    const knowledge = deps.knowledge;
     return respondToRecord(record, baseline, {
       remediate: (finding) => deps.remediate(finding, own),
       notifier: deps.notifier,
       log: deps.logger,
-      knowledge,
+      ...(knowledge ? { knowledge: (r: CloudTrailRecord, b: Baseline) => knowledge(r, b, own) } : {}),
     });
   })
     // Order matters: befores run top to bottom, afters and onErrors bottom to top.

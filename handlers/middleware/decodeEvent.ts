@@ -33,7 +33,7 @@ export function decodeCloudTrailEvent(logger: Logger, eventSources: readonly str
       if (decoded.length !== 1 || !first) {
         throw new EventDecodeError(`event: expected one CloudTrail record, got ${decoded.length}`);
       }
-      if (first.kind === 'malformed') {
+      if (first.kind !== 'record') {
         if (first.eventId) logger.appendKeys({ eventId: first.eventId });
         throw new EventDecodeError(`${first.where}: ${first.reason}`);
       }

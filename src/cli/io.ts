@@ -4,8 +4,10 @@ export interface Io {
   readonly stderr: (text: string) => void;
   /** The stderr stream when it is a terminal (progress bars draw there); absent when piped. */
   readonly terminal?: NodeJS.WritableStream & { readonly columns?: number };
-  /** The environment the CLI reads (NO_COLOR, AWS_ENDPOINT_URL, AWS_REGION); tests pass their own. */
+  /** The environment the CLI reads (NO_COLOR, AWS_ENDPOINT_URL, AWS_REGION, GUARDRAIL_DEBUG); tests pass their own. */
   readonly env?: Readonly<Record<string, string | undefined>>;
+  /** What `-` reads; `isTTY` when a person would have to type it. */
+  readonly stdin?: AsyncIterable<Buffer | string> & { readonly isTTY?: boolean };
 }
 
 export const processIo: Io = {
@@ -13,4 +15,8 @@ export const processIo: Io = {
   stderr: (text) => process.stderr.write(text),
   ...(process.stderr.isTTY ? { terminal: process.stderr } : {}),
   env: process.env,
+  // A getter: touching process.stdin creates the stream, which only `-` needs.
+  get stdin() {
+    return process.stdin;
+  },
 };

@@ -42,9 +42,26 @@ export function renderText(
   }
   if (skipped.length > 0) {
     lines.push('');
-    for (const skip of skipped) {
-      lines.push(`skipped ${oneLine(skip.eventId ?? skip.where ?? '?', 120)}: ${oneLine(skip.reason, 300)}`);
+    lines.push('skipped, by reason:');
+    for (const [reason, ids] of groupSkips(skipped)) {
+      const shown = ids.slice(0, SKIP_IDS_SHOWN).map((id) => oneLine(id, 120));
+      const more = ids.length > shown.length ? ` and ${ids.length - shown.length} more` : '';
+      lines.push(`  ${ids.length}  ${oneLine(reason, 300)}: ${shown.join(', ')}${more}`);
     }
   }
   return `${lines.join('\n')}\n`;
+}
+
+/** Ids (or places) listed per reason; the rest are counted. */
+const SKIP_IDS_SHOWN = 5;
+
+/** Skips grouped by reason, the most frequent first (then by reason), ids in input order. */
+function groupSkips(skipped: readonly SkipLine[]): [string, string[]][] {
+  const groups = new Map<string, string[]>();
+  for (const skip of skipped) {
+    const ids = groups.get(skip.reason) ?? [];
+    ids.push(skip.eventId ?? skip.where ?? '?');
+    groups.set(skip.reason, ids);
+  }
+  return [...groups].sort(([a, x], [b, y]) => y.length - x.length || (a < b ? -1 : a > b ? 1 : 0));
 }

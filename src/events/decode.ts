@@ -6,10 +6,17 @@
 import { gunzipSync } from 'node:zlib';
 import { EventDecodeError } from '../core/errors.ts';
 import type { CloudTrailRecord } from '../core/types.ts';
-import { checkRecord } from './record.ts';
+import { checkRecord, notApiCallReason } from './record.ts';
 
 export type Decoded =
   | { readonly kind: 'record'; readonly record: CloudTrailRecord; readonly where: string }
+  /** A well-formed record that is not an API call (an Insights event, a service event): nothing to judge. */
+  | {
+      readonly kind: 'skipped';
+      readonly where: string;
+      readonly reason: string;
+      readonly eventId?: string;
+    }
   | {
       readonly kind: 'malformed';
       readonly where: string;
@@ -18,6 +25,20 @@ export type Decoded =
     };
 
 const CLOUDTRAIL_DETAIL_TYPE = 'AWS API Call via CloudTrail';
+
+/** The reason given for a value that carries none of a record's fields (a policy document, a digest file). */
+export const CLOUDTRAIL_SHAPES =
+  'expected a log file {"Records": [...]}, a record, an EventBridge event or a LookupEvents reply';
+export const NOT_CLOUDTRAIL = `not a CloudTrail record (${CLOUDTRAIL_SHAPES})`;
+
+/** True when the value has none of the fields every CloudTrail record has. */
+export function lacksRecordFields(value: unknown): boolean {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return true;
+  const { eventID, eventName, eventSource, eventTime } = value as Record<string, unknown>;
+  return (
+    eventID === undefined && eventName === undefined && eventSource === undefined && eventTime === undefined
+  );
+}
 
 function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -101,6 +122,20 @@ export function* walkValue(value: unknown, source: string, nested = false): Gene
 /** Validates one candidate into a record, or says why it is malformed. */
 export function checkCandidate(candidate: Candidate): Decoded {
   if (candidate.kind === 'malformed') return candidate;
+  // An object with none of a record's fields (a policy document) is not CloudTrail at all; a non-object is
+  // left to the schema, which says what it is instead.
+  if (isRecord(candidate.value) && lacksRecordFields(candidate.value))
+    return { kind: 'malformed', where: candidate.where, reason: NOT_CLOUDTRAIL };
+  const notApi = notApiCallReason(candidate.value);
+  if (notApi !== undefined) {
+    const eventId = (candidate.value as { eventID?: unknown }).eventID;
+    return {
+      kind: 'skipped',
+      where: candidate.where,
+      reason: notApi,
+      ...(typeof eventId === 'string' && eventId !== '' ? { eventId } : {}),
+    };
+  }
   const checked = checkRecord(candidate.value);
   if (checked.ok) return { kind: 'record', record: checked.record, where: candidate.where };
   return {
@@ -118,18 +153,25 @@ export function* decodeValue(value: unknown, source: string): Generator<Decoded>
 
 const GZIP_MAGIC = [0x1f, 0x8b] as const;
 
+export function isGzip(bytes: Uint8Array): boolean {
+  return bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1];
+}
+
+/** Gzip bytes, decompressed (the gzip CRC is checked); a corrupt or truncated stream is an EventDecodeError. */
+export function gunzipBytes(bytes: Uint8Array, source: string): Buffer {
+  try {
+    return gunzipSync(bytes);
+  } catch (error) {
+    throw new EventDecodeError(`${source}: corrupt or truncated gzip (${(error as Error).message})`, {
+      cause: error,
+    });
+  }
+}
+
 /** Raw bytes → text, gunzipping when the bytes are gzip (whatever the file is called). */
 export function bytesToText(bytes: Uint8Array, source: string): string {
-  if (bytes[0] === GZIP_MAGIC[0] && bytes[1] === GZIP_MAGIC[1]) {
-    try {
-      return gunzipSync(bytes).toString('utf8');
-    } catch (error) {
-      throw new EventDecodeError(`${source}: corrupt or truncated gzip (${(error as Error).message})`, {
-        cause: error,
-      });
-    }
-  }
-  return Buffer.from(bytes).toString('utf8');
+  if (isGzip(bytes)) return gunzipBytes(bytes, source).toString('utf8');
+  return Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
 /**

@@ -4,14 +4,16 @@ import { EventDecodeError } from '../core/errors.ts';
 import type { Decoded } from './decode.ts';
 import { bytesToText, decodeText } from './decode.ts';
 
-async function readStdin(): Promise<Buffer> {
+export type Stdin = AsyncIterable<Buffer | string>;
+
+async function readStdin(stdin: Stdin): Promise<Buffer> {
   const chunks: Buffer[] = [];
-  for await (const chunk of process.stdin) chunks.push(chunk as Buffer);
+  for await (const chunk of stdin) chunks.push(typeof chunk === 'string' ? Buffer.from(chunk) : chunk);
   return Buffer.concat(chunks);
 }
 
-export async function readInputBytes(path: string): Promise<Uint8Array> {
-  if (path === '-') return readStdin();
+export async function readInputBytes(path: string, stdin: Stdin = process.stdin): Promise<Uint8Array> {
+  if (path === '-') return readStdin(stdin);
   try {
     return readFileSync(path);
   } catch (error) {
@@ -23,8 +25,8 @@ export async function readInputBytes(path: string): Promise<Uint8Array> {
 }
 
 /** Everything in one input, decoded. Throws EventDecodeError only when the input as a whole is unreadable. */
-export async function readInput(path: string): Promise<Decoded[]> {
+export async function readInput(path: string, stdin?: Stdin): Promise<Decoded[]> {
   const source = path === '-' ? 'stdin' : path;
-  const text = bytesToText(await readInputBytes(path), source);
+  const text = bytesToText(await readInputBytes(path, stdin), source);
   return [...decodeText(text, source)];
 }

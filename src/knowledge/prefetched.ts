@@ -5,12 +5,8 @@
  * "unknown" with the reason (AccessDenied, throttled after the SDK's retries): the rule then says what it
  * could not know, and the event is still judged on the rest.
  */
-import type { Baseline } from '../baseline/baseline.ts';
 import type { FactRequest, Knowledge, Known } from '../core/knowledge.ts';
-import type { CloudTrailRecord } from '../core/types.ts';
-import { factsNeeded } from '../engine/evaluate.ts';
 import { NO_KNOWLEDGE } from '../engine/knowledge.ts';
-import { accountOf } from '../events/subjects/index.ts';
 
 type Kind = FactRequest['kind'];
 type RequestOf<K extends Kind> = Extract<FactRequest, { kind: K }>;
@@ -78,44 +74,44 @@ export function knowledgeFromAnswers(
     accessKeys: (userName, at) =>
       lookup({ kind: 'accessKeys', userName }, () => base.accessKeys(userName, at)),
     trail: (nameOrArn, at) => lookup({ kind: 'trail', nameOrArn }, () => base.trail(nameOrArn, at)),
+    instanceTags: (instanceId, region, at) =>
+      lookup({ kind: 'instanceTags', instanceId, region }, () => base.instanceTags(instanceId, region, at)),
   };
 }
 
-export interface Prefetched {
-  readonly knowledge: Knowledge;
-  readonly answers: readonly FactAnswer[];
+export interface PrefetchOptions {
+  /** One line for an answer that could not be loaded (it becomes the unknown fact's `why`). */
+  readonly describeError: (error: unknown) => string;
+  /** Errors a retry of the whole event can fix (throttling after the SDK's own retries): thrown, not answered. */
+  readonly isTransient?: (error: unknown) => boolean;
+  /** Rounds of loading: some facts are asked only once others are known (a policy's holders, then their envelopes). */
+  readonly rounds?: number;
 }
 
 /**
- * What a CloudTrail function knows before judging a record: `factsNeeded` → `loadFacts` → `knowledgeFromAnswers`.
- * Facts are read with the function's own clients, so only for a record of its own account; another account's
- * facts are unknown, saying so (reading them would need that account's credentials).
+ * The Knowledge a record's evaluation needs, loaded: asks `needed` (the engine's factsNeeded) what to load,
+ * loads it, and asks again with the answers until nothing new is asked (at most `rounds` times).
  */
-export async function prefetchFacts(
-  record: CloudTrailRecord,
-  baseline: Baseline,
-  options: {
-    readonly loaders: FactLoaders;
-    readonly describeError: (error: unknown) => string;
-    /** The function's own account; undefined when the invocation did not say. */
-    readonly ownAccount: string | undefined;
-  },
-): Promise<Prefetched> {
-  const requests = factsNeeded(record, baseline);
-  if (requests.length === 0) return { knowledge: NO_KNOWLEDGE, answers: [] };
-  const account = accountOf(record);
-  const answers =
-    options.ownAccount !== undefined && account === options.ownAccount
-      ? await loadFacts(requests, options.loaders, options.describeError)
-      : requests.map((request) => ({
-          request,
-          answer: {
-            known: false as const,
-            why:
-              options.ownAccount === undefined
-                ? 'the function does not know its own account, so it reads no facts'
-                : `account ${account || '(none)'} is not the function's own account ${options.ownAccount}: its facts are not read`,
-          },
-        }));
-  return { knowledge: knowledgeFromAnswers(answers), answers };
+export async function prefetchKnowledge(
+  needed: (known: Knowledge) => readonly FactRequest[],
+  loaders: FactLoaders,
+  options: PrefetchOptions,
+): Promise<{ readonly knowledge: Knowledge; readonly answers: readonly FactAnswer[] }> {
+  const answers: FactAnswer[] = [];
+  const asked = new Set<string>();
+  let knowledge = NO_KNOWLEDGE;
+  let transient: unknown;
+  const describe = (error: unknown): string => {
+    if (options.isTransient?.(error)) transient ??= error;
+    return options.describeError(error);
+  };
+  for (let round = 0; round < (options.rounds ?? 3); round++) {
+    const fresh = needed(knowledge).filter((request) => !asked.has(factKey(request)));
+    if (fresh.length === 0) break;
+    for (const request of fresh) asked.add(factKey(request));
+    answers.push(...(await loadFacts(fresh, loaders, describe)));
+    if (transient !== undefined) throw transient;
+    knowledge = knowledgeFromAnswers(answers);
+  }
+  return { knowledge, answers };
 }

@@ -5,6 +5,7 @@
  */
 import type { Finding, Severity } from '../core/types.ts';
 import { SEVERITY_ORDER } from '../core/types.ts';
+import type { QuerySummary } from './query/types.ts';
 import type { MalformedEntry, ScanResult, WatchedRecord } from './scan.ts';
 import type { ReplayReport, ReplayScope, ReportFinding, ReportSuppressed } from './types.ts';
 
@@ -52,8 +53,10 @@ export class ReplayAggregator {
   private records = 0;
   private duplicates = 0;
   private malformedCount = 0;
+  private unreadable = 0;
   private outOfRange = 0;
   private prunedFiles = 0;
+  private readonly queries = new Map<string, QuerySummary>();
 
   constructor(private readonly ruleIds: readonly string[]) {}
 
@@ -62,8 +65,10 @@ export class ReplayAggregator {
     this.records += result.records;
     this.outOfRange += result.outOfRange;
     this.malformedCount += result.malformed.length;
-    for (const entry of result.malformed)
+    for (const entry of result.malformed) {
+      if (entry.unreadable) this.unreadable++;
       if (this.malformed.length < MALFORMED_LIST_CAP) this.malformed.push(entry);
+    }
     for (const watched of result.watched) {
       const candidate: Kept = { file: result.file, watched };
       const existing = this.kept.get(watched.eventId);
@@ -79,6 +84,11 @@ export class ReplayAggregator {
 
   prune(): void {
     this.prunedFiles++;
+  }
+
+  /** A query's latest summary (it is reported when the query ends and again after its last page). */
+  query(summary: QuerySummary): void {
+    this.queries.set(summary.queryId, summary);
   }
 
   progress(): Progress {
@@ -120,6 +130,7 @@ export class ReplayAggregator {
         records: this.records,
         duplicates: this.duplicates,
         malformed: this.malformedCount,
+        unreadable: this.unreadable,
         evaluated: this.kept.size,
         findings: findings.length,
         byRule,
@@ -129,6 +140,7 @@ export class ReplayAggregator {
         outOfRange: this.outOfRange,
         prunedFiles: this.prunedFiles,
         malformedOmitted: this.malformedCount - malformed.length,
+        ...(this.queries.size > 0 ? { queries: [...this.queries.values()] } : {}),
       },
       findings,
       malformed,

@@ -1,12 +1,17 @@
 /**
  * `--lookup`: the last 90 days from CloudTrail's LookupEvents API, one event name at a time (the API takes a
  * single lookup attribute), paginated. LookupEvents allows 2 requests per second per account and region, so
- * calls are paced, and a throttled call waits and tries again with exponential backoff.
+ * calls are paced; a throttled call is retried by the SDK (the client is built with src/aws/clientConfig.ts,
+ * the one retry layer, whose adaptive mode also slows the client down), and what still fails ends the source.
  */
-import type { CloudTrailClient, LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
-import { LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { errorMessage, UsageError } from '../core/errors.ts';
+import type { LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
+import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { describeAwsError } from '../aws/errors.ts';
 import { WATCHED_EVENTS } from '../events/subjects/index.ts';
+import { SourceError } from './errors.ts';
+
+/** The client class, from here: a bundle then keeps only LookupEvents, not every CloudTrail command. */
+export { CloudTrailClient };
 
 export interface LookupOptions {
   readonly region: string;
@@ -14,25 +19,14 @@ export interface LookupOptions {
   readonly until?: number;
   /** Minimum gap between two calls; 500 ms keeps to the 2-per-second quota. */
   readonly minIntervalMs?: number;
-  /** Attempts for a throttled call before the replay gives up. */
-  readonly maxAttempts?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
-  /** Jitter source in [0, 1); tests pin it. */
-  readonly random?: () => number;
 }
 
 /** One page: its events as a LookupEvents reply, which the decoder reads like any other input. */
 export interface LookupPage {
   readonly file: string;
   readonly value: { readonly Events: readonly unknown[] };
-}
-
-const THROTTLED = new Set(['ThrottlingException', 'TooManyRequestsException', 'RequestLimitExceeded']);
-
-export function isThrottle(error: unknown): boolean {
-  const e = error as { name?: string; $metadata?: { httpStatusCode?: number } };
-  return THROTTLED.has(e?.name ?? '') || e?.$metadata?.httpStatusCode === 429;
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
@@ -43,27 +37,20 @@ export async function* lookupPages(
 ): AsyncGenerator<LookupPage> {
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
-  const random = options.random ?? Math.random;
   const minInterval = options.minIntervalMs ?? 500;
-  const maxAttempts = options.maxAttempts ?? 8;
   let lastCall = Number.NEGATIVE_INFINITY;
 
+  // Pacing is rate limiting, not retrying: the SDK alone retries a throttled call.
   const call = async (command: LookupEventsCommand): Promise<LookupEventsCommandOutput> => {
-    for (let attempt = 1; ; attempt++) {
-      const wait = lastCall + minInterval - now();
-      if (wait > 0) await sleep(wait);
-      lastCall = now();
-      try {
-        return await client.send(command);
-      } catch (error) {
-        if (!isThrottle(error) || attempt >= maxAttempts) {
-          throw new UsageError(`CloudTrail LookupEvents in ${options.region}: ${errorMessage(error)}`, {
-            cause: error,
-          });
-        }
-        // Exponential backoff with jitter, so parallel replays in one account do not retry in step.
-        await sleep(Math.min(500 * 2 ** (attempt - 1), 20_000) * (0.5 + random() / 2));
-      }
+    const wait = lastCall + minInterval - now();
+    if (wait > 0) await sleep(wait);
+    lastCall = now();
+    try {
+      return await client.send(command);
+    } catch (error) {
+      throw new SourceError(`CloudTrail LookupEvents in ${options.region}: ${describeAwsError(error)}`, {
+        cause: error,
+      });
     }
   };
 

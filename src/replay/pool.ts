@@ -2,20 +2,20 @@
  * Spreads inputs over worker threads. Each worker holds at most two batches (one being scanned, one waiting),
  * and the listing is read at most LOOKAHEAD inputs ahead, so memory stays bounded whatever the corpus size.
  *
- * A worker costs a few hundred milliseconds of CPU to start (it loads the TypeScript sources through tsx), so
+ * A worker costs CPU to start (a few hundred milliseconds when it loads the TypeScript sources through tsx), so
  * the calling thread starts scanning at once and starts the workers only when the work left (known once the
  * listing is done, else assumed large) is worth it; it hands over as soon as one is ready.
  */
 import { Worker } from 'node:worker_threads';
 import type { Baseline } from '../baseline/baseline.ts';
 import { errorMessage } from '../core/errors.ts';
+import type { FileJob } from './jobs.ts';
 import type { JobPayload } from './payload.ts';
 import { payloadBytes } from './payload.ts';
 import type { ScanResult, ScanSettings } from './scan.ts';
-import { scanBytes } from './scan.ts';
+import { scanBytes, unreadableResult } from './scan.ts';
 import type { ScanInit } from './settings.ts';
 import { settingsFrom } from './settings.ts';
-import type { FileJob } from './sources.ts';
 
 export interface WorkerRequest {
   readonly id: number;
@@ -58,11 +58,12 @@ const LOOKAHEAD = 16_384;
 const PREFETCH = 16;
 /** Start workers only when the work left is estimated above this (a worker takes ~0.4 s of CPU to start). */
 const WORKER_PAYOFF_MS = 1_000;
-const WORKER_ENTRY = new URL('./worker-entry.mjs', import.meta.url);
-
-function unreadable(file: string, reason: string): ScanResult {
-  return { file, records: 0, outOfRange: 0, malformed: [{ file, reason }], watched: [] };
-}
+/** Set by scripts/build-cli.ts: the compiled CLI starts its own compiled worker, not the tsx entry. */
+declare const __GUARDRAIL_REPLAY_WORKER__: string | undefined;
+const WORKER_ENTRY = new URL(
+  typeof __GUARDRAIL_REPLAY_WORKER__ === 'string' ? __GUARDRAIL_REPLAY_WORKER__ : './worker-entry.mjs',
+  import.meta.url,
+);
 
 class ScanWorker {
   private readonly worker: Worker;
@@ -299,7 +300,7 @@ export async function runPool(jobs: AsyncIterable<readonly FileJob[]>, options: 
       options.onResult(
         bytes instanceof Uint8Array
           ? scanBytes(bytes, next.job.file, settings)
-          : unreadable(next.job.file, bytes.reason),
+          : unreadableResult(next.job.file, bytes.reason),
       );
       const after = performance.now();
       scanned++;

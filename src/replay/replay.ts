@@ -3,18 +3,22 @@
  * starting (a missing source, an invalid baseline, an unknown rule) is checked before the first file is read.
  */
 import { readFileSync } from 'node:fs';
+import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { parseBaseline } from '../baseline/load.ts';
-import { BaselineError, UsageError } from '../core/errors.ts';
+import { BaselineError, errorMessage, UsageError } from '../core/errors.ts';
 import type { Progress } from './aggregate.ts';
 import { ReplayAggregator } from './aggregate.ts';
+import type { FileJob } from './jobs.ts';
 import { selectRuleIds } from './options.ts';
 import { runPool } from './pool.ts';
-import { scanValues } from './scan.ts';
+import type { athenaPages } from './query/athena.ts';
+import type { lakePages } from './query/lake.ts';
+import type { QueryPage, QuerySummary } from './query/types.ts';
+import { scanValues, unreadableResult } from './scan.ts';
 import type { ScanInit } from './settings.ts';
 import { settingsFrom } from './settings.ts';
-import type { FileJob } from './sources.ts';
 import { listJobs, resolveSources } from './sources.ts';
 import type { ReplayReport } from './types.ts';
 
@@ -39,6 +43,23 @@ export interface ReplayOptions {
     readonly regions: readonly string[];
     readonly client: (region: string) => CloudTrailClient;
   };
+  /**
+   * For athena:// sources: the client (built on first use), workgroup, results location, and the query life
+   * cycle itself (query/athena.ts), passed in so a bundle without Athena (the Lambda's) never holds its code.
+   */
+  readonly athena?: {
+    readonly client: () => AthenaClient;
+    readonly pages: typeof athenaPages;
+    readonly workgroup?: string;
+    readonly output?: string;
+  };
+  /** For cloudtrail-lake:// sources: the CloudTrail client of the store's region, and query/lake.ts. */
+  readonly lake?: { readonly client: () => CloudTrailClient; readonly pages: typeof lakePages };
+  /** Query sources only: the accounts and regions to read (partitions on Athena); empty for all. */
+  readonly accounts?: readonly string[];
+  readonly regions?: readonly string[];
+  /** Query sources only: the first wait between status checks (tests use 0). */
+  readonly pollMs?: number;
   readonly onDiscovered?: (files: number) => void;
   readonly onProgress?: (progress: Progress) => void;
 }
@@ -114,10 +135,54 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
         ...(options.since !== undefined ? { since: options.since } : {}),
         ...(options.until !== undefined ? { until: options.until } : {}),
       });
-      for await (const page of pages) {
-        aggregator.add(scanValues([{ value: page.value, where: '' }], page.file, settings));
+      try {
+        for await (const page of pages) {
+          aggregator.add(scanValues([{ value: page.value, where: '' }], page.file, settings));
+          report();
+        }
+      } catch (error) {
+        // One region refusing or failing mid-way costs that region only: listed, and the replay goes on.
+        const file = `cloudtrail-lookup:${region}`;
+        aggregator.add(unreadableResult(file, errorMessage(error)));
         report();
       }
+    }
+  }
+
+  for (const spec of specs) {
+    if (spec.kind !== 'athena' && spec.kind !== 'lake') continue;
+    const settings = settingsFrom(init, baseline);
+    const window = {
+      ...(options.since !== undefined ? { since: options.since } : {}),
+      ...(options.until !== undefined ? { until: options.until } : {}),
+      ...(options.accounts?.length ? { accounts: options.accounts } : {}),
+      ...(options.regions?.length ? { regions: options.regions } : {}),
+      ...(options.pollMs !== undefined ? { pollMs: options.pollMs } : {}),
+      onSummary: (summary: QuerySummary) => aggregator.query(summary),
+    };
+    try {
+      let pages: AsyncIterable<QueryPage>;
+      if (spec.kind === 'athena') {
+        if (!options.athena) throw new UsageError(`${spec.uri}: athena:// sources are not read here`);
+        const { client, workgroup, output } = options.athena;
+        pages = options.athena.pages(client(), spec.uri, spec, {
+          ...window,
+          ...(workgroup ? { workgroup } : {}),
+          ...(output ? { output } : {}),
+        });
+      } else {
+        if (!options.lake) throw new UsageError(`${spec.uri}: cloudtrail-lake:// sources are not read here`);
+        pages = options.lake.pages(options.lake.client(), spec.uri, spec.eventDataStore, window);
+      }
+      for await (const page of pages) {
+        aggregator.add(scanValues([{ value: { Records: page.records }, where: '' }], page.file, settings));
+        report();
+      }
+    } catch (error) {
+      if (error instanceof UsageError) throw error;
+      // A query that fails or is refused costs that source only: listed, and the replay goes on.
+      aggregator.add(unreadableResult(spec.uri, errorMessage(error)));
+      report();
     }
   }
 

@@ -1,17 +1,18 @@
 /** The S3 side of the sources: bucket check, paginated listing, object fetch. Loaded only for s3:// sources. */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { errorMessage, UsageError } from '../core/errors.ts';
-import type { FileJob } from './sources.ts';
-import { DIGEST_FOLDER, isLogFileName } from './sources.ts';
+import { describeAwsError } from '../aws/errors.ts';
+import { SourceError } from './errors.ts';
+import type { FileJob } from './jobs.ts';
+import { DIGEST_FOLDER, isLogFileName } from './jobs.ts';
 
 export async function checkBucket(s3: S3Client, arg: string, bucket: string, prefix: string): Promise<void> {
   try {
     await s3.send(new ListObjectsV2Command({ Bucket: bucket, Prefix: prefix, MaxKeys: 1 }));
   } catch (error) {
     const name = (error as { name?: string }).name;
-    const reason = name === 'NoSuchBucket' ? 'no such bucket' : `cannot list (${errorMessage(error)})`;
-    throw new UsageError(`${arg}: ${reason}`, { cause: error });
+    const reason = name === 'NoSuchBucket' ? 'no such bucket' : `cannot list (${describeAwsError(error)})`;
+    throw new SourceError(`${arg}: ${reason}`, { cause: error });
   }
 }
 
@@ -25,7 +26,7 @@ function s3Job(s3: () => S3Client, bucket: string, key: string, size: number | u
         if (!reply.Body) return { kind: 'unreadable', reason: 'empty S3 object body' };
         return { kind: 'bytes', bytes: await reply.Body.transformToByteArray() };
       } catch (error) {
-        return { kind: 'unreadable', reason: `cannot be read from S3 (${errorMessage(error)})` };
+        return { kind: 'unreadable', reason: `cannot be read from S3 (${describeAwsError(error)})` };
       }
     },
   };

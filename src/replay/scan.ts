@@ -8,22 +8,36 @@
  */
 import type { Baseline } from '../baseline/baseline.ts';
 import { errorMessage } from '../core/errors.ts';
+import type { Knowledge } from '../core/knowledge.ts';
 import type { AnyRule } from '../core/rule.ts';
 import type { Finding } from '../core/types.ts';
 import { evaluate } from '../engine/evaluate.ts';
 import type { SuppressedFinding } from '../engine/suppression.ts';
 import type { Candidate } from '../events/decode.ts';
-import { bytesToText, checkCandidate, walkText, walkValue } from '../events/decode.ts';
-import { isoTimeMs } from '../events/record.ts';
+import {
+  checkCandidate,
+  gunzipBytes,
+  isGzip,
+  lacksRecordFields,
+  NOT_CLOUDTRAIL,
+  walkText,
+  walkValue,
+} from '../events/decode.ts';
+import { isoTimeMs, notApiCallReason } from '../events/record.ts';
 import { isWatchedEvent } from '../events/subjects/index.ts';
+import { quickCount } from './prefilter.ts';
 
 export interface ScanSettings {
   readonly baseline: Baseline;
   readonly rules: readonly AnyRule[];
+  /** What the engine may ask about policies and principals (the AWS managed-policy data offline). */
+  readonly knowledge?: Knowledge;
   /** Epoch milliseconds; records before are out of range (inclusive bound). */
   readonly since?: number;
   /** Epoch milliseconds; records at or after are out of range (exclusive bound). */
   readonly until?: number;
+  /** Parse every file instead of counting most from their bytes (tests and benchmarks compare the two). */
+  readonly parseEverything?: boolean;
 }
 
 /** A file, object, page or record that could not be used, with where it was and why. */
@@ -34,6 +48,8 @@ export interface MalformedEntry {
   readonly where?: string;
   readonly reason: string;
   readonly eventId?: string;
+  /** The input could not be read at all (I/O, S3 or LookupEvents failure): the replay is incomplete. */
+  readonly unreadable?: true;
 }
 
 export type WatchedOutcome =
@@ -80,28 +96,25 @@ function malformedEntry(file: string, where: string, reason: string, eventId?: u
   };
 }
 
-const NOT_CLOUDTRAIL =
-  'not a CloudTrail record (expected a log file {"Records": [...]}, a record, an EventBridge event or a LookupEvents reply)';
+/** Marks a record that is not an API call (an Insights event...): counted, never malformed, never evaluated. */
+const NOT_API_CALL = Symbol('not an API call');
 
 /**
  * The cheap check every record gets: the fields the replay itself needs. Returns the event time (epoch ms),
- * parsed once here for the --since/--until check too, or the reason the record is malformed.
+ * parsed once here for the --since/--until check too, NOT_API_CALL, or the reason the record is malformed.
+ * A missing eventID is no fault (records before eventVersion 1.01 have none): a watched one gets an id
+ * derived from its content when it is checked.
  */
-function envelopeCheck(value: unknown): number | string {
-  if (typeof value !== 'object' || value === null || Array.isArray(value)) return NOT_CLOUDTRAIL;
+function envelopeCheck(value: unknown): number | string | typeof NOT_API_CALL {
+  if (lacksRecordFields(value)) return NOT_CLOUDTRAIL;
   const record = value as Record<string, unknown>;
   const { eventID, eventName, eventSource, eventTime } = record;
-  if (
-    eventID === undefined &&
-    eventName === undefined &&
-    eventSource === undefined &&
-    eventTime === undefined
-  )
-    return NOT_CLOUDTRAIL;
   if (eventTime === undefined) return 'eventTime: missing';
   const time = isoTimeMs(eventTime);
   if (time === undefined) return 'eventTime: expected an ISO 8601 time';
-  if (typeof eventID !== 'string' || eventID === '') return 'eventID: missing';
+  if (eventID !== undefined && (typeof eventID !== 'string' || eventID === ''))
+    return 'eventID: expected a non-empty string';
+  if (notApiCallReason(record) !== undefined) return NOT_API_CALL;
   if (typeof eventName !== 'string' || eventName === '') return 'eventName: missing';
   if (typeof eventSource !== 'string' || eventSource === '') return 'eventSource: missing';
   return time;
@@ -130,6 +143,10 @@ function scanRecord(
 ): void {
   const record = value as Record<string, unknown>;
   const time = envelopeCheck(record);
+  if (time === NOT_API_CALL) {
+    into.records++;
+    return;
+  }
   if (typeof time === 'string') {
     const at = locate(where);
     // A whole file that is not CloudTrail is a bad file, not a bad record.
@@ -148,12 +165,16 @@ function scanRecord(
   if (!isWatchedEvent(record as { eventName: string; eventSource: string })) return;
   const at = locate(where);
   const decoded = checkCandidate({ kind: 'candidate', value, where: at });
+  if (decoded.kind === 'skipped') return;
   if (decoded.kind === 'malformed') {
     into.malformed.push(malformedEntry(file, at, decoded.reason, record.eventID));
     return;
   }
   try {
-    const evaluation = evaluate(decoded.record, settings.baseline, { rules: settings.rules });
+    const evaluation = evaluate(decoded.record, settings.baseline, {
+      rules: settings.rules,
+      ...(settings.knowledge ? { knowledge: settings.knowledge } : {}),
+    });
     into.watched.push({
       eventId: decoded.record.eventID,
       where: relative(at),
@@ -170,6 +191,11 @@ function scanRecord(
   }
 }
 
+/** An input that could not be read at all: listed with its reason, and marked so the replay counts it. */
+export function unreadableResult(file: string, reason: string): ScanResult {
+  return { file, records: 0, outOfRange: 0, malformed: [{ file, reason, unreadable: true }], watched: [] };
+}
+
 function emptyCounter(): Counter {
   return { records: 0, outOfRange: 0, malformed: [], watched: [] };
 }
@@ -178,7 +204,7 @@ function resultOf(file: string, counter: Counter): ScanResult {
   return { file, ...counter };
 }
 
-/** Scans raw bytes (gzip or not) of one input. Never throws for bad input: the file is listed instead. */
+/** The shape a trail delivers: `{"Records": [...]}` (an EventBridge event with a Records list is not one). */
 function isLogFile(value: unknown): value is { Records: unknown[] } {
   return (
     typeof value === 'object' &&
@@ -188,10 +214,22 @@ function isLogFile(value: unknown): value is { Records: unknown[] } {
   );
 }
 
+/** Scans raw bytes (gzip or not) of one input. Never throws for bad input: the file is listed instead. */
 export function scanBytes(bytes: Uint8Array, file: string, settings: ScanSettings): ScanResult {
   const counter = emptyCounter();
   try {
-    const text = bytesToText(bytes, file);
+    let raw: Buffer;
+    if (isGzip(bytes)) {
+      raw = gunzipBytes(bytes, file);
+      // Most files hold no watched event: counted from their bytes, never parsed (prefilter.ts).
+      const quick = settings.parseEverything ? undefined : quickCount(raw, settings.since, settings.until);
+      if (quick) {
+        counter.records = quick.records;
+        counter.outOfRange = quick.outOfRange;
+        return resultOf(file, counter);
+      }
+    } else raw = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    const text = raw.toString('utf8');
     let document: unknown;
     try {
       document = JSON.parse(text);

@@ -9,36 +9,44 @@ import { stat } from 'node:fs/promises';
 import { join } from 'node:path';
 import type { S3Client } from '@aws-sdk/client-s3';
 import { UsageError } from '../core/errors.ts';
-import type { JobPayload } from './payload.ts';
+import type { FileJob } from './jobs.ts';
+import { DIGEST_FOLDER, isLogFileName, unreadableJob } from './jobs.ts';
+import { parseAthenaUri, parseLakeUri } from './query/uri.ts';
+
+export type { FileJob } from './jobs.ts';
+export { DIGEST_FOLDER, isLogFileName } from './jobs.ts';
 
 export type SourceSpec =
   | { readonly kind: 'path'; readonly path: string; readonly isDirectory: boolean }
-  | { readonly kind: 's3'; readonly bucket: string; readonly prefix: string };
-
-export interface FileJob {
-  /** How the input is named in reports: the path as given, or `s3://bucket/key`. */
-  readonly file: string;
-  /** A local file: read where it is scanned, with no load step. */
-  readonly path?: string;
-  /** Bytes, when the listing says (S3 does); a batch for a worker closes early on a large input. */
-  readonly sizeHint?: number;
-  load(): Promise<JobPayload>;
-}
+  | { readonly kind: 's3'; readonly bucket: string; readonly prefix: string }
+  /** A query engine that returns only the watched events; read by replay.ts, not listed as files. */
+  | {
+      readonly kind: 'athena';
+      readonly uri: string;
+      readonly database: string;
+      readonly table: string;
+    }
+  | { readonly kind: 'lake'; readonly uri: string; readonly eventDataStore: string };
 
 const S3_URI = /^s3:\/\/([^/]+)\/?(.*)$/;
-
-/** A file name the directory and bucket walks pick up (a file named on the command line is always read). */
-export function isLogFileName(name: string): boolean {
-  return name.endsWith('.json') || name.endsWith('.json.gz');
-}
-
-/** Digest files prove log integrity; they hold no records. */
-export const DIGEST_FOLDER = 'CloudTrail-Digest';
 
 /** Checks every source before the replay starts: a missing path or bucket is a usage error (exit 2). */
 export async function resolveSources(args: readonly string[], s3?: () => S3Client): Promise<SourceSpec[]> {
   const specs: SourceSpec[] = [];
   for (const arg of args) {
+    if (arg.startsWith('athena://')) {
+      const table = parseAthenaUri(arg);
+      if (!table) throw new UsageError(`${arg}: expected athena://DATABASE.TABLE`);
+      specs.push({ kind: 'athena', uri: arg, ...table });
+      continue;
+    }
+    if (arg.startsWith('cloudtrail-lake://')) {
+      const eventDataStore = parseLakeUri(arg);
+      if (!eventDataStore)
+        throw new UsageError(`${arg}: expected cloudtrail-lake://EVENT_DATA_STORE (its id or ARN)`);
+      specs.push({ kind: 'lake', uri: arg, eventDataStore });
+      continue;
+    }
     const s3Match = S3_URI.exec(arg);
     if (s3Match) {
       const bucket = s3Match[1] as string;
@@ -72,6 +80,8 @@ export interface ListOptions {
   readonly onPruned?: (file: string) => void;
   /** Keys per ListObjectsV2 page (S3's default and maximum is 1000; tests page by 2). */
   readonly s3PageSize?: number;
+  /** Lists one folder (default readdirSync); tests inject failures, since root reads every folder. */
+  readonly readDir?: (dir: string) => Dirent[];
 }
 
 const DAY_MS = 86_400_000;
@@ -100,15 +110,20 @@ function localJob(path: string): FileJob {
 /**
  * Depth-first, files in name order, one folder's files at a time, with an explicit stack rather than nested
  * generators. Only one folder's listing and the folder names still to visit are held, never a whole tree.
+ * A folder that cannot be listed is yielded as one unreadable input, so the report names it.
  */
-function* walkDirectory(root: string): Generator<string[]> {
+function* walkDirectory(
+  root: string,
+  readDir: (dir: string) => Dirent[],
+): Generator<{ readonly files: string[] } | { readonly unreadable: FileJob }> {
   const pending = [root];
   for (let dir = pending.pop(); dir !== undefined; dir = pending.pop()) {
     let entries: Dirent[];
     try {
-      entries = readdirSync(dir, { withFileTypes: true });
-    } catch {
-      continue; // vanished or unreadable sub-folder: nothing to list
+      entries = readDir(dir);
+    } catch (error) {
+      yield { unreadable: unreadableJob(dir, folderReason(error)) };
+      continue;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const folders: string[] = [];
@@ -119,10 +134,19 @@ function* walkDirectory(root: string): Generator<string[]> {
         if (entry.name !== DIGEST_FOLDER) folders.push(path);
       } else if (entry.isFile() && isLogFileName(entry.name)) files.push(path);
     }
-    if (files.length > 0) yield files;
+    if (files.length > 0) yield { files };
     pending.push(...folders.reverse());
   }
 }
+
+function folderReason(error: unknown): string {
+  const code = (error as NodeJS.ErrnoException).code;
+  if (code === 'ENOENT') return 'folder vanished during the replay';
+  if (code === 'EACCES' || code === 'EPERM') return 'folder cannot be read (permission denied)';
+  return `folder cannot be read${code ? ` (${code})` : ''}`;
+}
+
+const readDirEntries = (dir: string): Dirent[] => readdirSync(dir, { withFileTypes: true });
 
 /**
  * Every input of the given sources, a folder or an S3 page at a time (per-file async steps would cost more
@@ -143,12 +167,17 @@ export async function* listJobs(
         yield [localJob(spec.path)];
         continue;
       }
-      for (const paths of walkDirectory(spec.path)) {
-        const jobs = paths.filter(keep).map(localJob);
+      for (const listed of walkDirectory(spec.path, options.readDir ?? readDirEntries)) {
+        if ('unreadable' in listed) {
+          yield [listed.unreadable];
+          continue;
+        }
+        const jobs = listed.files.filter(keep).map(localJob);
         if (jobs.length > 0) yield jobs;
       }
       continue;
     }
+    if (spec.kind !== 's3') continue; // query sources are read by replay.ts
     const s3 = options.s3;
     if (!s3) continue;
     const { listS3Jobs } = await import('./s3.ts');

@@ -1,5 +1,6 @@
 /** The replay's result, one shape for every output format and for a notifier's digest. */
 import type { Finding, Severity } from '../core/types.ts';
+import type { QuerySummary } from './query/types.ts';
 import type { MalformedEntry } from './scan.ts';
 
 /** Where the record behind a finding was read. */
@@ -28,6 +29,8 @@ export interface ReplaySummary {
   readonly duplicates: number;
   /** Malformed inputs and records (each listed in `malformed`). */
   readonly malformed: number;
+  /** Of those, inputs that could not be read at all (a folder, an S3 object, a LookupEvents query). */
+  readonly unreadable: number;
   /** Distinct watched events in range given to the engine. */
   readonly evaluated: number;
   readonly findings: number;
@@ -44,6 +47,8 @@ export interface ReplaySummary {
   readonly prunedFiles: number;
   /** Malformed entries left out of the list beyond its cap (the count above stays exact). */
   readonly malformedOmitted: number;
+  /** Athena and CloudTrail Lake queries: id, rows, data scanned and cost; absent without a query source. */
+  readonly queries?: readonly QuerySummary[];
 }
 
 /** What was replayed, for the report's header. */

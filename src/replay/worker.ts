@@ -7,7 +7,7 @@ import { errorMessage } from '../core/errors.ts';
 import { payloadBytes } from './payload.ts';
 import type { WorkerReply, WorkerRequest } from './pool.ts';
 import type { ScanResult } from './scan.ts';
-import { scanBytes } from './scan.ts';
+import { scanBytes, unreadableResult } from './scan.ts';
 import type { ScanInit } from './settings.ts';
 import { settingsFrom } from './settings.ts';
 
@@ -18,7 +18,7 @@ const settings = settingsFrom(workerData as ScanInit);
 function scanItem(file: string, payload: WorkerRequest['items'][number]['payload']): ScanResult {
   const bytes = payloadBytes(payload);
   if (bytes instanceof Uint8Array) return scanBytes(bytes, file, settings);
-  return { file, records: 0, outOfRange: 0, malformed: [{ file, reason: bytes.reason }], watched: [] };
+  return unreadableResult(file, bytes.reason);
 }
 
 port.on('message', (request: WorkerRequest) => {

@@ -10,35 +10,72 @@
 import type { Baseline } from '../baseline/baseline.ts';
 import { findApprovedUser } from '../baseline/baseline.ts';
 import type { AccessKeyFact, FactRequest, Knowledge, Known } from '../core/knowledge.ts';
-import type { Subject, SubjectOf, WatchedEventName } from '../events/subjects/index.ts';
+import { NO_KNOWLEDGE } from '../engine/knowledge.ts';
+import type {
+  PermissionEventName,
+  PermissionSubject,
+  Subject,
+  SubjectOf,
+  WatchedEventName,
+} from '../events/subjects/index.ts';
+import { PERMISSION_EVENTS } from '../events/subjects/index.ts';
+import type { InstancesJudgement, TemplateJudgement } from './imds.ts';
+import { judgeModify, judgeRun, judgeTemplate } from './imds.ts';
+import { imdsFacts } from './imdsFacts.ts';
 import type { PolicyAnalysis } from './policyAnalysis.ts';
-import { analyzePolicy } from './policyAnalysis.ts';
+import { analyzePermissions, permissionFacts } from './policyAnalysis.ts';
 
-export interface RecordInputs {
-  readonly PutRolePolicy: {
-    /** The envelope comparison and the statements the baseline does not already approve. */
-    readonly policy: PolicyAnalysis;
-  };
+/** What every permission event prepares: who gains which documents, each compared with its envelope. */
+export interface PermissionInputs {
+  readonly policy: PolicyAnalysis;
+}
+
+/** Each instance's or template's IMDS settings against its profile, read by both instance IMDS rules. */
+interface ImdsInputs {
+  readonly ModifyInstanceMetadataOptions: { readonly imds: InstancesJudgement };
+  readonly RunInstances: { readonly imds: InstancesJudgement };
+  readonly CreateLaunchTemplate: { readonly imds: TemplateJudgement };
+  readonly CreateLaunchTemplateVersion: { readonly imds: TemplateJudgement };
+}
+
+interface KeyInputs {
   readonly CreateAccessKey: {
     /** The user's keys just before the call, for an approved user (iam.accesskey.long-lived); else null. */
     readonly accessKeys: Known<readonly AccessKeyFact[]> | null;
   };
 }
 
+export type RecordInputs = { readonly [K in PermissionEventName]: PermissionInputs } & ImdsInputs & KeyInputs;
+
 /** An event without inputs of its own. */
 export type NoInputs = Readonly<Record<never, never>>;
 
 export type InputsOf<K extends WatchedEventName> = K extends keyof RecordInputs ? RecordInputs[K] : NoInputs;
 
-const PREPARE: {
-  readonly [K in keyof RecordInputs]: (
-    subject: SubjectOf<K>,
-    baseline: Baseline,
-    knowledge: Knowledge,
-    at: string,
-  ) => RecordInputs[K];
-} = {
-  PutRolePolicy: (subject, baseline) => ({ policy: analyzePolicy(subject, baseline) }),
+type Prepare<K extends keyof RecordInputs> = (
+  subject: SubjectOf<K>,
+  baseline: Baseline,
+  knowledge: Knowledge,
+  at: string,
+) => RecordInputs[K];
+
+const preparePermissions = (
+  subject: PermissionSubject,
+  baseline: Baseline,
+  knowledge: Knowledge,
+  at: string,
+): PermissionInputs => ({ policy: analyzePermissions(subject, baseline, knowledge, at) });
+
+const PREPARE: { readonly [K in keyof RecordInputs]: Prepare<K> } = {
+  ...(Object.fromEntries(PERMISSION_EVENTS.map((name) => [name, preparePermissions])) as {
+    readonly [K in PermissionEventName]: Prepare<K>;
+  }),
+  ModifyInstanceMetadataOptions: (subject, baseline, knowledge, at) => ({
+    imds: judgeModify(subject, baseline, knowledge, at),
+  }),
+  RunInstances: (subject, baseline, knowledge, at) => ({ imds: judgeRun(subject, baseline, knowledge, at) }),
+  CreateLaunchTemplate: (subject, baseline) => ({ imds: judgeTemplate(subject, baseline) }),
+  CreateLaunchTemplateVersion: (subject, baseline) => ({ imds: judgeTemplate(subject, baseline) }),
   CreateAccessKey: (subject, baseline, knowledge, at) => ({
     accessKeys: keysWanted(subject, baseline) ? knowledge.accessKeys(subject.userName, at) : null,
   }),
@@ -73,16 +110,27 @@ export function prepareInputs<K extends WatchedEventName>(
  * The facts an event's inputs read from Knowledge, for callers that load them before evaluating (the Lambda
  * functions read exactly these from AWS). An event absent here needs none.
  */
-const FACTS: {
-  readonly [K in WatchedEventName]?: (subject: SubjectOf<K>, baseline: Baseline) => readonly FactRequest[];
-} = {
+type Facts<S> = (subject: S, baseline: Baseline, known: Knowledge, at: string) => readonly FactRequest[];
+
+const FACTS: { readonly [K in WatchedEventName]?: Facts<SubjectOf<K>> } = {
+  ...Object.fromEntries(PERMISSION_EVENTS.map((name) => [name, permissionFacts])),
+  ModifyInstanceMetadataOptions: imdsFacts,
+  RunInstances: imdsFacts,
   CreateAccessKey: (subject, baseline) =>
     keysWanted(subject, baseline) ? [{ kind: 'accessKeys', userName: subject.userName }] : [],
 };
 
-export function factsNeededFor(subject: Subject, baseline: Baseline): readonly FactRequest[] {
-  const facts = (
-    FACTS as Partial<Record<WatchedEventName, (s: Subject, b: Baseline) => readonly FactRequest[]>>
-  )[subject.kind];
-  return facts ? facts(subject, baseline) : [];
+/**
+ * `known`: what earlier loads answered. Some facts are needed only once another is known (the envelopes of the
+ * principals a policy turns out to be attached to): a caller loads, asks again with the answers, and stops when
+ * nothing new is asked.
+ */
+export function factsNeededFor(
+  subject: Subject,
+  baseline: Baseline,
+  known: Knowledge = NO_KNOWLEDGE,
+  at = '',
+): readonly FactRequest[] {
+  const facts = (FACTS as Partial<Record<WatchedEventName, Facts<Subject>>>)[subject.kind];
+  return facts ? facts(subject, baseline, known, at) : [];
 }

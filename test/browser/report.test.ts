@@ -125,6 +125,48 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
     }
   });
 
+  it('draws the chart across the page and wraps ARNs only at : and /, never mid-word', async () => {
+    const { page } = await open(html, 'layout.html');
+    try {
+      await page.setViewportSize({ width: 1280, height: 900 });
+      const main = await page.locator('main').evaluate((el) => el.clientWidth - 48);
+      const chart = await page.locator('svg#chart').boundingBox();
+      expect(chart?.width).toBeGreaterThanOrEqual(main - 2);
+      await page.setViewportSize({ width: 420, height: 900 });
+      // Where each line of a heading or badge ends: the character before every line break.
+      // Written as page source: this test file is typed without the DOM.
+      const breaks = (await page.evaluate(`(() => {
+        const ends = [];
+        for (const el of document.querySelectorAll('h3.principal, .sev, #by-resource td:first-child')) {
+          const walker = document.createTreeWalker(el, NodeFilter.SHOW_TEXT);
+          let previous;
+          for (let node = walker.nextNode(); node; node = walker.nextNode()) {
+            const text = node.textContent ?? '';
+            for (let index = 0; index < text.length; index++) {
+              const range = document.createRange();
+              range.setStart(node, index);
+              range.setEnd(node, index + 1);
+              const rect = range.getClientRects()[0];
+              // A break at a space is a break between words: remember the space, not the letter before it.
+              if (/\\s/.test(text[index])) {
+                if (previous) previous.char = ' ';
+                continue;
+              }
+              if (!rect) continue;
+              if (previous && rect.top > previous.top + 2) ends.push(previous.char);
+              previous = { top: rect.top, char: text[index] };
+            }
+          }
+        }
+        return ends;
+      })()`)) as string[];
+      expect(breaks.length).toBeGreaterThan(0); // the narrow page does wrap them
+      expect(breaks.filter((char) => !/[:/\s,]/.test(char))).toEqual([]);
+    } finally {
+      await page.close();
+    }
+  });
+
   it.each([
     ['with its Content-Security-Policy', html],
     [

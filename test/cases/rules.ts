@@ -1,20 +1,42 @@
 /**
  * Hand-made cases per rule: each rule needs at least one positive case (it fires) and one negative case (it
- * stays quiet); test/meta/rules.test.ts checks that. Records follow the real CloudTrail shape.
+ * does not); test/meta/rules.test.ts checks that. A negative case says why the rule does not fire: the record
+ * is evaluated and the rule stays quiet, or the engine skips the record, for the reason given. Records follow
+ * the real CloudTrail shape.
  */
+import { readFileSync } from 'node:fs';
+import { expect } from 'vitest';
 import type { RuleId, Severity } from '../../src/core/types.ts';
+import { corpus, corpusPath } from '../helpers/corpus.ts';
+import {
+  createLaunchTemplate,
+  createLaunchTemplateVersion,
+  modifyImdsDefaults,
+  runInstances,
+} from '../helpers/ec2Records.ts';
 import type { Json } from '../helpers/records.ts';
 import {
   ACCOUNT,
+  addUserToGroup,
   assumedRole,
+  attachPolicy,
   createAccessKey,
+  createGroup,
+  createPolicy,
+  createPolicyVersion,
   createRole,
   createUser,
+  deleteBoundary,
   identities,
   loginProfile,
   modifyImds,
+  policyArn,
+  putBoundary,
+  putGroupPolicy,
   putRolePolicy,
+  putUserPolicy,
   serviceTrust,
+  setDefaultPolicyVersion,
   updateAssumeRolePolicy,
 } from '../helpers/records.ts';
 
@@ -26,13 +48,35 @@ export interface RuleCase {
   readonly severity?: Severity;
   /** Fields the finding's details must contain (deep partial match). */
   readonly details?: Json;
-  readonly remediation?: Json;
+  /** `null`: the finding proposes no remediation. */
+  readonly remediation?: Json | null;
+  readonly resource?: string;
+  /** Records before it that the offline knowledge learns from (a CreatePolicy before its attachment). */
+  readonly trail?: readonly Json[];
+}
+
+/** Why a negative case gives no finding: evaluated, this rule quiet; or skipped, with the engine's reason. */
+export type NotFired = 'quiet' | { readonly skipped: string };
+
+export interface NegativeCase {
+  readonly name: string;
+  readonly record: Json;
+  /** YAML of a baseline to use instead of infra/baseline.example.yml. */
+  readonly baseline?: string;
+  readonly expect: NotFired;
+  /** Records before it that the offline knowledge learns from. */
+  readonly trail?: readonly Json[];
 }
 
 export interface RuleCases {
   readonly positive: readonly RuleCase[];
-  readonly negative: readonly RuleCase[];
+  readonly negative: readonly NegativeCase[];
 }
+
+/** A baseline with IMDSv2 required, hop limit at most 2 and no profiles: every instance's maximum is known. */
+const NO_PROFILES = 'version: 1\nimds:\n  maxHopLimit: 2\n  hopLimit: 2\n';
+/** Matches a string containing `text` inside a deep partial match. */
+const expectText = (text: string): unknown => expect.stringContaining(text);
 
 const ephemeral = 'temporaryaccessAImodelshare0123456789abcdef0123456789abcdef';
 const doc = (...Statement: Json[]): Json => ({ Version: '2012-10-17', Statement });
@@ -77,6 +121,70 @@ const ssoTrust = doc({
   Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
 });
 
+/** A real record of ../shared/corpus/target-events/stratus-red-team; undefined (its cases left out) without the corpus. */
+function stratus(file: string, eventName: string): Json | undefined {
+  if (!corpus) return undefined;
+  const text = readFileSync(corpusPath('target-events', 'stratus-red-team', file), 'utf8');
+  return (JSON.parse(text) as { Records: Json[] }).Records.find((r) => r.eventName === eventName);
+}
+/** Cases on real records, when the corpus is there. */
+function real(
+  name: string,
+  record: Json | undefined,
+  rest: Omit<RuleCase, 'name' | 'record'> = {},
+): RuleCase[] {
+  return record ? [{ name: `real record: ${name}`, record, ...rest }] : [];
+}
+/** stratus-red-team's iam-create-admin-user: AdministratorAccess attached to a new user, malicious-iam-user. */
+const STRATUS_ADMIN_USER = stratus('aws.persistence.iam-create-admin-user.json', 'AttachUserPolicy');
+/** stratus-red-team's iam-create-backdoor-role: AdministratorAccess attached to the role it created. */
+const STRATUS_ADMIN_ROLE = stratus('aws.persistence.iam-create-backdoor-role.json', 'AttachRolePolicy');
+
+const ADMINISTRATOR_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
+const S3_READ_ONLY = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess';
+const imageGeneratorPolicy = doc({
+  Effect: 'Allow',
+  Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:ListBucket'],
+  Resource: ['arn:aws:s3:::short-drama-assets', 'arn:aws:s3:::short-drama-assets/*'],
+});
+const EARLIER = { eventTime: '2026-11-20T10:00:00Z' };
+/** The issue's example: a new default version granting iam:PassRole and iam:AttachRolePolicy on `*`. */
+const escalatingVersion = doc({
+  Effect: 'Allow',
+  Action: ['iam:PassRole', 'iam:AttachRolePolicy'],
+  Resource: '*',
+});
+
+/** Principals of every kind, with envelopes, groups and a boundary, for the paths the example baseline lacks. */
+const PATHS_BASELINE = `version: 1
+roles:
+  reader:
+    managedPolicies: [${S3_READ_ONLY}]
+  data-role:
+    permissions:
+      - {Effect: Allow, Action: ["s3:*", "s3-object-lambda:*"], Resource: "*"}
+    boundary: arn:aws:iam::123456789012:policy/DataBoundary
+groups:
+  analysts:
+    permissions:
+      - {Effect: Allow, Action: "athena:*", Resource: "*"}
+users:
+  approved:
+    - name: alice
+      permissions:
+        - {Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*"}
+      groups: [analysts]
+      boundary: arn:aws:iam::123456789012:policy/UserBoundary
+    - name: bob
+      permissions:
+        - {Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*"}
+policies:
+  Reports:
+    permissions:
+      - {Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*"}
+    attachTo: { users: [bob] }
+`;
+
 export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
   'iam.user.ephemeral': {
     positive: [
@@ -109,11 +217,16 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
     ],
     negative: [
-      { name: 'approved user', record: createUser('chatbot-dev-bob') },
-      { name: 'unknown user', record: createUser('backdoor') },
-      { name: 'uppercase hex is not the pattern', record: createUser(ephemeral.toUpperCase()) },
+      { name: 'approved user', expect: 'quiet', record: createUser('chatbot-dev-bob') },
+      { name: 'unknown user', expect: 'quiet', record: createUser('backdoor') },
+      {
+        name: 'uppercase hex is not the pattern',
+        expect: 'quiet',
+        record: createUser(ephemeral.toUpperCase()),
+      },
       {
         name: 'ephemeral pattern with creators, made by someone else',
+        expect: 'quiet',
         record: createUser(ephemeral),
         baseline: `version: 1\nusers:\n  ephemeral:\n    - regex: temporaryaccess.*\n      ttl: 1d\n      creators: ["arn:aws:iam::*:user/aimodelshare-*"]\n`,
       },
@@ -136,10 +249,11 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       { name: 'created by root', record: createUser('tmp', { userIdentity: identities.root }) },
     ],
     negative: [
-      { name: 'approved by glob, any case', record: createUser('ChatBot-Dev-Carol') },
-      { name: 'approved by exact name', record: createUser('cml-cloud-manager-service') },
+      { name: 'approved by glob, any case', expect: 'quiet', record: createUser('ChatBot-Dev-Carol') },
+      { name: 'approved by exact name', expect: 'quiet', record: createUser('cml-cloud-manager-service') },
       {
         name: 'ephemeral from an allowed creator',
+        expect: 'quiet',
         record: createUser(ephemeral, { userIdentity: identities.aimodelshareAutomation }),
       },
     ],
@@ -183,7 +297,10 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         details: {
           userName: 'cml-cloud-manager-service',
           createdByUser: true,
-          existingKeys: { unknown: 'the access keys of cml-cloud-manager-service are not available here' },
+          existingKeys: {
+            unknown:
+              'no access key of cml-cloud-manager-service appears in the trail before 2026-11-20T10:15:29Z; keys made earlier are not known offline',
+          },
         },
       },
       {
@@ -224,11 +341,13 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'the rule switched off',
+        expect: 'quiet',
         record: createAccessKey('cml-cloud-manager-service', { userIdentity: identities.intern }),
         baseline: `version: 1\nrules:\n  iam.accesskey.long-lived:\n    enabled: false\n`,
       },
       {
         name: 'a failed call',
+        expect: { skipped: 'failed call (errorCode LimitExceeded)' },
         record: createAccessKey('cml-cloud-manager-service', {
           userIdentity: identities.intern,
           errorCode: 'LimitExceeded',
@@ -285,11 +404,13 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'a user the baseline allows on the console creating its own password',
+        expect: 'quiet',
         record: loginProfile('CreateLoginProfile', undefined, { userIdentity: userIdentity('alice') }),
         baseline: `version: 1\nusers:\n  approved:\n    - name: alice\n`,
       },
       {
         name: 'a user not in the baseline changing its own password',
+        expect: 'quiet',
         record: loginProfile('UpdateLoginProfile', 'ops-admin', { userIdentity: identities.admin }),
       },
     ],
@@ -364,10 +485,12 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'seed 000: create-role ImageGeneratorEC2Role as documented',
+        expect: 'quiet',
         record: createRole('ImageGeneratorEC2Role', ec2Trust),
       },
       {
         name: "seed 004: ensure_role with the role's own service",
+        expect: 'quiet',
         record: updateAssumeRolePolicy(
           'aimodelshare-codebuild-role',
           serviceTrust('codebuild.amazonaws.com'),
@@ -375,6 +498,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'seed 004: the execution role trusted by the automation user',
+        expect: 'quiet',
         record: createRole(
           'aimodelshare-execution-role',
           doc(assume({ AWS: `arn:aws:iam::${ACCOUNT}:user/aimodelshare-admin` })),
@@ -382,10 +506,12 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'a role the baseline does not know, trusting its own account',
+        expect: 'quiet',
         record: createRole('ops-break-glass', doc(assume({ AWS: `arn:aws:iam::${ACCOUNT}:root` }))),
       },
       {
         name: 'a partner account with the ExternalId the baseline requires',
+        expect: 'quiet',
         record: updateAssumeRolePolicy(
           'partner-read',
           doc(assume({ AWS: FOREIGN }, { Condition: { StringEquals: { 'sts:ExternalId': 'partner-7' } } })),
@@ -394,6 +520,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'everyone outside the account denied',
+        expect: 'quiet',
         record: createRole(
           'shared-reader',
           doc(assume({ AWS: '*' }), {
@@ -406,6 +533,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: "IAM Identity Center's permission-set role (its own SAML provider)",
+        expect: 'quiet',
         record: createRole('AWSReservedSSO_ReadOnly_0123456789abcdef', ssoTrust, {
           path: '/aws-reserved/sso.amazonaws.com/',
           userIdentity: identityCenter,
@@ -429,18 +557,25 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
     ],
     negative: [
-      { name: 'seed 001: create-role XploreEC2Role', record: createRole('XploreEC2Role', ec2Trust) },
+      {
+        expect: 'quiet',
+        name: 'seed 001: create-role XploreEC2Role',
+        record: createRole('XploreEC2Role', ec2Trust),
+      },
       {
         name: 'a role matching a baseline name pattern',
+        expect: 'quiet',
         record: createRole('ci-runner-42', ec2Trust),
         baseline: `version: 1\nroles:\n  ci-runner-*:\n    description: per-run CI roles\n`,
       },
       {
         name: "the guardrail's own function role, created by its deployment",
+        expect: 'quiet',
         record: createRole('guardrail-prod-iam-events', serviceTrust('lambda.amazonaws.com')),
       },
       {
         name: "IAM Identity Center's permission-set role",
+        expect: 'quiet',
         record: createRole('AWSReservedSSO_ReadOnly_0123456789abcdef', ssoTrust, {
           path: '/aws-reserved/sso.amazonaws.com/',
           userIdentity: identityCenter,
@@ -484,6 +619,117 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         ),
       },
       {
+        name: 'managed: AdministratorAccess attached to a seed role, judged on its document at the event time',
+        record: attachPolicy('Role', 'XploreEC2Role', ADMINISTRATOR_ACCESS),
+        details: {
+          path: 'managed',
+          policyArn: ADMINISTRATOR_ACCESS,
+          versionId: 'v1',
+          reaches: ['roles.XploreEC2Role'],
+          baselinePath: 'roles.XploreEC2Role',
+        },
+      },
+      {
+        name: 'managed: an AWS managed policy beyond the role envelope (AmazonS3ReadOnlyAccess on the image generator)',
+        record: attachPolicy('Role', 'ImageGeneratorEC2Role', S3_READ_ONLY),
+        details: { path: 'managed', policyArn: S3_READ_ONLY },
+      },
+      {
+        name: 'inline: a user policy beyond the dev user envelope',
+        record: putUserPolicy(
+          'chatbot-dev-alice',
+          'p',
+          doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::other-bucket/*' }),
+        ),
+        details: { path: 'inline', userName: 'chatbot-dev-alice', baselinePath: 'users.approved[1]' },
+      },
+      {
+        name: 'inline: a group policy beyond the group envelope',
+        record: putGroupPolicy(
+          'analysts',
+          'p',
+          doc({ Effect: 'Allow', Action: 'glue:GetTable', Resource: '*' }),
+        ),
+        baseline: PATHS_BASELINE,
+        details: { path: 'inline', groupName: 'analysts', baselinePath: 'groups.analysts' },
+      },
+      {
+        name: 'group: a user joins a group whose policy (seen in the trail) it may not have',
+        trail: [
+          createGroup('ops', EARLIER),
+          putGroupPolicy(
+            'ops',
+            'ops-admin',
+            doc({ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }),
+            EARLIER,
+          ),
+        ],
+        record: addUserToGroup('bob', 'ops'),
+        baseline: PATHS_BASELINE,
+        details: {
+          path: 'group',
+          userName: 'bob',
+          groupName: 'ops',
+          document: 'inline policy ops-admin of group ops',
+        },
+      },
+      {
+        name: 'policy-version: ImageGeneratorS3Access rewritten to s3:* by a new default version',
+        trail: [createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, EARLIER)],
+        record: createPolicyVersion(
+          policyArn('ImageGeneratorS3Access'),
+          doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }),
+          'v2',
+          true,
+        ),
+        details: {
+          path: 'policy-version',
+          policyArn: policyArn('ImageGeneratorS3Access'),
+          versionId: 'v2',
+          reaches: ['roles.ImageGeneratorEC2Role'],
+          baselinePath: 'policies.ImageGeneratorS3Access',
+          judged: [
+            { principal: 'policy ImageGeneratorS3Access', baselinePath: 'policies.ImageGeneratorS3Access' },
+            { principal: 'role ImageGeneratorEC2Role', baselinePath: 'roles.ImageGeneratorEC2Role' },
+          ],
+        },
+      },
+      {
+        name: 'policy-version: a version that is not the default still leaves its policy envelope',
+        record: createPolicyVersion(
+          policyArn('ImageGeneratorS3Access'),
+          doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+          'v3',
+          false,
+        ),
+        details: { path: 'policy-version', setAsDefault: false, principals: [] },
+      },
+      {
+        name: 'policy-version: SetDefaultPolicyVersion back to a broad version the trail created',
+        trail: [
+          createPolicy('Reports', doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }), EARLIER),
+          createPolicyVersion(
+            policyArn('Reports'),
+            doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' }),
+            'v2',
+            true,
+            EARLIER,
+          ),
+          attachPolicy('User', 'bob', policyArn('Reports'), EARLIER),
+        ],
+        record: setDefaultPolicyVersion(policyArn('Reports'), 'v1'),
+        baseline: PATHS_BASELINE,
+        details: { path: 'policy-version', versionId: 'v1', principals: ['user/bob'] },
+      },
+      {
+        name: 'policy-version: CreatePolicy of a declared policy beyond its envelope',
+        record: createPolicy(
+          'ImageGeneratorS3Access',
+          doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+        ),
+        details: { path: 'policy-version', versionId: 'v1', principals: [] },
+      },
+      {
         name: 'something the envelope denies',
         record: putRolePolicy(
           'r',
@@ -496,6 +742,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'subset of the envelope wildcard',
+        expect: 'quiet',
         record: putRolePolicy(
           'aimodelshare-lambda-exec',
           'p',
@@ -504,6 +751,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'a Statement object, only Denies added',
+        expect: 'quiet',
         record: putRolePolicy('XploreEC2Role', 'p', {
           Version: '2012-10-17',
           Statement: { Effect: 'Deny', Action: '*', Resource: '*' },
@@ -511,12 +759,97 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'a role without baseline is not drift (no-baseline says it)',
+        expect: 'quiet',
         record: putRolePolicy('unknown-role', 'p', doc({ Effect: 'Allow', Action: '*', Resource: '*' })),
+      },
+      {
+        expect: 'quiet',
+        name: 'managed: seed 000 attaches ImageGeneratorS3Access after creating it',
+        trail: [createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, EARLIER)],
+        record: attachPolicy('Role', 'ImageGeneratorEC2Role', policyArn('ImageGeneratorS3Access')),
+      },
+      {
+        expect: 'quiet',
+        name: 'managed: an AWS managed policy the role lists',
+        record: attachPolicy('Role', 'reader', S3_READ_ONLY),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        expect: 'quiet',
+        name: 'managed: an AWS managed policy whose document fits the envelope',
+        record: attachPolicy('Role', 'data-role', S3_READ_ONLY),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        expect: 'quiet',
+        name: 'managed: a declared policy attachTo lets the user carry, never seen in the trail',
+        record: attachPolicy('User', 'bob', policyArn('Reports')),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        expect: 'quiet',
+        name: 'group: a user joins a group the baseline lets it join',
+        record: addUserToGroup('alice', 'analysts'),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        expect: 'quiet',
+        name: 'group: the group policies (from the trail) fit the user envelope',
+        trail: [
+          createGroup('readers', EARLIER),
+          putGroupPolicy(
+            'readers',
+            'r',
+            doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/2026/*' }),
+            EARLIER,
+          ),
+        ],
+        record: addUserToGroup('bob', 'readers'),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        expect: 'quiet',
+        name: 'policy-version: a new default version within the policy envelope',
+        trail: [createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, EARLIER)],
+        record: createPolicyVersion(
+          policyArn('ImageGeneratorS3Access'),
+          doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::short-drama-assets/*' }),
+          'v2',
+          true,
+        ),
+      },
+      {
+        expect: 'quiet',
+        name: 'boundary: offline, a removed boundary is left to iam.boundary.removed',
+        record: deleteBoundary('Role', 'data-role'),
+        baseline: PATHS_BASELINE,
       },
     ],
   },
   'iam.policy.wildcard': {
     positive: [
+      ...real('AttachUserPolicy of AdministratorAccess to a backdoor user', STRATUS_ADMIN_USER, {
+        severity: 'critical',
+        details: { path: 'managed', userName: 'malicious-iam-user', policyArn: ADMINISTRATOR_ACCESS },
+      }),
+      {
+        name: 'policy-version: s3:* in a new default version of a seed policy',
+        trail: [createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, EARLIER)],
+        record: createPolicyVersion(
+          policyArn('ImageGeneratorS3Access'),
+          doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }),
+          'v2',
+          true,
+        ),
+        severity: 'high',
+        details: { path: 'policy-version', statements: [{ path: 'Statement[0]', action: ['s3:*'] }] },
+      },
+      {
+        name: 'inline: a group policy with ec2:* on *',
+        record: putGroupPolicy('analysts', 'p', doc({ Effect: 'Allow', Action: 'ec2:*', Resource: '*' })),
+        baseline: PATHS_BASELINE,
+        details: { path: 'inline', groupName: 'analysts' },
+      },
       {
         name: '* on * is critical',
         record: putRolePolicy('unknown-role', 'admin', doc({ Effect: 'Allow', Action: '*', Resource: '*' })),
@@ -551,6 +884,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'read-only actions on *',
+        expect: 'quiet',
         record: putRolePolicy(
           'unknown-role',
           'p',
@@ -559,6 +893,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'prefix wildcard of read actions on *',
+        expect: 'quiet',
         record: putRolePolicy(
           'unknown-role',
           'p',
@@ -567,10 +902,31 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'wildcards only in a Deny',
+        expect: 'quiet',
         record: putRolePolicy('unknown-role', 'p', doc({ Effect: 'Deny', Action: '*', Resource: '*' })),
       },
       {
+        expect: 'quiet',
+        name: 'managed: the seed policy the role may carry',
+        record: attachPolicy('Role', 'ImageGeneratorEC2Role', policyArn('ImageGeneratorS3Access')),
+      },
+      {
+        expect: 'quiet',
+        name: 'managed: a read-only AWS managed policy on * (AmazonS3ReadOnlyAccess)',
+        record: attachPolicy('Role', 'unknown-role', S3_READ_ONLY),
+      },
+      {
+        name: 'a service wildcard on resources none of its actions can act on',
+        expect: 'quiet',
+        record: putRolePolicy(
+          'unknown-role',
+          'p',
+          doc({ Effect: 'Allow', Action: 'lambda:*', Resource: 'arn:aws:s3:::xplore-face-auth-refs/*' }),
+        ),
+      },
+      {
         name: 'approved by the baseline (ecr:GetAuthorizationToken on * for codebuild)',
+        expect: 'quiet',
         record: putRolePolicy(
           'aimodelshare-codebuild-role',
           'p',
@@ -581,6 +937,27 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
   },
   'iam.policy.privesc': {
     positive: [
+      ...real('AttachRolePolicy of AdministratorAccess to a backdoor role', STRATUS_ADMIN_ROLE, {
+        severity: 'critical',
+        details: { path: 'managed', roleName: 'stratus-red-team-malicious-iam-role', versionId: 'v1' },
+      }),
+      {
+        name: 'policy-version: iam:PassRole and iam:AttachRolePolicy on * in a policy whose holders are unknown',
+        record: createPolicyVersion(policyArn('SomeTeamPolicy'), escalatingVersion, 'v4', true),
+        severity: 'high',
+        details: { path: 'policy-version', versionId: 'v4' },
+      },
+      {
+        name: 'group: joining a group that holds AdministratorAccess (from the trail)',
+        trail: [
+          createGroup('admins', EARLIER),
+          attachPolicy('Group', 'admins', ADMINISTRATOR_ACCESS, EARLIER),
+        ],
+        record: addUserToGroup('bob', 'admins'),
+        baseline: PATHS_BASELINE,
+        severity: 'critical',
+        details: { path: 'group', groupName: 'admins' },
+      },
       {
         name: 'PassRole',
         record: putRolePolicy(
@@ -589,6 +966,25 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
           doc({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }),
         ),
         severity: 'high',
+      },
+      {
+        name: 'PassRole and CreateFunction on *, with the resources that open it',
+        record: putRolePolicy(
+          'unknown-role',
+          'p',
+          doc({ Effect: 'Allow', Action: ['iam:PassRole', 'lambda:CreateFunction'], Resource: '*' }),
+        ),
+        severity: 'high',
+        details: {
+          escalations: [
+            {
+              id: 'iam-pass-any-role',
+              grants: [
+                { action: 'iam:PassRole', grantedBy: [{ statement: 'Statement[0]', resources: ['*'] }] },
+              ],
+            },
+          ],
+        },
       },
       {
         name: 'iam:* is critical',
@@ -614,7 +1010,21 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     ],
     negative: [
       {
+        name: 'NotAction on one bucket reaches no escalation action (drift, not privesc)',
+        expect: 'quiet',
+        record: putRolePolicy(
+          'XploreEC2Role',
+          'p',
+          doc({
+            Effect: 'Allow',
+            NotAction: ['iam:*', 'sts:*', 's3:Delete*'],
+            Resource: 'arn:aws:s3:::xplore-face-auth-refs/*',
+          }),
+        ),
+      },
+      {
         name: 'AssumeRole of one named role',
+        expect: 'quiet',
         record: putRolePolicy(
           'unknown-role',
           'p',
@@ -627,6 +1037,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'read-only IAM',
+        expect: 'quiet',
         record: putRolePolicy(
           'unknown-role',
           'p',
@@ -634,7 +1045,18 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         ),
       },
       {
+        expect: 'quiet',
+        name: 'policy-version: the same grant in a version that is not the default (nobody holds it yet)',
+        record: createPolicyVersion(policyArn('SomeTeamPolicy'), escalatingVersion, 'v4', false),
+      },
+      {
+        expect: 'quiet',
+        name: 'managed: a read-only AWS managed policy',
+        record: attachPolicy('Role', 'unknown-role', S3_READ_ONLY),
+      },
+      {
         name: 'escalation only denied',
+        expect: 'quiet',
         record: putRolePolicy('unknown-role', 'p', doc({ Effect: 'Deny', Action: 'iam:*', Resource: '*' })),
       },
     ],
@@ -654,6 +1076,35 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
           statements: [{ path: 'Statement[0]', effect: 'Allow', action: ['s3:GetObject'] }],
         },
       },
+      ...real('AttachUserPolicy to a user the baseline does not know', STRATUS_ADMIN_USER, {
+        details: { path: 'managed', withoutBaseline: [{ principal: 'user malicious-iam-user' }] },
+      }),
+      {
+        name: 'inline: a user policy on an unknown user',
+        record: putUserPolicy(
+          'backdoor',
+          'p',
+          doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+        ),
+        details: { path: 'inline', userName: 'backdoor' },
+      },
+      {
+        name: 'managed: a policy attached to an ephemeral user, which has no envelope',
+        trail: [
+          createPolicy(
+            'run-policy',
+            doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+            EARLIER,
+          ),
+        ],
+        record: attachPolicy('User', ephemeral, policyArn('run-policy')),
+        details: { path: 'managed' },
+      },
+      {
+        name: 'policy-version: a new default version of an undeclared policy whose holders are unknown',
+        record: createPolicyVersion(policyArn('SomeTeamPolicy'), escalatingVersion, 'v4', true),
+        details: { path: 'policy-version', principals: [] },
+      },
       {
         name: "someone else writing the guardrail's own role",
         record: putRolePolicy(
@@ -666,54 +1117,301 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'a baseline role',
+        expect: 'quiet',
         record: putRolePolicy(
           'XploreEC2Role',
           'p',
           doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::xplore-face-auth-refs/a' }),
         ),
       },
+      {
+        expect: 'quiet',
+        name: 'managed: AdministratorAccess on a baseline role is drift, not no-baseline',
+        record: attachPolicy('Role', 'XploreEC2Role', ADMINISTRATOR_ACCESS),
+      },
+      {
+        expect: 'quiet',
+        name: 'policy-version: an undeclared policy the trail shows was never attached',
+        trail: [
+          createPolicy(
+            'SomeTeamPolicy',
+            doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+            EARLIER,
+          ),
+        ],
+        record: createPolicyVersion(policyArn('SomeTeamPolicy'), escalatingVersion, 'v2', true),
+      },
+      {
+        expect: 'quiet',
+        name: 'policy-version: CreatePolicy of an undeclared policy (attaching it is what is judged)',
+        record: createPolicy('SomeTeamPolicy', escalatingVersion),
+      },
+    ],
+  },
+  'iam.policy.unknown-document': {
+    positive: [
+      {
+        name: 'managed: a customer-managed policy neither declared nor seen in the trail',
+        record: attachPolicy('Role', 'XploreEC2Role', policyArn('Mystery')),
+        severity: 'medium',
+        details: {
+          path: 'managed',
+          unread: [
+            { policyArn: policyArn('Mystery'), principal: 'arn:aws:iam::123456789012:role/XploreEC2Role' },
+          ],
+        },
+      },
+      {
+        name: 'policy-version: SetDefaultPolicyVersion to a version the trail does not show',
+        record: setDefaultPolicyVersion(policyArn('ImageGeneratorS3Access'), 'v7'),
+        details: { path: 'policy-version', unread: [{ versionId: 'v7' }] },
+      },
+      {
+        name: 'group: a group whose policies are unknown',
+        record: addUserToGroup('chatbot-dev-alice', 'ops'),
+        details: { path: 'group', unread: [{ groupName: 'ops' }] },
+      },
+      {
+        name: 'managed: an AWS managed policy the data does not know',
+        record: attachPolicy('Role', 'XploreEC2Role', 'arn:aws:iam::aws:policy/NotAnAwsManagedPolicy'),
+      },
+    ],
+    negative: [
+      {
+        expect: 'quiet',
+        name: 'managed: a declared policy stands in with its envelope',
+        record: attachPolicy('Role', 'XploreEC2Role', policyArn('CMLWorkerManagementPolicy')),
+      },
+      {
+        expect: 'quiet',
+        name: 'managed: a policy the trail created',
+        trail: [
+          createPolicy('Mystery', doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }), EARLIER),
+        ],
+        record: attachPolicy('Role', 'XploreEC2Role', policyArn('Mystery')),
+      },
+      {
+        expect: 'quiet',
+        name: 'group: a baseline group stands in with its envelope',
+        record: addUserToGroup('bob', 'analysts'),
+        baseline: PATHS_BASELINE,
+      },
+    ],
+  },
+  'iam.boundary.removed': {
+    positive: [
+      {
+        name: 'the boundary of a role removed',
+        record: deleteBoundary('Role', 'data-role'),
+        baseline: PATHS_BASELINE,
+        severity: 'high',
+        details: {
+          roleName: 'data-role',
+          expected: 'arn:aws:iam::123456789012:policy/DataBoundary',
+          removed: true,
+        },
+      },
+      {
+        name: 'the boundary of a user replaced by another policy',
+        record: putBoundary('User', 'alice', ADMINISTRATOR_ACCESS),
+        baseline: PATHS_BASELINE,
+        details: { userName: 'alice', replacement: ADMINISTRATOR_ACCESS },
+      },
+    ],
+    negative: [
+      {
+        expect: 'quiet',
+        name: 'the baseline boundary put (back)',
+        record: putBoundary('Role', 'data-role', 'arn:aws:iam::123456789012:policy/DataBoundary'),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        expect: 'quiet',
+        name: 'a boundary removed from a principal the baseline gives none',
+        record: deleteBoundary('User', 'bob'),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        expect: 'quiet',
+        name: 'an unknown role',
+        record: deleteBoundary('Role', 'somebody'),
+      },
     ],
   },
   'ec2.imds.v1-allowed': {
     positive: [
       {
-        name: 'HttpTokens optional, remediation keeps the hop limit 2',
+        name: 'HttpTokens optional: required, keeping its hop limit (never raised)',
         record: modifyImds(
           'i-0abc1234def567890',
           { HttpTokens: 'optional' },
           { httpTokens: 'optional', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
         ),
+        baseline: NO_PROFILES,
         severity: 'high',
+        details: { instanceId: 'i-0abc1234def567890', hopLimit: 1, maxHopLimit: 2 },
         remediation: {
           action: 'enforce-imdsv2',
           mode: 'dry-run',
           status: 'proposed',
           params: {
-            instanceId: 'i-0abc1234def567890',
             region: 'eu-west-1',
-            httpTokens: 'required',
-            hopLimit: 2,
+            instances: [
+              {
+                instanceId: 'i-0abc1234def567890',
+                httpTokens: 'required',
+                maxHopLimit: 2,
+                seen: { httpTokens: 'optional', hopLimit: 1 },
+              },
+            ],
           },
         },
       },
       {
-        name: 'hop limit changed on an instance that is still IMDSv1: the response tells',
+        name: 'IMDSv1 and a hop limit above the maximum: one finding carrying both',
         record: modifyImds(
           'i-0abc1234def567890',
-          { HttpPutResponseHopLimit: 2 },
-          { httpTokens: 'optional', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
+          { HttpPutResponseHopLimit: 3 },
+          { httpTokens: 'optional', httpPutResponseHopLimit: 3, httpEndpoint: 'enabled' },
         ),
+        baseline: NO_PROFILES,
+        details: {
+          hopLimit: 3,
+          maxHopLimit: 2,
+          instances: [{ problems: ['imdsv1', 'hop-limit'], profile: null, profilePath: 'imds' }],
+        },
+        remediation: { params: { instances: [{ maxHopLimit: 2, seen: { hopLimit: 3 } }] } },
       },
       {
         name: 'enforce mode from the baseline',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional' }),
         baseline: `version: 1\nimds:\n  maxHopLimit: 1\n  hopLimit: 1\nrules:\n  ec2.imds.v1-allowed:\n    mode: enforce\n`,
-        remediation: { mode: 'enforce', params: { hopLimit: 1 } },
+        remediation: { mode: 'enforce', params: { instances: [{ maxHopLimit: 1 }] } },
+      },
+      {
+        name: 'offline, tags unknown: judged against the strictest profile, remediated within the loosest',
+        record: modifyImds(
+          'i-0abc1234def567890',
+          { HttpTokens: 'optional' },
+          { httpTokens: 'optional', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
+        ),
+        details: {
+          instances: [
+            {
+              problems: ['imdsv1', 'hop-limit'],
+              maxHopLimit: 1,
+              profileUndecided: { candidates: ['kdcube-containers', 'account'] },
+            },
+          ],
+        },
+        remediation: { params: { instances: [{ httpTokens: 'required', maxHopLimit: 2 }] } },
+      },
+      {
+        name: 'RunInstances launching an IMDSv1 instance (the response tells)',
+        record: runInstances([
+          {
+            id: 'i-0abc1234def567890',
+            metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
+          },
+        ]),
+        severity: 'high',
+        details: {
+          instances: [{ instanceId: 'i-0abc1234def567890', settingsFrom: 'response', profile: null }],
+        },
+        remediation: {
+          action: 'enforce-imdsv2',
+          params: {
+            region: 'eu-west-1',
+            instances: [{ instanceId: 'i-0abc1234def567890', httpTokens: 'required', maxHopLimit: 1 }],
+          },
+        },
+      },
+      {
+        name: "seed 001's run-instances as documented (no metadata options): EC2 launched it on IMDSv1",
+        record: runInstances([
+          {
+            id: 'i-0f1e2d3c4b5a69788',
+            metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
+          },
+        ]),
+        severity: 'high',
+      },
+      {
+        name: 'one event, several instances, each with its own maximum (profile by tag)',
+        record: runInstances(
+          [
+            {
+              id: 'i-0aaaaaaaaaaaaaaa1',
+              metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 2 },
+              tags: { 'guardrail:imds-profile': 'containers' },
+            },
+            {
+              id: 'i-0aaaaaaaaaaaaaaa2',
+              metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 2 },
+            },
+          ],
+          { metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 2 } },
+        ),
+        resource: 'arn:aws:ec2:eu-west-1:123456789012:reservation/r-0a1b2c3d4e5f60718',
+        details: {
+          instances: [
+            { instanceId: 'i-0aaaaaaaaaaaaaaa1', profile: 'kdcube-containers', problems: ['imdsv1'] },
+            { instanceId: 'i-0aaaaaaaaaaaaaaa2', profile: null, problems: ['imdsv1', 'hop-limit'] },
+          ],
+        },
+        remediation: {
+          params: {
+            instances: [
+              { instanceId: 'i-0aaaaaaaaaaaaaaa1', maxHopLimit: 2 },
+              { instanceId: 'i-0aaaaaaaaaaaaaaa2', maxHopLimit: 1 },
+            ],
+          },
+        },
+      },
+      {
+        name: 'RunInstances whose record states no metadata option (after 2019): may be IMDSv1, medium',
+        record: runInstances([{ id: 'i-0abc1234def567890' }]),
+        severity: 'medium',
+        details: { instances: [{ settingsFrom: 'unstated', problems: ['imdsv1-possible'] }] },
+        remediation: { params: { instances: [{ instanceId: 'i-0abc1234def567890', maxHopLimit: 1 }] } },
+      },
+      {
+        name: 'a launch template with HttpTokens optional: no remediation, the steps say how to publish a fix',
+        record: createLaunchTemplate('web', { MetadataOptions: { HttpTokens: 'optional' } }),
+        severity: 'high',
+        resource: 'arn:aws:ec2:eu-west-1:123456789012:launch-template/lt-0abcd290751193123',
+        details: { templateName: 'web', version: 1, httpTokens: 'optional', problems: ['imdsv1'] },
+        remediation: null,
+      },
+      {
+        name: 'a launch template that does not set HttpTokens: its instances take the defaults, medium',
+        record: createLaunchTemplate('web', {}),
+        severity: 'medium',
+        details: { httpTokens: null, problems: ['imdsv1-possible'] },
+      },
+      {
+        name: 'a template version starting from another, without metadata options: medium',
+        record: createLaunchTemplateVersion('lt-0abcd290751193123', {}, { version: 4, sourceVersion: '3' }),
+        severity: 'medium',
+        details: { version: 4, sourceVersion: '3' },
+      },
+      {
+        name: 'a template version that allows IMDSv1 with a container hop limit',
+        record: createLaunchTemplateVersion(
+          'lt-0abcd290751193123',
+          {
+            MetadataOptions: { HttpTokens: 'optional', HttpPutResponseHopLimit: 2 },
+            instanceTags: { 'guardrail:imds-profile': 'containers' },
+          },
+          { version: 2 },
+        ),
+        details: { profile: 'kdcube-containers', maxHopLimit: 2, problems: ['imdsv1'] },
       },
     ],
     negative: [
       {
         name: 'required',
+        expect: 'quiet',
         record: modifyImds(
           'i-0abc1234def567890',
           { HttpTokens: 'required' },
@@ -722,16 +1420,59 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'endpoint disabled altogether',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional', HttpEndpoint: 'disabled' }),
       },
       {
         name: 'tokens unchanged and unknown',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpPutResponseHopLimit: 2 }),
       },
       {
         name: 'rule disabled in the baseline',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional' }),
         baseline: `version: 1\nrules:\n  ec2.imds.v1-allowed:\n    enabled: false\n`,
+      },
+      {
+        name: "seed 001's run-instances with --metadata-options HttpTokens=required",
+        expect: 'quiet',
+        record: runInstances(
+          [
+            {
+              id: 'i-0f1e2d3c4b5a69788',
+              metadataOptions: {
+                httpTokens: 'required',
+                httpPutResponseHopLimit: 1,
+                httpEndpoint: 'enabled',
+              },
+            },
+          ],
+          { metadataOptions: { httpTokens: 'required' } },
+        ),
+      },
+      {
+        name: 'a hop limit above the maximum with tokens required is the hop-limit rule alone',
+        expect: 'quiet',
+        record: runInstances([
+          {
+            id: 'i-0abc1234def567890',
+            metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2 },
+          },
+        ]),
+      },
+      {
+        name: 'an instance whose profile documents an IMDSv1 exception (listed by id)',
+        expect: 'quiet',
+        record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional' }),
+        baseline: `version: 1\nimds:\n  profiles:\n    - name: legacy\n      match: { instanceIds: [i-0abc1234def567890] }\n      httpTokens: optional\n      maxHopLimit: 1\n`,
+      },
+      {
+        name: 'a launch template that requires IMDSv2',
+        expect: 'quiet',
+        record: createLaunchTemplate('web', {
+          MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+        }),
       },
     ],
   },
@@ -740,26 +1481,84 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       {
         name: 'hop limit 3 above 2',
         record: modifyImds('i-0abc1234def567890', { HttpPutResponseHopLimit: 3 }),
+        baseline: NO_PROFILES,
         severity: 'medium',
         details: { hopLimit: 3, maxHopLimit: 2 },
+        remediation: {
+          action: 'enforce-imdsv2',
+          params: {
+            instances: [{ instanceId: 'i-0abc1234def567890', httpTokens: 'required', maxHopLimit: 2 }],
+          },
+        },
       },
       {
         name: 'hop limit given as a string',
         record: modifyImds('i-0abc1234def567890', { HttpPutResponseHopLimit: '64' as unknown as number }),
         details: { hopLimit: 64 },
       },
+      {
+        name: 'offline, tags unknown: hop limit 2 judged against the strictest maximum (1), never lowered below 2',
+        record: modifyImds(
+          'i-0abc1234def567890',
+          { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+          { httpTokens: 'required', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
+        ),
+        details: {
+          hopLimit: 2,
+          maxHopLimit: 1,
+          instances: [
+            {
+              profileUndecided: {
+                why: expectText('not in the record'),
+                candidates: ['kdcube-containers', 'account'],
+              },
+            },
+          ],
+        },
+        remediation: { params: { instances: [{ maxHopLimit: 2 }] } },
+      },
+      {
+        name: 'RunInstances, tokens required, hop limit 2 on an instance no profile allows it',
+        record: runInstances([
+          {
+            id: 'i-0abc1234def567890',
+            metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2 },
+          },
+        ]),
+        details: { instances: [{ problems: ['hop-limit'], maxHopLimit: 1 }] },
+        remediation: { params: { instances: [{ instanceId: 'i-0abc1234def567890', maxHopLimit: 1 }] } },
+      },
+      {
+        name: 'a launch template for containers with hop limit 3',
+        record: createLaunchTemplate('kdcube', {
+          MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 3 },
+          instanceTags: { 'guardrail:imds-profile': 'containers' },
+        }),
+        details: { hopLimit: 3, maxHopLimit: 2, profile: 'kdcube-containers' },
+        remediation: null,
+      },
+      {
+        name: "a profile's IMDSv1 exception: only the hop limit is corrected, tokens kept",
+        record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional', HttpPutResponseHopLimit: 3 }),
+        baseline: `version: 1\nimds:\n  profiles:\n    - name: legacy\n      match: { instanceIds: [i-0abc1234def567890] }\n      httpTokens: optional\n      maxHopLimit: 1\n`,
+        remediation: { params: { instances: [{ httpTokens: 'keep', maxHopLimit: 1 }] } },
+      },
     ],
     negative: [
       {
-        name: 'hop limit 2 for containers (seed 002)',
+        name: 'hop limit 2 for containers (seed 002), within the maximum',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'required', HttpPutResponseHopLimit: 2 }),
+        baseline: NO_PROFILES,
       },
       {
         name: 'no hop limit in the change',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'required' }),
       },
       {
         name: "the guardrail's own remediation call",
+        expect: { skipped: "made by guardrail's own role guardrail-prod-remediator" },
         record: modifyImds(
           'i-0abc1234def567890',
           { HttpTokens: 'required', HttpPutResponseHopLimit: 9 },
@@ -768,6 +1567,89 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
             userIdentity: assumedRole('guardrail-prod-remediator', 'ec2'),
           },
         ),
+      },
+      {
+        name: 'IMDSv1 and hop limit 3 together: ec2.imds.v1-allowed carries both (one finding per instance)',
+        expect: 'quiet',
+        record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional', HttpPutResponseHopLimit: 3 }),
+      },
+      {
+        name: 'a KDCube host launched tagged for its profile with hop limit 2',
+        expect: 'quiet',
+        record: runInstances(
+          [
+            {
+              id: 'i-0abc1234def567890',
+              metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2 },
+              tags: { 'guardrail:imds-profile': 'containers' },
+            },
+          ],
+          { tags: { 'guardrail:imds-profile': 'containers' } },
+        ),
+      },
+      {
+        name: 'a container launch template within its profile',
+        expect: 'quiet',
+        record: createLaunchTemplate('kdcube', {
+          MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+          instanceTags: { 'guardrail:imds-profile': 'containers' },
+        }),
+      },
+    ],
+  },
+  'ec2.imds.account-default': {
+    positive: [
+      {
+        name: 'the default allows IMDSv1',
+        record: modifyImdsDefaults({ HttpTokens: 'optional' }),
+        severity: 'high',
+        resource: 'arn:aws:ec2:eu-west-1:123456789012:instance-metadata-defaults',
+        details: { httpTokens: 'optional', unchanged: ['hopLimit', 'httpEndpoint'] },
+        remediation: null,
+      },
+      {
+        name: 'no preference: launches fall back to the AMI, IMDSv1 by default',
+        record: modifyImdsDefaults({ HttpTokens: 'no-preference' }),
+        severity: 'medium',
+      },
+      {
+        name: 'a default hop limit above the account maximum',
+        record: modifyImdsDefaults({ HttpTokens: 'required', HttpPutResponseHopLimit: 3 }),
+        severity: 'medium',
+        details: { hopLimit: 3, maxHopLimit: 1 },
+      },
+      {
+        name: 'the hop limit cleared while the maximum is 1 (AMIs with ImdsSupport v2.0 give 2)',
+        record: modifyImdsDefaults({ HttpPutResponseHopLimit: -1 }),
+        details: { hopLimit: 'no-preference' },
+      },
+      {
+        name: 'both: IMDSv1 and the hop limit, one finding',
+        record: modifyImdsDefaults({ HttpTokens: 'optional', HttpPutResponseHopLimit: 4 }),
+        severity: 'high',
+      },
+    ],
+    negative: [
+      {
+        name: 'IMDSv2 required with hop limit 1',
+        expect: 'quiet',
+        record: modifyImdsDefaults({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 }),
+      },
+      {
+        name: 'the metadata endpoint disabled by default',
+        expect: 'quiet',
+        record: modifyImdsDefaults({ HttpTokens: 'optional', HttpEndpoint: 'disabled' }),
+      },
+      {
+        name: 'hop limit 2 where the account maximum is 2',
+        expect: 'quiet',
+        record: modifyImdsDefaults({ HttpPutResponseHopLimit: 2 }),
+        baseline: NO_PROFILES,
+      },
+      {
+        name: 'only instance metadata tags changed',
+        expect: 'quiet',
+        record: modifyImdsDefaults({ InstanceMetadataTags: 'enabled' }),
       },
     ],
   },

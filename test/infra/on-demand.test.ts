@@ -54,7 +54,17 @@ describe('a cold start', () => {
     },
   );
 
-  it.each(handlerNames())('of %s finds the action catalogue in a file of its own, in no code', (name) => {
+  it('of orphan-sweep carries neither the catalogue nor its loader: the sweep judges no policy', () => {
+    const files = packageFiles('orphan-sweep');
+    expect(files.filter((file) => file.endsWith(CATALOGUE_BUNDLED_FILE))).toEqual([]);
+    for (const file of files.filter((f) => f.endsWith('.js'))) {
+      expect(readFileSync(join(DIST_DIR, file), 'utf8')).not.toContain(CATALOGUE_BUNDLED_FILE);
+    }
+  });
+
+  // The functions that evaluate CloudTrail records run the rules, and the policy rules read the catalogue.
+  const evaluating = handlerNames().filter((name) => name !== 'orphan-sweep');
+  it.each(evaluating)('of %s finds the action catalogue in a file of its own, in no code', (name) => {
     const files = packageFiles(name);
     for (const file of files.filter((f) => f.endsWith('.js'))) {
       expect(readFileSync(join(DIST_DIR, file), 'utf8')).not.toContain('GetContainerizationJobDetails');

@@ -19,6 +19,8 @@ import { permissionsFor } from '../../src/actions/permissions.ts';
 import { isOwnRole } from '../../src/baseline/baseline.ts';
 import { parseBaseline } from '../../src/baseline/load.ts';
 import { WATCHED_EVENTS } from '../../src/events/subjects/index.ts';
+import { INSTANCE_TAGS_PERMISSIONS } from '../../src/knowledge/ec2.ts';
+import { IAM_FACT_PERMISSIONS } from '../../src/knowledge/iam.ts';
 import { IAM_KEYS_PERMISSIONS } from '../../src/knowledge/iam-keys.ts';
 import { REPLAY_READ_PERMISSIONS } from '../../src/replay/permissions.ts';
 import { listenedEvents, RULES } from '../../src/rules/index.ts';
@@ -46,12 +48,18 @@ const remediationsOf = (eventSource: string) =>
 
 /**
  * The AWS calls each function's own code makes, from the constants next to that code: its rules'
- * remediations (src/actions/permissions.ts), the facts it reads (src/knowledge/iam-*.ts), the sweep's reads,
- * the replay's reads and writes.
+ * remediations (src/actions/permissions.ts), the facts they read (src/knowledge/), the sweep's reads, the
+ * replay's reads and writes.
  */
 const CALLS: Record<string, readonly string[]> = {
-  'iam-events': [...permissionsFor(remediationsOf('iam.amazonaws.com')), ...IAM_KEYS_PERMISSIONS],
-  'ec2-events': permissionsFor(remediationsOf('ec2.amazonaws.com')),
+  'iam-events': [
+    ...permissionsFor(remediationsOf('iam.amazonaws.com')),
+    ...IAM_FACT_PERMISSIONS,
+    ...IAM_KEYS_PERMISSIONS,
+  ],
+  'ec2-events': [
+    ...new Set([...permissionsFor(remediationsOf('ec2.amazonaws.com')), ...INSTANCE_TAGS_PERMISSIONS]),
+  ],
   'orphan-sweep': [...SWEEP_READ_PERMISSIONS, ...permissionsFor(SWEEP_RULES.map((rule) => rule.remediation))],
   replay: [...REPLAY_READ_PERMISSIONS, ...WRITE_S3_PERMISSIONS],
 };
@@ -73,9 +81,9 @@ function handlerSource(name: string): string {
   return readFileSync(join(ROOT, 'handlers', `${name}.ts`), 'utf8');
 }
 
-/** Exactly-once handlers (they wrap themselves in `idempotent(...)`) also read and write the table. */
+/** Exactly-once handlers (they wrap themselves in `oncePerKey(...)`) also read and write the table. */
 function commonFor(name: string): string[] {
-  return [...COMMON, ...(handlerSource(name).includes('idempotent(') ? powertoolsDynamoActions() : [])];
+  return [...COMMON, ...(handlerSource(name).includes('oncePerKey(') ? powertoolsDynamoActions() : [])];
 }
 
 /** The CloudTrail service a handler file declares it handles (`eventSources` in handlers/<name>.ts). */

@@ -60,7 +60,7 @@ describe('built iam-events on moto: trust and identities', () => {
     const published = await account.drain();
     expect(published).toHaveLength(1);
     expect(published[0]?.attributes).toMatchObject({
-      ruleId: { Value: 'iam.user.console-access' },
+      ruleId: { Value: '["iam.user.console-access"]' },
       severity: { Value: 'high' },
     });
     expect(published[0]?.subject).toContain(SERVICE);
@@ -89,7 +89,7 @@ describe('built iam-events on moto: trust and identities', () => {
     // Putting the documented trust back is clean.
     expect(findingsOf(run.results[1])).toEqual([]);
     const published = await account.drain();
-    expect(published.map((p) => p.attributes.ruleId?.Value)).toEqual(['iam.role.trust']);
+    expect(published.map((p) => p.attributes.ruleId?.Value)).toEqual(['["iam.role.trust"]']);
     expect(published[0]?.chat.content.description).toContain('193672423079');
   });
 

@@ -100,7 +100,7 @@ describe('built replay on moto', () => {
     expect(run.results.map((r) => (r.ok ? 'ok' : r.error.message))).toEqual([
       'replay request: source: expected s3://bucket/prefix (or a list of them)',
       expect.stringMatching(/^replay request: format: /),
-      'replay request: expected source (s3://bucket/prefix) or a time range (since, until)',
+      'replay request: expected source (s3://bucket/prefix), athena ({"table": "DATABASE.TABLE"}) or a time range (since, until)',
     ]);
     expect((await account.topicMessages()).length).toBe(before);
   });

@@ -6,6 +6,7 @@ import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrai
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/main.ts';
+import { WATCHED_EVENTS } from '../../src/events/subjects/index.ts';
 import { EXAMPLE_BASELINE_PATH } from '../helpers/baseline.ts';
 import { MOTO_ENV } from '../helpers/moto.ts';
 import { createAccessKey, createUser } from '../helpers/records.ts';
@@ -27,7 +28,7 @@ const lookupEvent = (record: Record<string, unknown>) => ({
 });
 
 describe('guardrail replay --lookup', () => {
-  it('reads the four watched events of each region, paginated, into one report', async () => {
+  it('reads every watched event of each region, paginated, into one report', async () => {
     const user = createUser('lookup-backdoor', { eventTime: '2026-03-01T10:00:00Z' });
     const key = createAccessKey('lookup-backdoor', { eventTime: '2026-03-01T10:02:00Z' });
     trail.on(LookupEventsCommand).resolves({ Events: [] });
@@ -52,7 +53,15 @@ describe('guardrail replay --lookup', () => {
     expect(io.err()).toBe('');
     expect(code).toBe(0);
     const report = JSON.parse(io.out());
-    expect(report.summary).toMatchObject({ files: 5, records: 3, duplicates: 1, malformed: 1, evaluated: 2 });
+    // One page per watched event name, and a second page of CreateUser.
+    const pages = Object.keys(WATCHED_EVENTS).length + 1;
+    expect(report.summary).toMatchObject({
+      files: pages,
+      records: 3,
+      duplicates: 1,
+      malformed: 1,
+      evaluated: 2,
+    });
     expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual([
       'iam.user.unexpected',
       'iam.accesskey.long-lived',
@@ -63,11 +72,11 @@ describe('guardrail replay --lookup', () => {
     });
     expect(report.replay.sources).toEqual(['cloudtrail-lookup:us-east-1']);
     const calls = trail.commandCalls(LookupEventsCommand).map((c) => c.args[0].input);
-    expect(calls).toHaveLength(5);
+    expect(calls).toHaveLength(pages);
     expect(calls.every((input) => input.StartTime?.toISOString() === '2026-02-01T00:00:00.000Z')).toBe(true);
   });
 
-  it('cannot start when LookupEvents refuses: exit 2, one line', async () => {
+  it('writes the report and exits 3 when LookupEvents refuses, naming the region that failed', async () => {
     trail.reset();
     trail.on(LookupEventsCommand).rejects(
       Object.assign(new Error('User is not authorized to perform: cloudtrail:LookupEvents'), {
@@ -79,9 +88,19 @@ describe('guardrail replay --lookup', () => {
       ['replay', '--lookup', '--region', 'eu-west-1', '--baseline', EXAMPLE_BASELINE_PATH],
       io,
     );
-    expect(code).toBe(2);
+    expect(code).toBe(3);
+    const report = JSON.parse(io.out());
+    expect(report.summary).toMatchObject({ unreadable: 1, malformed: 1, records: 0 });
+    expect(report.malformed).toEqual([
+      {
+        file: 'cloudtrail-lookup:eu-west-1',
+        reason:
+          'CloudTrail LookupEvents in eu-west-1: AccessDeniedException: User is not authorized to perform: cloudtrail:LookupEvents',
+        unreadable: true,
+      },
+    ]);
     expect(io.err()).toBe(
-      'guardrail: CloudTrail LookupEvents in eu-west-1: User is not authorized to perform: cloudtrail:LookupEvents\n',
+      'guardrail: replay incomplete: 1 input could not be read (first: cloudtrail-lookup:eu-west-1: CloudTrail LookupEvents in eu-west-1: AccessDeniedException: User is not authorized to perform: cloudtrail:LookupEvents); the report was written\n',
     );
   });
 
@@ -90,6 +109,8 @@ describe('guardrail replay --lookup', () => {
     expect(
       await run(['replay', 'x.json', '--region', 'eu-west-1', '--baseline', EXAMPLE_BASELINE_PATH], io),
     ).toBe(2);
-    expect(io.err()).toBe('guardrail: --region applies to --lookup only\n');
+    expect(io.err()).toBe(
+      'guardrail: --region applies to --lookup and to athena:// or cloudtrail-lake:// sources only\n',
+    );
   });
 });

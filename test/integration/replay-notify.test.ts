@@ -1,4 +1,5 @@
 /** `guardrail replay --notify`: one digest message through the Lambda's SNS notifier, on moto. */
+import { readFileSync } from 'node:fs';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/main.ts';
 import type { LocalAccount } from '../helpers/account.ts';
@@ -52,6 +53,24 @@ describe('guardrail replay --notify', () => {
       'Replay of CloudTrail history',
     );
     expect(message?.bodies.email).toContain('iam.policy.drift');
+  });
+
+  it('exits 3 when the publish fails after the report was written, in one line', async () => {
+    const { dir: outDir, cleanup: outCleanup } = tempDir();
+    try {
+      const out = `${outDir}/report.json`;
+      const missing = account.topicArn.replace(/:[\w-]+$/, ':no-such-topic');
+      const { code, err } = await replay('--notify', missing, '--out', out);
+      expect(code).toBe(3);
+      expect(JSON.parse(readFileSync(out, 'utf8')).summary.findings).toBe(4);
+      expect(err).toMatch(
+        new RegExp(
+          `^guardrail: replay incomplete: --notify ${missing} failed: .+; the report was written to ${out}\n$`,
+        ),
+      );
+    } finally {
+      outCleanup();
+    }
   });
 
   it('refuses a topic that is not an SNS ARN before replaying anything', async () => {

@@ -14,6 +14,49 @@ const decode = (text: string): Decoded[] => [...decodeText(text, 'input.json')];
 const kinds = (items: Decoded[]) =>
   items.map((item) => (item.kind === 'record' ? item.record.eventName : `malformed ${item.reason}`));
 
+describe('records at the edge of the format', () => {
+  it('derives a stable id from the content of a record without eventID, whatever its key order', () => {
+    const { eventID: _dropped, ...old } = createUser('legacy') as Record<string, unknown>;
+    const reordered = Object.fromEntries(Object.entries(old).reverse());
+    const [a] = decode(JSON.stringify(old));
+    const [b] = decode(JSON.stringify(reordered));
+    const [c] = decode(JSON.stringify({ ...old, sourceIPAddress: '192.0.2.1' }));
+    expect(a?.kind === 'record' && a.record.eventID).toMatch(/^derived-[0-9a-f]{32}$/);
+    expect(b?.kind === 'record' && b.record.eventID).toBe(a?.kind === 'record' && a.record.eventID);
+    expect(c?.kind === 'record' && c.record.eventID).not.toBe(a?.kind === 'record' && a.record.eventID);
+  });
+
+  it('still refuses an eventID that is present but empty', () => {
+    expect(kinds(decode(JSON.stringify({ ...createUser('x'), eventID: '' })))).toEqual([
+      'malformed eventID: expected a non-empty string',
+    ]);
+  });
+
+  it.each([['"None"'], ['"x"'], ['[]'], ['7']])('treats responseElements %s as absent', (raw) => {
+    const [item] = decode(JSON.stringify({ ...createUser('x'), responseElements: JSON.parse(raw) }));
+    expect(item?.kind === 'record' && item.record.responseElements).toBeNull();
+  });
+
+  it('skips an Insights event as not an API call, with its id', () => {
+    const insight = {
+      eventVersion: '1.07',
+      eventTime: '2026-02-03T10:00:00Z',
+      awsRegion: 'us-east-1',
+      eventID: 'insight-1',
+      eventType: 'AwsCloudTrailInsight',
+      insightDetails: { state: 'Start', eventSource: 'iam.amazonaws.com', eventName: 'CreateUser' },
+    };
+    expect(decode(JSON.stringify(insight))).toEqual([
+      {
+        kind: 'skipped',
+        where: 'input.json',
+        reason: 'not an API call (eventType "AwsCloudTrailInsight")',
+        eventId: 'insight-1',
+      },
+    ]);
+  });
+});
+
 describe('accepted input shapes', () => {
   it.each([
     ['a bare record', JSON.stringify(record), ['CreateUser']],

@@ -9,7 +9,7 @@ import type { CloudTrailRecord } from '../../src/core/types.ts';
 import { evaluate } from '../../src/engine/evaluate.ts';
 import { checkRecord } from '../../src/events/record.ts';
 import { extractSubject } from '../../src/events/subjects/index.ts';
-import { renderFinding } from '../../src/notify/render.ts';
+import { renderEvent } from '../../src/notify/render.ts';
 import { exampleBaseline } from '../helpers/baseline.ts';
 import type { Json } from '../helpers/records.ts';
 import {
@@ -139,7 +139,7 @@ describe('CreateLoginProfile and UpdateLoginProfile', () => {
     const result = evaluate(record(json), exampleBaseline());
     const printed = [JSON.stringify(result)];
     if (result.kind === 'evaluated') {
-      for (const finding of result.findings) printed.push(JSON.stringify(renderFinding(finding)));
+      if (result.findings.length > 0) printed.push(JSON.stringify(renderEvent(result.findings)));
     }
     const file = join(mkdtempSync(join(tmpdir(), 'guardrail-password-')), 'trail.json');
     writeFileSync(file, JSON.stringify({ Records: [json] }));

@@ -1,10 +1,10 @@
 /** `guardrail evaluate [FILE|-]...`: run the engine over records from files or stdin; no AWS call. */
 import type { Command } from 'commander';
 import { Option } from 'commander';
-import { loadBaseline } from '../../baseline/load.ts';
 import { evaluateInputs } from '../evaluate.ts';
 import type { Io } from '../io.ts';
 import { renderText } from '../render.ts';
+import { loadBaselineFile } from './baseline.ts';
 
 export function registerEvaluate(program: Command, io: Io): void {
   program
@@ -16,8 +16,18 @@ export function registerEvaluate(program: Command, io: Io): void {
     .requiredOption('-b, --baseline <path>', 'baseline YAML file')
     .addOption(new Option('-f, --format <format>', 'output format').choices(['json', 'text']).default('json'))
     .action(async (files: string[], options: { baseline: string; format: 'json' | 'text' }) => {
-      const baseline = loadBaseline(options.baseline);
-      const output = await evaluateInputs(files.length > 0 ? files : ['-'], baseline);
+      const baseline = loadBaselineFile(options.baseline);
+      const inputs = files.length > 0 ? files : ['-'];
+      if (inputs.includes('-') && io.stdin?.isTTY) {
+        // Nothing is piped in: say so instead of waiting silently.
+        io.stderr(
+          'guardrail: reading CloudTrail records from stdin (a terminal): paste them and end with Ctrl-D, or give a file\n',
+        );
+      }
+      const output = await evaluateInputs(inputs, baseline, {
+        ...(io.stdin ? { stdin: io.stdin } : {}),
+        onNotice: (line) => io.stderr(`guardrail: ${line}\n`),
+      });
       if (options.format === 'json') io.stdout(`${JSON.stringify(output, null, 2)}\n`);
       else io.stdout(renderText(output.findings, output.skipped, output.suppressed));
     });

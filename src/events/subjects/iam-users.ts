@@ -126,7 +126,9 @@ function loginProfile<K extends LoginProfileSubject['kind']>(
       (isObject(profile) ? str(profile, 'userName') : undefined) ??
       requested ??
       (identity.type === 'IAMUser' ? identity.userName : undefined);
-    const reset = record.requestParameters?.passwordResetRequired;
+    // CloudTrail Lake keeps request fields as text: "false" there is false here.
+    const raw = record.requestParameters?.passwordResetRequired;
+    const reset = raw === 'true' ? true : raw === 'false' ? false : raw;
     const base = {
       kind,
       forSelf: requested === undefined,

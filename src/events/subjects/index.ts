@@ -17,8 +17,33 @@ import { IAM_USER_EVENTS, IAM_USER_EXTRACTORS } from './iam-users.ts';
 
 export type { Extracted, Json } from './common.ts';
 export { accountOf, partitionOfRecord } from './common.ts';
-export type { Ec2Subject, ImdsSettings, ModifyImdsSubject } from './ec2.ts';
-export type { IamPolicySubject, PutRolePolicySubject } from './iam-policies.ts';
+export type {
+  CreateLaunchTemplateSubject,
+  CreateLaunchTemplateVersionSubject,
+  Ec2Subject,
+  ImdsSettings,
+  LaunchedInstance,
+  LaunchTemplateSubject,
+  ModifyImdsDefaultsSubject,
+  ModifyImdsSubject,
+  RunInstancesSubject,
+  Tags,
+} from './ec2.ts';
+export type {
+  AddUserToGroupSubject,
+  AttachmentSubject,
+  BoundarySubject,
+  CreatePolicySubject,
+  CreatePolicyVersionSubject,
+  IamPolicySubject,
+  PermissionEventName,
+  PermissionSubject,
+  PrincipalTarget,
+  PutPrincipalPolicySubject,
+  PutRolePolicySubject,
+  SetDefaultPolicyVersionSubject,
+} from './iam-policies.ts';
+export { BOUNDARY_EVENTS, PERMISSION_EVENTS } from './iam-policies.ts';
 export type {
   CreateRoleSubject,
   IamRoleSubject,

@@ -18,6 +18,25 @@ export function escapeHtml(value: unknown): string {
 }
 
 /**
+ * escapeHtml for ARNs, ids and paths: each part up to a `:` or `/` is kept on one line (class `nb`, which the
+ * page styles `white-space:nowrap`, since browsers would also break after a `-`), with a line-break
+ * opportunity (`<wbr>`) between parts and at spaces, so a narrow cell or heading wraps between parts only.
+ */
+export function wrapHtml(value: unknown): string {
+  return String(value ?? '')
+    .split(/(\s+)/)
+    .map((token) =>
+      token.trim() === ''
+        ? escapeHtml(token)
+        : token
+            .split(/(?<=[:/])/)
+            .map((part) => `<span class="nb">${escapeHtml(part)}</span>`)
+            .join('<wbr>'),
+    )
+    .join('');
+}
+
+/**
  * Markdown text on one line, safe inside a table cell: the punctuation that opens emphasis, code, links,
  * headings and cells is backslash-escaped (fields never start a line: the report puts a prefix first), and `<`,
  * `>`, `&` become entities so renderers that allow inline HTML show them as text.

@@ -4,8 +4,10 @@
  * the first and is tested on its own.
  */
 import type { Severity } from '../../core/types.ts';
+import { WATCHED_EVENTS } from '../../events/subjects/index.ts';
+import { markdownToHtml } from '../../notify/markdown.ts';
 import type { ReplayReport, ReportFinding } from '../types.ts';
-import { escapeHtml as h } from './escape.ts';
+import { escapeHtml as h, wrapHtml as w } from './escape.ts';
 import type { Chart } from './view.ts';
 import {
   byResource,
@@ -32,20 +34,23 @@ main{max-width:1180px;margin:0 auto;padding:24px}
 h1{margin:0 0 4px;font-size:26px}h2{margin:32px 0 8px;border-bottom:2px solid #dee2e6;padding-bottom:4px}
 h3{margin:20px 0 6px;font-size:17px}
 table{border-collapse:collapse;width:100%;background:#fff;margin:6px 0 12px}
-th,td{border:1px solid #dee2e6;padding:5px 8px;text-align:left;vertical-align:top;overflow-wrap:anywhere}
+th,td{border:1px solid #dee2e6;padding:5px 8px;text-align:left;vertical-align:top;overflow-wrap:break-word}
+h1,h2,h3{overflow-wrap:normal;word-break:normal}
 th{background:#f1f3f5}
 td.nw{white-space:nowrap;overflow-wrap:normal}
 .scope{color:#495057;margin:0 0 12px}.scope dt{font-weight:600;float:left;clear:left;width:90px}.scope dd{margin:0 0 2px 96px}
 .cards{display:flex;flex-wrap:wrap;gap:8px;margin:8px 0}
 .card{background:#fff;border:1px solid #dee2e6;border-radius:6px;padding:8px 14px;min-width:96px}
 .card b{display:block;font-size:22px}.card span{color:#495057;font-size:13px}
-.sev{display:inline-block;border-radius:4px;padding:0 6px;color:#fff;font-size:12px;font-weight:600;text-transform:uppercase}
+.sev{display:inline-block;white-space:nowrap;border-radius:4px;padding:0 6px;color:#fff;font-size:12px;font-weight:600;text-transform:uppercase}
 ${SEVERITIES_WORST_FIRST.map((s) => `.sev-${s}{background:${COLOURS[s]}}`).join('')}
 .note{color:#495057;font-style:italic}
 ol.steps li{margin:2px 0}
 .timeline{list-style:none;padding-left:0}.timeline li{padding:3px 0;border-bottom:1px dashed #e9ecef}
 .timeline time{font-family:ui-monospace,monospace;font-size:13px;color:#495057;margin-right:6px}
 code{font-family:ui-monospace,monospace;font-size:13px}
+figure{margin:0}
+.nb{white-space:nowrap}
 svg text{font:11px system-ui,sans-serif;fill:#495057}
 .legend span{margin-right:12px;font-size:13px}.legend i{display:inline-block;width:10px;height:10px;margin-right:4px}
 `;
@@ -65,7 +70,7 @@ function findingsTable(findings: readonly ReportFinding[]): string {
     .slice(0, HUMAN_ROW_CAP)
     .map(
       (f) =>
-        `<tr><td class="nw"><time>${h(f.eventTime)}</time></td><td class="nw">${badge(f.severity)}</td><td class="nw"><code>${h(f.ruleId)}</code></td><td>${h(f.resource)}</td><td>${h(f.actor)}</td><td>${h(f.summary)}</td></tr>`,
+        `<tr><td class="nw"><time>${h(f.eventTime)}</time></td><td class="nw">${badge(f.severity)}</td><td class="nw"><code>${h(f.ruleId)}</code></td><td>${w(f.resource)}</td><td>${w(f.actor)}</td><td>${h(f.summary)}</td></tr>`,
     )
     .join('\n');
   return `${capNote(findings.length, 'findings')}<table><thead><tr><th>time</th><th>severity</th><th>rule</th><th>resource</th><th>principal</th><th>summary</th></tr></thead><tbody>\n${rows}\n</tbody></table>`;
@@ -78,7 +83,8 @@ function isoDay(ms: number, withHour: boolean): string {
 
 /** Stacked bars, one per time bucket, worst severity on top; each bar says its counts on hover. */
 function chartSvg(chart: Chart): string {
-  const width = 760;
+  // The page's content width (main's max-width), so on a wide screen the chart is drawn at the size it is shown.
+  const width = 1180;
   const height = 200;
   const left = 36;
   const bottom = 24;
@@ -119,10 +125,16 @@ function chartSvg(chart: Chart): string {
   const legend = SEVERITIES_WORST_FIRST.map(
     (s) => `<span><i style="background:${COLOURS[s]}"></i>${h(s)}</span>`,
   ).join('');
-  return `<figure><svg id="chart" role="img" aria-label="Findings over time, one bar per ${h(chart.bucketLabel)}" viewBox="0 0 ${width} ${height}" width="100%" style="max-width:${width}px;background:#fff;border:1px solid #dee2e6">
+  return `<figure><svg id="chart" role="img" aria-label="Findings over time, one bar per ${h(chart.bucketLabel)}" viewBox="0 0 ${width} ${height}" width="100%" style="display:block;background:#fff;border:1px solid #dee2e6">
 ${axis}
 ${bars}
 </svg><figcaption class="legend">One bar per ${h(chart.bucketLabel)}. ${legend}</figcaption></figure>`;
+}
+
+/** Why the chart is empty: no watched event at all (say how much was read), or none that gave a finding. */
+function nothingNote(summary: ReplayReport['summary']): string {
+  if (summary.evaluated > 0) return 'No findings in this replay.';
+  return `No findings: ${plural(summary.records, 'record')} read from ${plural(summary.files, 'file')}, and none was a watched event (${Object.keys(WATCHED_EVENTS).join(', ')}).`;
 }
 
 export function renderHtml(report: ReplayReport): string {
@@ -136,8 +148,8 @@ export function renderHtml(report: ReplayReport): string {
 <style>${STYLE}</style></head><body><main>
 <h1>Guardrail replay report</h1>
 <dl class="scope">
-<dt>Sources</dt><dd>${replay.sources.map((s) => `<code>${h(s)}</code>`).join(', ') || 'none'}</dd>
-<dt>Baseline</dt><dd><code>${h(replay.baseline)}</code></dd>
+<dt>Sources</dt><dd>${replay.sources.map((s) => `<code>${w(s)}</code>`).join(', ') || 'none'}</dd>
+<dt>Baseline</dt><dd><code>${w(replay.baseline)}</code></dd>
 <dt>Window</dt><dd>${h(replay.since ?? 'beginning')} to ${h(replay.until ?? 'end')}</dd>
 <dt>Rules</dt><dd>${replay.rules.map((r) => `<code>${h(r)}</code>`).join(', ')}</dd>
 </dl>`);
@@ -164,7 +176,7 @@ ${summary.outOfRange > 0 || summary.prunedFiles > 0 ? `<p class="note">Outside t
 
   const chart = chartOf(findings);
   out.push(
-    `<section id="over-time"><h2>Findings over time</h2>${chart ? chartSvg(chart) : '<p>No findings in this replay.</p>'}</section>`,
+    `<section id="over-time"><h2>Findings over time</h2>${chart ? chartSvg(chart) : `<p id="nothing">${h(nothingNote(summary))}</p>`}</section>`,
   );
 
   out.push('<section id="by-severity"><h2>Findings by severity</h2>');
@@ -191,7 +203,7 @@ ${resources
   .slice(0, HUMAN_ROW_CAP)
   .map(
     (r) =>
-      `<tr><td>${h(r.resource)}</td><td>${r.count}</td><td>${badge(r.worst)}</td><td>${r.rules.map((id) => `<code>${h(id)}</code>`).join(', ')}</td></tr>`,
+      `<tr><td>${w(r.resource)}</td><td>${r.count}</td><td>${badge(r.worst)}</td><td>${r.rules.map((id) => `<code>${h(id)}</code>`).join(', ')}</td></tr>`,
   )
   .join('\n')}
 </tbody></table></section>`);
@@ -201,13 +213,13 @@ ${resources
       `<section id="timeline"><h2>Timeline per principal</h2>${capNote(principals.length, 'principals')}`,
     );
     for (const timeline of principals.slice(0, HUMAN_ROW_CAP)) {
-      out.push(`<h3 class="principal">${h(timeline.actor)} <small>${h(plural(timeline.findings.length, 'finding'))}, worst ${badge(timeline.worst)}</small></h3>
+      out.push(`<h3 class="principal">${w(timeline.actor)} <small>${h(plural(timeline.findings.length, 'finding'))}, worst ${badge(timeline.worst)}</small></h3>
 ${capNote(timeline.findings.length, 'findings')}<ul class="timeline">
 ${timeline.findings
   .slice(0, HUMAN_ROW_CAP)
   .map(
     (f) =>
-      `<li><time>${h(f.eventTime)}</time>${badge(f.severity)} <code>${h(f.ruleId)}</code> on ${h(f.resource)}: ${h(f.summary)}</li>`,
+      `<li><time>${h(f.eventTime)}</time>${badge(f.severity)} <code>${h(f.ruleId)}</code> on ${w(f.resource)}: ${h(f.summary)}</li>`,
   )
   .join('\n')}
 </ul>`);
@@ -221,7 +233,7 @@ ${timeline.findings
       );
       if (!row.rule) continue;
       out.push(
-        `<p>${h(row.rule.rationale)}</p><ol class="steps">${row.rule.nextSteps.map((step) => `<li>${h(step)}</li>`).join('')}</ol>`,
+        `<p>${markdownToHtml(row.rule.rationale)}</p><ol class="steps">${row.rule.nextSteps.map((step) => `<li>${markdownToHtml(step)}</li>`).join('')}</ol>`,
       );
       if (row.rule.remediation)
         out.push(
@@ -237,7 +249,7 @@ ${report.suppressed
   .slice(0, HUMAN_ROW_CAP)
   .map(
     ({ finding, suppression }) =>
-      `<tr><td><time>${h(finding.eventTime)}</time></td><td><code>${h(finding.ruleId)}</code></td><td>${h(finding.resource)}</td><td><code>${h(suppression.path)}</code></td><td>${h(suppression.reason)}</td></tr>`,
+      `<tr><td><time>${h(finding.eventTime)}</time></td><td><code>${h(finding.ruleId)}</code></td><td>${w(finding.resource)}</td><td><code>${h(suppression.path)}</code></td><td>${h(suppression.reason)}</td></tr>`,
   )
   .join('\n')}
 </tbody></table></section>`);
@@ -247,7 +259,7 @@ ${report.suppressed
     out.push(`<section id="malformed"><h2>Malformed input (${summary.malformed.toLocaleString('en-US')})</h2>${capNote(report.malformed.length, 'entries')}<table><thead><tr><th>file</th><th>where</th><th>reason</th></tr></thead><tbody>
 ${report.malformed
   .slice(0, HUMAN_ROW_CAP)
-  .map((m) => `<tr><td>${h(m.file)}</td><td>${h(m.where ?? '')}</td><td>${h(m.reason)}</td></tr>`)
+  .map((m) => `<tr><td>${w(m.file)}</td><td>${h(m.where ?? '')}</td><td>${h(m.reason)}</td></tr>`)
   .join('\n')}
 </tbody></table></section>`);
   }

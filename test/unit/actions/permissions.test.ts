@@ -10,6 +10,9 @@ import { ASSUME_MEMBER_ROLE_PERMISSIONS } from '../../../src/actions/member.ts';
 import { ACTION_PERMISSIONS } from '../../../src/actions/permissions.ts';
 import { TAG_USER_PERMISSIONS } from '../../../src/actions/tagUser.ts';
 import { RemediationAction } from '../../../src/core/types.ts';
+import { INSTANCE_TAGS_PERMISSIONS } from '../../../src/knowledge/ec2.ts';
+import { IAM_FACT_PERMISSIONS } from '../../../src/knowledge/iam.ts';
+import { IAM_KEYS_PERMISSIONS } from '../../../src/knowledge/iam-keys.ts';
 import { SWEEP_READ_PERMISSIONS } from '../../../src/sweep/fetch.ts';
 
 function callsIn(path: string): string[] {
@@ -29,6 +32,9 @@ describe('AWS calls declared once, beside the code that makes them', () => {
     ['src/actions/enforceImdsV2.ts', ENFORCE_IMDS_PERMISSIONS],
     ['src/actions/member.ts', ASSUME_MEMBER_ROLE_PERMISSIONS],
     ['src/sweep/fetch.ts', SWEEP_READ_PERMISSIONS],
+    ['src/knowledge/ec2.ts', INSTANCE_TAGS_PERMISSIONS],
+    ['src/knowledge/iam.ts', IAM_FACT_PERMISSIONS],
+    ['src/knowledge/iam-keys.ts', IAM_KEYS_PERMISSIONS],
   ] as const)('%s declares exactly the calls it makes', (path, declared) => {
     expect([...declared].sort()).toEqual(callsIn(path));
   });

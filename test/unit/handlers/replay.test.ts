@@ -2,6 +2,12 @@
  * The replay handler module with AWS mocked at the client class: a time range without an S3 source is read
  * from CloudTrail LookupEvents (moto does not implement it), the report lands in S3, one digest is sent.
  */
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
@@ -11,11 +17,13 @@ import { EXAMPLE_BASELINE_PATH } from '../../helpers/baseline.ts';
 import { lambdaContext } from '../../helpers/lambda.ts';
 import type { CapturedLogs } from '../../helpers/logs.ts';
 import { captureLogs } from '../../helpers/logs.ts';
+import { ATHENA_COLUMN_INFO, athenaRows } from '../../helpers/queryResults.ts';
 import { createUser } from '../../helpers/records.ts';
 
 const trailMock = mockClient(CloudTrailClient);
 const s3Mock = mockClient(S3Client);
 const snsMock = mockClient(SNSClient);
+const athenaMock = mockClient(AthenaClient);
 
 const ENV = {
   GUARDRAIL_BASELINE: EXAMPLE_BASELINE_PATH,
@@ -33,7 +41,7 @@ describe('replay handler', () => {
   });
   afterAll(() => vi.unstubAllEnvs());
   beforeEach(() => {
-    for (const mock of [trailMock, s3Mock, snsMock]) mock.reset();
+    for (const mock of [trailMock, s3Mock, snsMock, athenaMock]) mock.reset();
     s3Mock.on(PutObjectCommand).resolves({});
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
     logs = captureLogs();
@@ -69,5 +77,43 @@ describe('replay handler', () => {
     expect(result.messageId).toBeNull();
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(2);
+  });
+
+  it('queries an Athena table for {"athena": ...}: its workgroup, results beside the reports, no LookupEvents', async () => {
+    const backdoor = createUser('backdoor', { eventTime: '2026-02-01T10:00:00Z' });
+    athenaMock.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-9' });
+    athenaMock.on(GetQueryExecutionCommand).resolves({
+      QueryExecution: { Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 1024 } },
+    });
+    athenaMock.on(GetQueryResultsCommand).resolves({
+      ResultSet: {
+        ResultSetMetadata: { ColumnInfo: ATHENA_COLUMN_INFO },
+        Rows: athenaRows([backdoor], true),
+      },
+    });
+    const { handler } = await import('../../../handlers/replay.ts');
+    const result = await handler(
+      {
+        athena: { table: 'security.cloudtrail_logs', workgroup: 'guardrail', accounts: ['123456789012'] },
+        since: '2026-01-01',
+        until: '2026-03-01',
+        notify: false,
+      },
+      lambdaContext('guardrail-replay'),
+    );
+    expect(result.summary).toMatchObject({ findings: 1, evaluated: 1, unreadable: 0 });
+    expect(result.summary.queries?.[0]).toMatchObject({ queryId: 'q-9', rows: 1 });
+    const start = athenaMock.commandCalls(StartQueryExecutionCommand)[0]?.args[0].input;
+    expect(start?.WorkGroup).toBe('guardrail');
+    expect(start?.ResultConfiguration?.OutputLocation).toBe('s3://guardrail-reports/audits/athena-results/');
+    expect(start?.QueryString).toContain("account IN ('123456789012')");
+    expect(trailMock.commandCalls(LookupEventsCommand)).toHaveLength(0);
+  });
+
+  it('refuses an athena request that does not name DATABASE.TABLE, in one line', async () => {
+    const { handler } = await import('../../../handlers/replay.ts');
+    await expect(handler({ athena: { table: 'nodot' } }, lambdaContext('guardrail-replay'))).rejects.toThrow(
+      'replay request: athena.table: expected DATABASE.TABLE',
+    );
   });
 });

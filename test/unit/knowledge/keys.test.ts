@@ -8,7 +8,6 @@ import { join } from 'node:path';
 import { IAMClient, ListAccessKeysCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
-import { describeAwsError } from '../../../src/actions/awsError.ts';
 import { evaluateInputs } from '../../../src/cli/evaluate.ts';
 import type { Knowledge } from '../../../src/core/knowledge.ts';
 import type { CloudTrailRecord, Finding } from '../../../src/core/types.ts';
@@ -16,18 +15,13 @@ import { evaluate } from '../../../src/engine/evaluate.ts';
 import { checkRecord } from '../../../src/events/record.ts';
 import { accessKeysLoader } from '../../../src/knowledge/iam-keys.ts';
 import { accessKeyLedger } from '../../../src/knowledge/keys.ts';
+import { recordKnowledge } from '../../../src/knowledge/lambda.ts';
 import { offlineKnowledge } from '../../../src/knowledge/offline.ts';
-import { prefetchFacts } from '../../../src/knowledge/prefetched.ts';
 import { TrailKnowledge } from '../../../src/knowledge/trail.ts';
 import { exampleBaseline } from '../../helpers/baseline.ts';
+import { OWN_ACCOUNT } from '../../helpers/findings.ts';
 import type { Json } from '../../helpers/records.ts';
-import {
-  ACCOUNT,
-  createAccessKey,
-  deleteAccessKey,
-  identities,
-  updateAccessKey,
-} from '../../helpers/records.ts';
+import { createAccessKey, deleteAccessKey, identities, updateAccessKey } from '../../helpers/records.ts';
 
 const SERVICE = 'cml-cloud-manager-service';
 const OLD = 'AKIAEXAMPLEOLDKEY001';
@@ -140,12 +134,7 @@ describe('the accessKeys fact in the Lambda (ListAccessKeys)', () => {
   const prefetch = (
     rec: CloudTrailRecord,
     loader = accessKeysLoader(new IAMClient({ region: 'us-east-1' })),
-  ) =>
-    prefetchFacts(rec, baseline, {
-      loaders: { accessKeys: loader },
-      describeError: describeAwsError,
-      ownAccount: ACCOUNT,
-    });
+  ) => recordKnowledge({ own: { accessKeys: loader } })(rec, baseline, OWN_ACCOUNT);
 
   it('raises a key made by another principal while the user holds another active key', async () => {
     const backdoor = record(createAccessKey(SERVICE, { userIdentity: identities.intern, accessKeyId: NEW }));
@@ -165,8 +154,8 @@ describe('the accessKeys fact in the Lambda (ListAccessKeys)', () => {
         },
       ],
     });
-    const { knowledge, answers } = await prefetch(backdoor);
-    expect(answers.map((a) => a.request)).toEqual([{ kind: 'accessKeys', userName: SERVICE }]);
+    const knowledge = await prefetch(backdoor);
+    expect(iam.commandCalls(ListAccessKeysCommand).map((c) => c.args[0].input.UserName)).toEqual([SERVICE]);
     const finding = keyFinding(backdoor, knowledge);
     expect(finding.severity).toBe('high');
     expect(finding.details).toMatchObject({
@@ -186,7 +175,7 @@ describe('the accessKeys fact in the Lambda (ListAccessKeys)', () => {
         { UserName: SERVICE, AccessKeyId: NEW, Status: 'Active' },
       ],
     });
-    const { knowledge } = await prefetch(selfRotation);
+    const knowledge = await prefetch(selfRotation);
     expect(keyFinding(selfRotation, knowledge).severity).toBe('info');
   });
 
@@ -222,29 +211,26 @@ describe('the accessKeys fact in the Lambda (ListAccessKeys)', () => {
         },
       ),
     );
-    const { knowledge, answers } = await prefetch(selfRotation);
-    expect(answers[0]?.answer).toEqual({
+    const knowledge = await prefetch(selfRotation);
+    expect(knowledge.accessKeys(SERVICE, selfRotation.eventTime)).toEqual({
       known: false,
-      why: expect.stringMatching(/^AccessDenied: User: .* iam:ListAccessKeys$/),
+      why: expect.stringMatching(/^IAM said AccessDenied: User: .* iam:ListAccessKeys$/),
     });
     const finding = keyFinding(selfRotation, knowledge);
     expect(finding.severity).toBe('info');
-    expect(finding.details.existingKeys).toEqual({ unknown: expect.stringMatching(/^AccessDenied/) });
+    expect(finding.details.existingKeys).toEqual({
+      unknown: expect.stringMatching(/^IAM said AccessDenied/),
+    });
   });
 
   it("reads nothing for another account's record, nor for users whose keys decide nothing", async () => {
     const elsewhere = record({ ...createAccessKey(SERVICE), recipientAccountId: '999999999999' });
-    const { answers } = await prefetch(elsewhere);
-    expect(answers).toEqual([
-      {
-        request: { kind: 'accessKeys', userName: SERVICE },
-        answer: {
-          known: false,
-          why: "account 999999999999 is not the function's own account 123456789012: its facts are not read",
-        },
-      },
-    ]);
-    expect((await prefetch(record(createAccessKey('someone-else')))).answers).toEqual([]);
+    const knowledge = await prefetch(elsewhere);
+    expect(knowledge.accessKeys(SERVICE, elsewhere.eventTime)).toEqual({
+      known: false,
+      why: "account 999999999999 is not this function's and no member role is configured to read it",
+    });
+    await prefetch(record(createAccessKey('someone-else')));
     expect(iam.commandCalls(ListAccessKeysCommand)).toHaveLength(0);
   });
 });

@@ -15,6 +15,7 @@ import { renderMarkdown } from '../../../src/replay/report/markdown.ts';
 import { artifactUri, renderSarif } from '../../../src/replay/report/sarif.ts';
 import { chartOf } from '../../../src/replay/report/view.ts';
 import { RULES } from '../../../src/rules/index.ts';
+import { createUser } from '../../helpers/records.ts';
 import { PAYLOADS } from '../../helpers/replay.ts';
 import { hostileReport, reportOf } from '../../helpers/reportFixture.ts';
 
@@ -152,9 +153,26 @@ describe('HTML report', () => {
     );
   });
 
-  it('says so when there is nothing to report', () => {
+  it('says how much was read when no record was a watched event', () => {
     const empty = reportOf({});
-    expect(renderHtml(empty)).toContain('No findings in this replay.');
+    expect(renderHtml(empty)).toMatch(
+      /<p id="nothing">No findings: 0 records read from 1 file, and none was a watched event \(CreateUser, [^)]+\)\.<\/p>/,
+    );
+    // A watched event the engine skipped (a failed call): evaluated, no finding.
+    const quiet = reportOf({ 'a.json': [{ ...createUser('x'), errorCode: 'AccessDenied' }] });
+    expect(quiet.summary).toMatchObject({ evaluated: 1, findings: 0 });
+    expect(renderHtml(quiet)).toContain('<p id="nothing">No findings in this replay.</p>');
+  });
+
+  it('lets ARNs and paths wrap at : and / only, badges and headings never mid-word', () => {
+    const html = renderHtml(report);
+    expect(html).toContain(
+      '<span class="nb">arn:</span><wbr><span class="nb">aws:</span><wbr><span class="nb">iam:</span><wbr><span class="nb">:</span><wbr>',
+    );
+    expect(html).toContain('.nb{white-space:nowrap}');
+    expect(html).toMatch(/\.sev\{[^}]*white-space:nowrap/);
+    expect(html).toMatch(/h1,h2,h3\{overflow-wrap:normal;word-break:normal\}/);
+    expect(html).not.toContain('overflow-wrap:anywhere');
   });
 });
 

@@ -1,4 +1,4 @@
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it } from 'vitest';
 import { UsageError } from '../../../src/core/errors.ts';
@@ -74,6 +74,31 @@ describe('listJobs', () => {
     expect(await collect(listJobs(await resolveSources([odd])))).toEqual([odd]);
     expect(isLogFileName('x.json.gz')).toBe(true);
     expect(isLogFileName('x.gz')).toBe(false);
+  });
+
+  it('lists a folder it cannot read as an unreadable input and goes on with the others', async () => {
+    const { dir, cleanup } = tempDir();
+    cleanups.push(cleanup);
+    const kept = writeLog(dir, trailKey('123456789012', 'us-east-1', '2026-01-10', 'kept'), [
+      createUser('a'),
+    ]);
+    const lockedFile = writeLog(dir, 'locked/inside.json', [createUser('b')]);
+    const locked = join(dir, 'locked');
+    // root reads every folder whatever its mode, so the failure is injected.
+    const readDir = (folder: string) => {
+      if (folder === locked) throw Object.assign(new Error('EACCES: permission denied'), { code: 'EACCES' });
+      return readdirSync(folder, { withFileTypes: true });
+    };
+    const jobs: { file: string; reason?: string }[] = [];
+    for await (const batch of listJobs(await resolveSources([dir]), { readDir })) {
+      for (const job of batch) {
+        const payload = job.path === undefined ? await job.load() : undefined;
+        jobs.push({ file: job.file, ...(payload?.kind === 'unreadable' ? { reason: payload.reason } : {}) });
+      }
+    }
+    expect(jobs).toContainEqual({ file: kept });
+    expect(jobs).toContainEqual({ file: locked, reason: 'folder cannot be read (permission denied)' });
+    expect(jobs.map((job) => job.file)).not.toContain(lockedFile);
   });
 
   it('refuses to start on a missing path, with one line', async () => {

@@ -74,6 +74,14 @@ describe('built state-scan on moto', () => {
           {
             ruleId: 'iam.user.orphaned',
             remediation: { action: 'tag-orphaned', mode: 'enforce', status: 'applied' },
+            notified: true,
+          },
+          // The approved service user's own key: info, in the report, below the digest's threshold.
+          {
+            ruleId: 'iam.accesskey.long-lived',
+            severity: 'info',
+            resource: 'arn:aws:iam::123456789012:user/cml-cloud-manager-service',
+            notified: false,
           },
         ],
         digest: { shown: 1, omitted: 0 },
@@ -82,7 +90,12 @@ describe('built state-scan on moto', () => {
     // No idempotency layer (handlers/state-scan.ts): the same schedule event scans again and finds the user tagged.
     expect(run.results[1]).toMatchObject({
       ok: true,
-      value: { findings: [{ ruleId: 'iam.user.orphaned', remediation: { status: 'already-compliant' } }] },
+      value: {
+        findings: [
+          { ruleId: 'iam.user.orphaned', remediation: { status: 'already-compliant' } },
+          { ruleId: 'iam.accesskey.long-lived', severity: 'info' },
+        ],
+      },
     });
 
     expect(await tagsOf(EPHEMERAL_USER)).toMatchObject({

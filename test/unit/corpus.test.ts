@@ -46,16 +46,32 @@ const EXPECTED: Record<string, Record<number, Expectation>> = {
     16: ['iam.accesskey.long-lived:high'],
     17: ['iam.user.unexpected:high'],
   },
+  // Trust opened to another account (193672423079), beside EC2, on a role the baseline does not know.
+  'stratus-red-team/aws.persistence.iam-backdoor-role.json': { 0: ['iam.role.trust:high'] },
+  // A console password for a user the baseline does not know, set by someone else (record 1 failed).
+  'stratus-red-team/aws.persistence.iam-create-user-login-profile.json': {
+    2: ['iam.user.console-access:high'],
+  },
+  // Another user's password reset: a takeover.
+  'stratus-red-team/aws.privilege-escalation.iam-update-user-login-profile.json': {
+    0: ['iam.user.console-access:high'],
+  },
   'eventbridge-ModifyInstanceMetadataOptions-flatiron.json': {
     0: { skip: /^failed call \(errorCode Client\.InvalidParameterValue\)$/ },
+  },
+  // An instance launched with httpTokens optional (its anonymised id is reported, not acted on).
+  'eventbridge-RunInstances-flatiron.json': {
+    0: ['ec2.imds.v1-allowed:high'],
   },
   // AdministratorAccess (its document from the AWS managed-policy data as of 2024-08-01) attached to a user
   // and to a role the baseline does not know.
   'stratus-red-team/aws.persistence.iam-create-admin-user.json': {
     0: ['iam.policy.no-baseline:medium', 'iam.policy.privesc:critical', 'iam.policy.wildcard:critical'],
   },
+  // ...then a new role trusting another account's root.
   'stratus-red-team/aws.persistence.iam-create-backdoor-role.json': {
     0: ['iam.policy.no-baseline:medium', 'iam.policy.privesc:critical', 'iam.policy.wildcard:critical'],
+    1: ['iam.role.trust:high', 'iam.role.unexpected:medium'],
   },
   'fixtures:boundary-records.json': {
     0: { skip: /^not an API call \(eventType "AwsCloudTrailInsight"\)$/ }, // Insights: no eventSource

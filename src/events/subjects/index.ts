@@ -10,12 +10,25 @@ import type { Ec2Subject } from './ec2.ts';
 import { EC2_EVENTS, EC2_EXTRACTORS } from './ec2.ts';
 import type { IamPolicySubject } from './iam-policies.ts';
 import { IAM_POLICY_EVENTS, IAM_POLICY_EXTRACTORS } from './iam-policies.ts';
+import type { IamRoleSubject } from './iam-roles.ts';
+import { IAM_ROLE_EVENTS, IAM_ROLE_EXTRACTORS } from './iam-roles.ts';
 import type { IamUserSubject } from './iam-users.ts';
 import { IAM_USER_EVENTS, IAM_USER_EXTRACTORS } from './iam-users.ts';
 
 export type { Extracted, Json } from './common.ts';
 export { accountOf, partitionOfRecord } from './common.ts';
-export type { Ec2Subject, ImdsSettings, ModifyImdsSubject } from './ec2.ts';
+export type {
+  CreateLaunchTemplateSubject,
+  CreateLaunchTemplateVersionSubject,
+  Ec2Subject,
+  ImdsSettings,
+  LaunchedInstance,
+  LaunchTemplateSubject,
+  ModifyImdsDefaultsSubject,
+  ModifyImdsSubject,
+  RunInstancesSubject,
+  Tags,
+} from './ec2.ts';
 export type {
   AddUserToGroupSubject,
   AttachmentSubject,
@@ -31,17 +44,34 @@ export type {
   SetDefaultPolicyVersionSubject,
 } from './iam-policies.ts';
 export { BOUNDARY_EVENTS, PERMISSION_EVENTS } from './iam-policies.ts';
-export type { CreateAccessKeySubject, CreateUserSubject, IamUserSubject } from './iam-users.ts';
+export type {
+  CreateRoleSubject,
+  IamRoleSubject,
+  TrustDocument,
+  UpdateAssumeRolePolicySubject,
+} from './iam-roles.ts';
+export type {
+  AccessKeyChangeSubject,
+  CreateAccessKeySubject,
+  CreateLoginProfileSubject,
+  CreateUserSubject,
+  DeleteAccessKeySubject,
+  IamUserSubject,
+  LoginProfileSubject,
+  UpdateAccessKeySubject,
+  UpdateLoginProfileSubject,
+} from './iam-users.ts';
 
 /** The events guardrail listens to, with the service that emits them. */
 export const WATCHED_EVENTS = {
   ...IAM_USER_EVENTS,
   ...IAM_POLICY_EVENTS,
+  ...IAM_ROLE_EVENTS,
   ...EC2_EVENTS,
 } as const;
 export type WatchedEventName = keyof typeof WATCHED_EVENTS;
 
-export type Subject = IamUserSubject | IamPolicySubject | Ec2Subject;
+export type Subject = IamUserSubject | IamPolicySubject | IamRoleSubject | Ec2Subject;
 export type SubjectOf<K extends WatchedEventName> = Extract<Subject, { kind: K }>;
 export type SubjectResult = Extracted<Subject>;
 
@@ -50,6 +80,7 @@ const EXTRACTORS: {
 } = {
   ...IAM_USER_EXTRACTORS,
   ...IAM_POLICY_EXTRACTORS,
+  ...IAM_ROLE_EXTRACTORS,
   ...EC2_EXTRACTORS,
 };
 

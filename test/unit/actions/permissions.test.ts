@@ -10,7 +10,9 @@ import { ASSUME_MEMBER_ROLE_PERMISSIONS } from '../../../src/actions/member.ts';
 import { ACTION_PERMISSIONS } from '../../../src/actions/permissions.ts';
 import { TAG_USER_PERMISSIONS } from '../../../src/actions/tagUser.ts';
 import { RemediationAction } from '../../../src/core/types.ts';
+import { INSTANCE_TAGS_PERMISSIONS } from '../../../src/knowledge/ec2.ts';
 import { IAM_FACT_PERMISSIONS } from '../../../src/knowledge/iam.ts';
+import { IAM_KEYS_PERMISSIONS } from '../../../src/knowledge/iam-keys.ts';
 import { IAM_STATE_PERMISSIONS } from '../../../src/state/read.ts';
 import { EC2_STATE_PERMISSIONS } from '../../../src/state/readEc2.ts';
 
@@ -32,7 +34,9 @@ describe('AWS calls declared once, beside the code that makes them', () => {
     ['src/actions/member.ts', ASSUME_MEMBER_ROLE_PERMISSIONS],
     ['src/state/read.ts', IAM_STATE_PERMISSIONS],
     ['src/state/readEc2.ts', EC2_STATE_PERMISSIONS],
+    ['src/knowledge/ec2.ts', INSTANCE_TAGS_PERMISSIONS],
     ['src/knowledge/iam.ts', IAM_FACT_PERMISSIONS],
+    ['src/knowledge/iam-keys.ts', IAM_KEYS_PERMISSIONS],
   ] as const)('%s declares exactly the calls it makes', (path, declared) => {
     expect([...declared].sort()).toEqual(callsIn(path));
   });

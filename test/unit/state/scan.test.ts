@@ -581,3 +581,25 @@ describe('a whole account', () => {
     expect(result.findings).toEqual([]);
   });
 });
+
+describe('guardrail scan --format text', () => {
+  it('says what was examined, each finding, what was not read and what no rule judges yet, on one line each', async () => {
+    const { renderScanText } = await import('../../../src/cli/commands/scan.ts');
+    const result = scan(
+      accountState({
+        users: [user('backdoor')],
+        roles: [role('AWSServiceRoleForSupport', { path: '/aws-service-role/support.amazonaws.com/' })],
+        problems: [{ what: 'the access keys of bob', error: 'AccessDenied:\nno\u001b[31m' }],
+      }),
+    );
+    const text = renderScanText({ ...result, notJudged: { UpdateThing: 2 } });
+    const lines = text.split('\n');
+    expect(lines[0]).toBe(
+      `scan of ${ACCOUNT} at ${SCAN_TIME}: 1 users, 0 roles (1 AWS-owned left out), 0 groups, 0 customer-managed policies, 0 running instances in 0 region(s)`,
+    );
+    expect(text).toContain(`HIGH  iam.user.unexpected  ${userArn('backdoor')}`);
+    expect(text).toContain('not read (not judged):\n  the access keys of bob: AccessDenied: no');
+    expect(text).not.toContain('\u001b');
+    expect(text).toContain('state no rule of this build judges yet:\n  2 as UpdateThing');
+  });
+});

@@ -41,7 +41,12 @@ export function awsManagedPolicies(): Knowledge['managedPolicy'] {
   };
 }
 
-/** The ledgers over the records of one evaluation or replay, with the AWS managed-policy data. */
-export function offlineKnowledge(): TrailKnowledge {
-  return new TrailKnowledge([policyVersionLedger(awsManagedPolicies()), attachmentLedger()]);
+/**
+ * The ledgers over the records of one evaluation or replay, with the AWS managed-policy data (or, where that
+ * data is not carried, e.g. the replay function, a getter that says so).
+ */
+export function offlineKnowledge(
+  awsManaged: Knowledge['managedPolicy'] = awsManagedPolicies(),
+): TrailKnowledge {
+  return new TrailKnowledge([policyVersionLedger(awsManaged), attachmentLedger()]);
 }

@@ -6,16 +6,25 @@
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import {
+  AthenaClient,
+  GetQueryExecutionCommand,
+  GetQueryResultsCommand,
+  StartQueryExecutionCommand,
+} from '@aws-sdk/client-athena';
+import { mockClient } from 'aws-sdk-client-mock';
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateInputs } from '../../../src/cli/evaluate.ts';
 import type { Finding } from '../../../src/core/types.ts';
+import { athenaPages } from '../../../src/replay/query/athena.ts';
 import { runReplay } from '../../../src/replay/replay.ts';
 import { scanBytes } from '../../../src/replay/scan.ts';
 import { settingsFrom } from '../../../src/replay/settings.ts';
 import type { ReplayReport } from '../../../src/replay/types.ts';
 import { EXAMPLE_BASELINE_PATH, exampleBaseline } from '../../helpers/baseline.ts';
 import { ensureManagedPolicyData } from '../../helpers/policyManaged.ts';
+import { ATHENA_COLUMN_INFO, athenaRows } from '../../helpers/queryResults.ts';
 import type { Json } from '../../helpers/records.ts';
 import {
   addUserToGroup,
@@ -123,6 +132,43 @@ describe('replay with what the whole trail teaches', () => {
     expect(inline.findings.filter((f) => f.eventTime === at(41))).toEqual([]);
     // Two replays, one starting two worker threads that load TypeScript through tsx, each analysing cold.
   }, 60_000);
+
+  it('learns across Athena result pages, newest first, as evaluate does', async () => {
+    const athena = mockClient(AthenaClient);
+    try {
+      athena.on(StartQueryExecutionCommand).resolves({ QueryExecutionId: 'q-1' });
+      athena.on(GetQueryExecutionCommand).resolves({
+        QueryExecution: { Status: { State: 'SUCCEEDED' }, Statistics: { DataScannedInBytes: 1024 } },
+      });
+      const rows = athenaRows([...TRAIL].reverse(), true);
+      // The header row and two records, then two records a page.
+      const pages = [rows.slice(0, 3)];
+      for (let at = 3; at < rows.length; at += 2) pages.push(rows.slice(at, at + 2));
+      pages.forEach((page, index) => {
+        athena
+          .on(
+            GetQueryResultsCommand,
+            { QueryExecutionId: 'q-1', ...(index ? { NextToken: `t${index}` } : {}) },
+            false,
+          )
+          .resolves({
+            ResultSet: { ResultSetMetadata: { ColumnInfo: ATHENA_COLUMN_INFO }, Rows: page },
+            ...(index < pages.length - 1 ? { NextToken: `t${index + 1}` } : {}),
+          });
+      });
+      const report = await runReplay({
+        sources: ['athena://security.cloudtrail_logs'],
+        baseline,
+        workers: 0,
+        pollMs: 0,
+        athena: { pages: athenaPages, client: () => new AthenaClient({ region: 'us-east-1' }) },
+      });
+      expect(report.summary.queries?.[0]?.rows).toBe(TRAIL.length);
+      expect(canonical(report.findings)).toEqual(evaluated);
+    } finally {
+      athena.restore();
+    }
+  });
 
   it('parses a gzip file holding only a record that teaches, and returns it', () => {
     const settings = settingsFrom({ baselineText: '', baselineSource: 'x', ruleIds: [] }, exampleBaseline());

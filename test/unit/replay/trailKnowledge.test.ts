@@ -22,6 +22,7 @@ import { runReplay } from '../../../src/replay/replay.ts';
 import { scanBytes } from '../../../src/replay/scan.ts';
 import { settingsFrom } from '../../../src/replay/settings.ts';
 import type { ReplayReport } from '../../../src/replay/types.ts';
+import { RULES } from '../../../src/rules/index.ts';
 import { EXAMPLE_BASELINE_PATH, exampleBaseline } from '../../helpers/baseline.ts';
 import { ensureManagedPolicyData } from '../../helpers/policyManaged.ts';
 import { ATHENA_COLUMN_INFO, athenaRows } from '../../helpers/queryResults.ts';
@@ -168,6 +169,18 @@ describe('replay with what the whole trail teaches', () => {
     } finally {
       athena.restore();
     }
+  });
+
+  it('evaluates in the thread what needs no trail fact, and defers the rest with its record', () => {
+    const ruleIds = RULES.map((rule) => rule.id);
+    const settings = settingsFrom({ baselineText: '', baselineSource: 'x', ruleIds }, exampleBaseline());
+    // AttachRolePolicy of AdministratorAccess, of the customer-managed Backdoor, then a CreateUser.
+    const records = [TRAIL[4], TRAIL[3], TRAIL[13]] as Json[];
+    const result = scanBytes(Buffer.from(JSON.stringify({ Records: records })), 'mixed.json', settings);
+    expect(result.watched.map((w) => w.outcome.kind)).toEqual(['evaluated', 'deferred', 'evaluated']);
+    const deferred = result.watched[1]?.outcome;
+    expect(deferred?.kind === 'deferred' && deferred.record.eventID).toBe(records[1]?.eventID);
+    expect(result.teaching?.map((r) => r.eventName)).toEqual(['AttachRolePolicy', 'AttachRolePolicy']);
   });
 
   it('parses a gzip file holding only a record that teaches, and returns it', () => {

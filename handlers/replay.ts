@@ -97,6 +97,8 @@ export const handler = middy(async (event: unknown): Promise<ReplayResult> => {
     ...(since !== undefined ? { since } : {}),
     ...(until !== undefined ? { until } : {}),
     workers: 0,
+    // The zip stays small: no AWS managed-policy data here (docs/replay.md, "The replay function").
+    awsManagedData: false,
     s3: () => s3,
     ...(query
       ? {

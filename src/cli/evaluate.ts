@@ -34,8 +34,9 @@ export async function evaluateInputs(
   const inputs: { readonly path: string; readonly items: Awaited<ReturnType<typeof readInput>> }[] = [];
   for (const path of paths) inputs.push({ path, items: await readInput(path, options.stdin) });
   const trail = offlineKnowledge();
-  for (const { items } of inputs)
-    for (const item of items) if (item.kind === 'record') trail.learn(item.record);
+  trail.learnAll(
+    inputs.flatMap(({ items }) => items.flatMap((item) => (item.kind === 'record' ? [item.record] : []))),
+  );
   const knowledge = trail.knowledge();
   for (const { path, items } of inputs) {
     // `[]`, `{"Records": []}` or a policy document: valid JSON, but nothing CloudTrail in it.

@@ -101,6 +101,8 @@ export function policyVersionLedger(awsManaged?: Knowledge['managedPolicy']): Le
         });
       }
     },
+    // AWS managed documents come from `awsManaged`, never from the trail.
+    fromTrail: (_getter, [policyArn]) => !AWS_POLICY.test(String(policyArn)),
     answers: {
       managedPolicy(policyArn, at, versionId): Known<PolicyVersionFact> {
         if (AWS_POLICY.test(policyArn)) {
@@ -244,6 +246,9 @@ export function attachmentLedger(): Ledger {
           return;
       }
     },
+    // No trail shows an AWS managed policy being created, so who holds one is never the trail's to say; a
+    // group's policies are.
+    fromTrail: (getter, [name]) => getter !== 'policyEntities' || !AWS_POLICY.test(String(name)),
     answers: {
       policyEntities(policyArn, at): Known<readonly PrincipalRef[]> {
         const { facts, complete } = sinceLastBeginning(upTo(byPolicy.get(policyArn), at));

@@ -15,4 +15,10 @@ export interface Ledger {
   learn(subject: Subject, record: CloudTrailRecord): void;
   /** The getters it answers; a getter it leaves out falls through to the next ledger or the base knowledge. */
   readonly answers: Partial<Knowledge>;
+  /**
+   * Whether a question to one of its getters is one the trail could answer (default: every question to
+   * `answers`). The replay defers a record only when its evaluation asked such a question (trail.ts), so a
+   * ledger that merely passes some questions on (AWS managed policies, which no trail creates) says so here.
+   */
+  readonly fromTrail?: (getter: keyof Knowledge, args: readonly unknown[]) => boolean;
 }

@@ -44,14 +44,18 @@ export function awsManagedPolicies(): Knowledge['managedPolicy'] {
 }
 
 /** Fresh ledgers (each keeps what it learns); a new ledger is one line here. */
-export function offlineLedgers(): Ledger[] {
-  return [policyVersionLedger(awsManagedPolicies()), attachmentLedger(), accessKeyLedger()];
+export function offlineLedgers(awsManaged: Knowledge['managedPolicy'] = awsManagedPolicies()): Ledger[] {
+  return [policyVersionLedger(awsManaged), attachmentLedger(), accessKeyLedger()];
 }
 
-/**
- * The ledgers over the records of one evaluation or replay, with the AWS managed-policy data; `base` answers
- * what no ledger knows (tests give the facts a Lambda would read).
- */
-export function offlineKnowledge(base?: Knowledge): TrailKnowledge {
-  return new TrailKnowledge(offlineLedgers(), base);
+export interface OfflineOptions {
+  /** Where the AWS managed-policy data is not carried (the replay function): a getter that says so. */
+  readonly awsManaged?: Knowledge['managedPolicy'];
+  /** What no ledger knows (tests give the facts a Lambda would read). */
+  readonly base?: Knowledge;
+}
+
+/** The ledgers over the records of one evaluation or replay, with the AWS managed-policy data. */
+export function offlineKnowledge(options: OfflineOptions = {}): TrailKnowledge {
+  return new TrailKnowledge(offlineLedgers(options.awsManaged), options.base);
 }

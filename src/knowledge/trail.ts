@@ -11,6 +11,24 @@ import type { Ledger } from './ledger.ts';
 
 type Getter = (...args: never[]) => Known<unknown>;
 
+/**
+ * A Knowledge that notes whether it was asked a question the trail could answer: the replay's workers
+ * evaluate with what needs no trail (the AWS managed-policy data) and hand a record that asked such a question
+ * back to the main thread, which judges it once every worker's teaching records are learned.
+ */
+export interface TrailWatch {
+  readonly knowledge: Knowledge;
+  /** Whether a record carries facts a ledger learns (collected from every worker). */
+  teaches(record: Pick<CloudTrailRecord, 'eventName' | 'eventSource' | 'errorCode'>): boolean;
+  /** Whether a question the trail could answer was asked since the last call; resets. */
+  takeAsked(): boolean;
+}
+
+function timeOf(record: CloudTrailRecord): number {
+  const ms = Date.parse(record.eventTime);
+  return Number.isNaN(ms) ? Number.POSITIVE_INFINITY : ms;
+}
+
 export class TrailKnowledge {
   readonly #ledgers: readonly Ledger[];
   readonly #base: Knowledge;
@@ -39,6 +57,49 @@ export class TrailKnowledge {
       if (ledger.learnsFrom.includes(extracted.subject.kind)) ledger.learn(extracted.subject, record);
     }
     this.#learned += 1;
+  }
+
+  /**
+   * Learns records in one order whatever order they came in: by eventTime, then eventID. Facts of the same
+   * second (an attachment and a detachment) then settle the same way whichever file or thread held them.
+   */
+  learnAll(records: Iterable<CloudTrailRecord>): void {
+    const sorted = [...records]
+      .filter((record) => this.teaches(record))
+      .sort((a, b) => timeOf(a) - timeOf(b) || (a.eventID < b.eventID ? -1 : a.eventID > b.eventID ? 1 : 0));
+    for (const record of sorted) this.learn(record);
+  }
+
+  /** Whether a ledger could answer this question from the trail (TrailWatch). */
+  asksTrail(name: keyof Knowledge, args: readonly unknown[]): boolean {
+    return this.#ledgers.some(
+      (ledger) => ledger.answers[name] !== undefined && (ledger.fromTrail?.(name, args) ?? true),
+    );
+  }
+
+  /** This knowledge as it stands, noting every question the trail could answer (TrailWatch). */
+  watching(): TrailWatch {
+    const knowledge = this.knowledge();
+    let asked = false;
+    const names = Object.keys(NO_KNOWLEDGE) as (keyof Knowledge)[];
+    const watched = Object.fromEntries(
+      names.map((name) => [
+        name,
+        (...args: unknown[]) => {
+          if (!asked && this.asksTrail(name, args)) asked = true;
+          return (knowledge[name] as (...a: unknown[]) => Known<unknown>)(...args);
+        },
+      ]),
+    ) as unknown as Knowledge;
+    return {
+      knowledge: watched,
+      teaches: (record) => this.teaches(record),
+      takeAsked: () => {
+        const was = asked;
+        asked = false;
+        return was;
+      },
+    };
   }
 
   /** Records learned so far (for summaries). */

@@ -3,10 +3,12 @@
  * deduplication: they are the only records that can change the report, and they are a tiny share of any
  * trail, so the set stays small whatever the corpus size.
  */
-import type { Finding, Severity } from '../core/types.ts';
+
+import { errorMessage } from '../core/errors.ts';
+import type { CloudTrailRecord, Finding, Severity } from '../core/types.ts';
 import { SEVERITY_ORDER } from '../core/types.ts';
 import type { QuerySummary } from './query/types.ts';
-import type { MalformedEntry, ScanResult, WatchedRecord } from './scan.ts';
+import type { MalformedEntry, ScanResult, WatchedOutcome, WatchedRecord } from './scan.ts';
 import type { ReplayReport, ReplayScope, ReportFinding, ReportSuppressed } from './types.ts';
 
 /** Beyond this many entries the malformed list stops growing (its count stays exact). */
@@ -47,6 +49,8 @@ function before(a: Kept, b: Kept): boolean {
 export class ReplayAggregator {
   /** Watched events by eventID: the dedupe set and the report's content at once. */
   private readonly kept = new Map<string, Kept>();
+  /** What the trail teaches, from every input, by eventID (a repeated delivery teaches nothing new). */
+  private readonly teaching = new Map<string, CloudTrailRecord>();
   private readonly malformed: MalformedEntry[] = [];
   private findingCount = 0;
   private files = 0;
@@ -80,6 +84,48 @@ export class ReplayAggregator {
       this.kept.set(watched.eventId, candidate);
       this.findingCount += findingsOf(watched);
     }
+    for (const record of result.teaching ?? [])
+      if (!this.teaching.has(record.eventID)) this.teaching.set(record.eventID, record);
+  }
+
+  /** Every distinct record that teaches, collected from every input so far. */
+  teachingRecords(): IterableIterator<CloudTrailRecord> {
+    return this.teaching.values();
+  }
+
+  /** Deferred events waiting for the trail's lessons. */
+  deferredCount(): number {
+    let count = 0;
+    for (const { watched } of this.kept.values()) if (watched.outcome.kind === 'deferred') count++;
+    return count;
+  }
+
+  /**
+   * Judges every deferred event that was kept (after deduplication) with `judge`, once the whole trail is
+   * learned. A bug on one record lists it as malformed, as a scan does, and the others are judged.
+   */
+  resolveDeferred(judge: (record: CloudTrailRecord) => Exclude<WatchedOutcome, { kind: 'deferred' }>): void {
+    for (const [eventId, { file, watched }] of this.kept) {
+      if (watched.outcome.kind !== 'deferred') continue;
+      let outcome: WatchedOutcome;
+      try {
+        outcome = judge(watched.outcome.record);
+      } catch (error) {
+        this.kept.delete(eventId);
+        this.malformedCount++;
+        const entry: MalformedEntry = {
+          file,
+          ...(watched.where ? { where: watched.where } : {}),
+          reason: `guardrail failed on this record: ${errorMessage(error)}`,
+          eventId,
+        };
+        if (this.malformed.length < MALFORMED_LIST_CAP) this.malformed.push(entry);
+        continue;
+      }
+      const resolved: Kept = { file, watched: { ...watched, outcome } };
+      this.kept.set(eventId, resolved);
+      this.findingCount += findingsOf(resolved.watched);
+    }
   }
 
   prune(): void {
@@ -105,6 +151,8 @@ export class ReplayAggregator {
     const suppressed: ReportSuppressed[] = [];
     let skipped = 0;
     for (const { file, watched } of this.kept.values()) {
+      // Unresolved only if the caller never called resolveDeferred: then it is not reported as judged.
+      if (watched.outcome.kind === 'deferred') continue;
       if (watched.outcome.kind === 'skipped') {
         skipped++;
         continue;

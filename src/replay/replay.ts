@@ -16,9 +16,9 @@ import { runPool } from './pool.ts';
 import type { athenaPages } from './query/athena.ts';
 import type { lakePages } from './query/lake.ts';
 import type { QueryPage, QuerySummary } from './query/types.ts';
-import { scanValues, unreadableResult } from './scan.ts';
+import { judgeRecord, scanValues, unreadableResult } from './scan.ts';
 import type { ScanInit } from './settings.ts';
-import { settingsFrom } from './settings.ts';
+import { settingsFrom, trailKnowledgeFrom } from './settings.ts';
 import { listJobs, resolveSources } from './sources.ts';
 import type { ReplayReport } from './types.ts';
 
@@ -60,6 +60,11 @@ export interface ReplayOptions {
   readonly regions?: readonly string[];
   /** Query sources only: the first wait between status checks (tests use 0). */
   readonly pollMs?: number;
+  /**
+   * False where the AWS managed-policy data is not carried (the replay function): AWS managed documents are
+   * then unknown, saying so. Default true.
+   */
+  readonly awsManagedData?: boolean;
   readonly onDiscovered?: (files: number) => void;
   readonly onProgress?: (progress: Progress) => void;
 }
@@ -96,6 +101,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
     ruleIds,
     ...(options.since !== undefined ? { since: options.since } : {}),
     ...(options.until !== undefined ? { until: options.until } : {}),
+    ...(options.awsManagedData === false ? { awsManagedData: false } : {}),
   };
   // Validates the baseline once here, so a bad one fails before any thread starts (exit 2).
   const baseline = parseBaseline(baselineText, baselineSource);
@@ -184,6 +190,17 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
       aggregator.add(unreadableResult(spec.uri, errorMessage(error)));
       report();
     }
+  }
+
+  // What the whole trail teaches (collected from every input, thread and source), learned at once; then the
+  // events that asked what only it could say are judged, each as of its own eventTime (ledger.ts).
+  if (aggregator.deferredCount() > 0) {
+    const trail = trailKnowledgeFrom(init);
+    trail.learnAll(aggregator.teachingRecords());
+    const settings = settingsFrom(init, baseline);
+    const knowledge = trail.knowledge();
+    aggregator.resolveDeferred((record) => judgeRecord(record, settings, knowledge));
+    report();
   }
 
   return aggregator.report({

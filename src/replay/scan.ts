@@ -10,7 +10,7 @@ import type { Baseline } from '../baseline/baseline.ts';
 import { errorMessage } from '../core/errors.ts';
 import type { Knowledge } from '../core/knowledge.ts';
 import type { AnyRule } from '../core/rule.ts';
-import type { Finding } from '../core/types.ts';
+import type { CloudTrailRecord, Finding } from '../core/types.ts';
 import { evaluate } from '../engine/evaluate.ts';
 import type { SuppressedFinding } from '../engine/suppression.ts';
 import type { Candidate } from '../events/decode.ts';
@@ -25,13 +25,21 @@ import {
 } from '../events/decode.ts';
 import { isoTimeMs, notApiCallReason } from '../events/record.ts';
 import { isWatchedEvent } from '../events/subjects/index.ts';
+import type { TrailWatch } from '../knowledge/trail.ts';
 import { quickCount } from './prefilter.ts';
 
 export interface ScanSettings {
   readonly baseline: Baseline;
   readonly rules: readonly AnyRule[];
-  /** What the engine may ask about policies and principals (the AWS managed-policy data offline). */
+  /** What the engine may ask about policies and principals, when the trail's own lessons are not deferred. */
   readonly knowledge?: Knowledge;
+  /**
+   * The replay's deferral: records are evaluated with what needs no trail fact (`trail.knowledge`, the AWS
+   * managed-policy data); one whose evaluation asked what the trail could answer comes back deferred, with
+   * its record, and every record that teaches comes back in `teaching`, for the main thread to learn them all
+   * and judge the deferred ones as of their own eventTime (replay.ts).
+   */
+  readonly trail?: TrailWatch;
   /** Epoch milliseconds; records before are out of range (inclusive bound). */
   readonly since?: number;
   /** Epoch milliseconds; records at or after are out of range (exclusive bound). */
@@ -58,7 +66,9 @@ export type WatchedOutcome =
       readonly findings: readonly Finding[];
       readonly suppressed: readonly SuppressedFinding[];
     }
-  | { readonly kind: 'skipped'; readonly reason: string };
+  | { readonly kind: 'skipped'; readonly reason: string }
+  /** Waits for what the whole trail teaches (ScanSettings.trail); judged on the main thread at the end. */
+  | { readonly kind: 'deferred'; readonly record: CloudTrailRecord };
 
 /** A watched event: only these are deduplicated by eventID, since only they can change the report. */
 export interface WatchedRecord {
@@ -73,6 +83,8 @@ export interface ScanResult {
   readonly outOfRange: number;
   readonly malformed: readonly MalformedEntry[];
   readonly watched: readonly WatchedRecord[];
+  /** The records in range that teach the trail's ledgers (ScanSettings.trail); absent when none. */
+  readonly teaching?: readonly CloudTrailRecord[];
 }
 
 interface Counter {
@@ -80,6 +92,7 @@ interface Counter {
   outOfRange: number;
   readonly malformed: MalformedEntry[];
   readonly watched: WatchedRecord[];
+  readonly teaching: CloudTrailRecord[];
 }
 
 function relative(where: string): string {
@@ -170,18 +183,15 @@ function scanRecord(
     into.malformed.push(malformedEntry(file, at, decoded.reason, record.eventID));
     return;
   }
+  const trail = settings.trail;
+  if (trail?.teaches(decoded.record)) into.teaching.push(decoded.record);
   try {
-    const evaluation = evaluate(decoded.record, settings.baseline, {
-      rules: settings.rules,
-      ...(settings.knowledge ? { knowledge: settings.knowledge } : {}),
-    });
+    trail?.takeAsked();
+    const outcome = judgeRecord(decoded.record, settings, trail?.knowledge ?? settings.knowledge);
     into.watched.push({
       eventId: decoded.record.eventID,
       where: relative(at),
-      outcome:
-        evaluation.kind === 'evaluated'
-          ? { kind: 'evaluated', findings: evaluation.findings, suppressed: evaluation.suppressed }
-          : { kind: 'skipped', reason: evaluation.skip.reason },
+      outcome: trail?.takeAsked() ? { kind: 'deferred', record: decoded.record } : outcome,
     });
   } catch (error) {
     // A bug on one record must not cost the rest of a quarter's replay; it is listed, not hidden.
@@ -191,17 +201,33 @@ function scanRecord(
   }
 }
 
+/** One record's outcome through the engine with `knowledge` (throws on a bug: callers list the record). */
+export function judgeRecord(
+  record: CloudTrailRecord,
+  settings: Pick<ScanSettings, 'baseline' | 'rules'>,
+  knowledge: Knowledge | undefined,
+): Exclude<WatchedOutcome, { kind: 'deferred' }> {
+  const evaluation = evaluate(record, settings.baseline, {
+    rules: settings.rules,
+    ...(knowledge ? { knowledge } : {}),
+  });
+  return evaluation.kind === 'evaluated'
+    ? { kind: 'evaluated', findings: evaluation.findings, suppressed: evaluation.suppressed }
+    : { kind: 'skipped', reason: evaluation.skip.reason };
+}
+
 /** An input that could not be read at all: listed with its reason, and marked so the replay counts it. */
 export function unreadableResult(file: string, reason: string): ScanResult {
   return { file, records: 0, outOfRange: 0, malformed: [{ file, reason, unreadable: true }], watched: [] };
 }
 
 function emptyCounter(): Counter {
-  return { records: 0, outOfRange: 0, malformed: [], watched: [] };
+  return { records: 0, outOfRange: 0, malformed: [], watched: [], teaching: [] };
 }
 
 function resultOf(file: string, counter: Counter): ScanResult {
-  return { file, ...counter };
+  const { teaching, ...rest } = counter;
+  return { file, ...rest, ...(teaching.length > 0 ? { teaching } : {}) };
 }
 
 /** The shape a trail delivers: `{"Records": [...]}` (an EventBridge event with a Records list is not one). */

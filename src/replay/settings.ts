@@ -4,8 +4,10 @@
  */
 import type { Baseline } from '../baseline/baseline.ts';
 import { parseBaseline } from '../baseline/load.ts';
+import type { Knowledge, Known, PolicyVersionFact } from '../core/knowledge.ts';
 import type { AnyRule } from '../core/rule.ts';
 import { offlineKnowledge } from '../knowledge/offline.ts';
+import type { TrailKnowledge } from '../knowledge/trail.ts';
 import { RULES } from '../rules/index.ts';
 import type { ScanSettings } from './scan.ts';
 
@@ -15,6 +17,22 @@ export interface ScanInit {
   readonly ruleIds: readonly string[];
   readonly since?: number;
   readonly until?: number;
+  /**
+   * False where the AWS managed-policy data is not carried (the replay function: its zip stays small): AWS
+   * managed documents are then unknown, saying so. Default true.
+   */
+  readonly awsManagedData?: boolean;
+}
+
+/** The replay function's answer for AWS managed documents (docs/replay.md, "The replay function"). */
+const NO_AWS_MANAGED_DATA: Knowledge['managedPolicy'] = (policyArn): Known<PolicyVersionFact> => ({
+  known: false,
+  why: `the replay function does not carry the AWS managed-policy data, so the document of ${policyArn} is not read here (guardrail replay on a machine reads it; the live iam-events function reads IAM)`,
+});
+
+/** The replay's offline knowledge, before it learns anything: the same on every thread. */
+export function trailKnowledgeFrom(init: ScanInit): TrailKnowledge {
+  return offlineKnowledge(init.awsManagedData === false ? { awsManaged: NO_AWS_MANAGED_DATA } : {});
 }
 
 /** `baseline`: the one already compiled from `init.baselineText` on this thread, if any. */
@@ -24,9 +42,9 @@ export function settingsFrom(init: ScanInit, baseline?: Baseline): ScanSettings 
   return {
     baseline: baseline ?? parseBaseline(init.baselineText, init.baselineSource),
     rules,
-    // The AWS managed-policy data, read on first use (what the trail itself teaches is not shared across
-    // threads yet: a customer-managed policy created in the same replay is unknown-document here).
-    knowledge: offlineKnowledge().knowledge(),
+    // The AWS managed-policy data, read on first use; what the trail teaches is learned on the main thread
+    // once every input is scanned, and the records that need it are judged then (replay.ts).
+    trail: trailKnowledgeFrom(init).watching(),
     ...(init.since !== undefined ? { since: init.since } : {}),
     ...(init.until !== undefined ? { until: init.until } : {}),
   };

@@ -16,7 +16,9 @@ describe('npm run map-stack', () => {
       [
         '--input-type=module',
         '-e',
-        `await import(${JSON.stringify(pathToFileURL(join(DIST_DIR, 'iam-events.js')).href)})`,
+        // The Lambda runtime logs an init error's stack (not the source line Node prints for an uncaught
+        // error, which for a minified bundle is one huge line and, on Node 22, can fill the pipe first).
+        `try { await import(${JSON.stringify(pathToFileURL(join(DIST_DIR, 'iam-events.js')).href)}) } catch (error) { console.error(error.stack); process.exitCode = 1 }`,
       ],
       {
         env: {

@@ -23,7 +23,7 @@ const SEED_ACCOUNT = knowledgeWith({
 describe('seed systems against infra/baseline.example.yml', () => {
   it.each(SEED_CASES.map((c) => [`seed ${c.seed}: ${c.name}`, c] as const))('%s', (_name, seedCase) => {
     // As guardrail evaluate judges it: after learning what the seed's earlier calls (its trail) say.
-    const trail = offlineKnowledge(SEED_ACCOUNT);
+    const trail = offlineKnowledge({ base: SEED_ACCOUNT });
     for (const json of [...(seedCase.trail ?? []), seedCase.record]) {
       const earlier = checkRecord(json);
       if (!earlier.ok) throw new Error(earlier.reason);

@@ -18,7 +18,7 @@ import { lambdaContext } from '../../helpers/lambda.ts';
 import type { CapturedLogs } from '../../helpers/logs.ts';
 import { captureLogs } from '../../helpers/logs.ts';
 import { ATHENA_COLUMN_INFO, athenaRows } from '../../helpers/queryResults.ts';
-import { createUser } from '../../helpers/records.ts';
+import { attachPolicy, createPolicy, createUser, policyArn } from '../../helpers/records.ts';
 
 const trailMock = mockClient(CloudTrailClient);
 const s3Mock = mockClient(S3Client);
@@ -68,6 +68,52 @@ describe('replay handler', () => {
     expect(published).toHaveLength(1);
     expect(published[0]?.args[0].input.Subject).toBe('[guardrail] Replay of CloudTrail history: 1 finding');
     expect(result.messageId).toBe('m-1');
+  });
+
+  it('learns a policy from one LookupEvents page for an attachment on another; AWS managed documents are unknown, saying why', async () => {
+    const hoursAgo = (hours: number) => ({
+      eventTime: new Date(Date.now() - hours * 3_600_000).toISOString(),
+    });
+    const byName: Record<string, Record<string, unknown>[]> = {
+      CreatePolicy: [
+        createPolicy(
+          'Backdoor',
+          { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 'iam:*', Resource: '*' }] },
+          hoursAgo(3),
+        ),
+      ],
+      AttachRolePolicy: [
+        attachPolicy('Role', 'XploreEC2Role', policyArn('Backdoor'), hoursAgo(2)),
+        attachPolicy('Role', 'XploreEC2Role', 'arn:aws:iam::aws:policy/AdministratorAccess', hoursAgo(1)),
+      ],
+    };
+    trailMock
+      .on(LookupEventsCommand)
+      .callsFake((input: { LookupAttributes?: { AttributeValue?: string }[] }) => ({
+        Events: (byName[input.LookupAttributes?.[0]?.AttributeValue ?? ''] ?? []).map((event) => ({
+          EventId: String(event.eventID),
+          CloudTrailEvent: JSON.stringify(event),
+        })),
+      }));
+    const { handler } = await import('../../../handlers/replay.ts');
+    const result = await handler(
+      { since: '1d', format: 'json', notify: false },
+      lambdaContext('guardrail-replay'),
+    );
+    const body = s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input.Body;
+    const findings = (
+      JSON.parse(String(body)) as {
+        findings: { ruleId: string; summary: string; details: { policyArn?: string } }[];
+      }
+    ).findings;
+    const about = (arn: string) => findings.filter((f) => f.details.policyArn === arn).map((f) => f.ruleId);
+    expect(about(policyArn('Backdoor'))).toContain('iam.policy.drift');
+    expect(about(policyArn('Backdoor'))).not.toContain('iam.policy.unknown-document');
+    expect(about('arn:aws:iam::aws:policy/AdministratorAccess')).toEqual(['iam.policy.unknown-document']);
+    expect(findings.find((f) => f.ruleId === 'iam.policy.unknown-document')?.summary).toContain(
+      'the replay function does not carry the AWS managed-policy data',
+    );
+    expect(result.summary).toMatchObject({ evaluated: 3 });
   });
 
   it('sends nothing when the request says notify: false', async () => {

@@ -4,10 +4,17 @@ import type { AccessKeyFact, FactRequest, Known } from '../../../src/core/knowle
 import type { CloudTrailRecord } from '../../../src/core/types.ts';
 import { knowledgeWith, NO_KNOWLEDGE } from '../../../src/engine/knowledge.ts';
 import { checkRecord } from '../../../src/events/record.ts';
+import { attachmentLedger, policyVersionLedger } from '../../../src/knowledge/iamLedgers.ts';
 import type { Ledger } from '../../../src/knowledge/ledger.ts';
 import { factKey, knowledgeFromAnswers, loadFacts } from '../../../src/knowledge/prefetched.ts';
 import { TrailKnowledge } from '../../../src/knowledge/trail.ts';
-import { createAccessKey, createUser } from '../../helpers/records.ts';
+import {
+  attachPolicy,
+  createAccessKey,
+  createPolicy,
+  createUser,
+  detachPolicy,
+} from '../../helpers/records.ts';
 
 function record(json: unknown): CloudTrailRecord {
   const checked = checkRecord(json);
@@ -60,6 +67,58 @@ describe('TrailKnowledge', () => {
       known: false,
       why: 'no key of other in the trail',
     });
+  });
+
+  it('notes the questions the trail could answer, and only those (the replay defers on them)', () => {
+    const managed = (policyArn: string): Known<never> => ({ known: false, why: `no data for ${policyArn}` });
+    const trail = new TrailKnowledge([policyVersionLedger(managed), attachmentLedger()]);
+    const watch = trail.watching();
+    const at = '2026-01-01T00:00:00Z';
+    const aws = 'arn:aws:iam::aws:policy/ReadOnlyAccess';
+    const own = 'arn:aws:iam::123456789012:policy/Mine';
+    // AWS managed documents and holders, and a principal's own policies: no trail tells them.
+    expect(watch.knowledge.managedPolicy(aws, at)).toEqual(managed(aws));
+    watch.knowledge.policyEntities(aws, at);
+    watch.knowledge.principalPolicies({ kind: 'role', name: 'r' }, at);
+    expect(watch.takeAsked()).toBe(false);
+    for (const ask of [
+      () => watch.knowledge.managedPolicy(own, at),
+      () => watch.knowledge.policyEntities(own, at),
+      () => watch.knowledge.groupPolicies('ops', at),
+    ]) {
+      ask();
+      expect(watch.takeAsked()).toBe(true);
+      expect(watch.takeAsked()).toBe(false);
+    }
+    // The answers are the knowledge's own.
+    expect(watch.knowledge.managedPolicy(own, at)).toEqual(trail.knowledge().managedPolicy(own, at));
+  });
+
+  it('learns in one order whatever order the records come in: eventTime, then eventID', () => {
+    const arn = 'arn:aws:iam::123456789012:policy/P';
+    const same = '2026-01-01T00:00:00Z';
+    const attach = record({
+      ...attachPolicy('Role', 'r', arn, { eventTime: same }),
+      eventID: '00000000-0000-0000-0000-00000000000a',
+    });
+    const detach = record({
+      ...detachPolicy('Role', 'r', arn, { eventTime: same }),
+      eventID: '00000000-0000-0000-0000-00000000000b',
+    });
+    const create = record(
+      createPolicy(
+        'P',
+        { Version: '2012-10-17', Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }] },
+        { eventTime: '2025-12-31T00:00:00Z' },
+      ),
+    );
+    const holders = (records: CloudTrailRecord[]) => {
+      const trail = new TrailKnowledge([attachmentLedger()]);
+      trail.learnAll(records);
+      return trail.knowledge().policyEntities(arn, same);
+    };
+    expect(holders([create, attach, detach])).toEqual(holders([detach, attach, create]));
+    expect(holders([detach, create, attach])).toEqual({ known: true, source: 'trail', value: [] });
   });
 
   it('falls through to the base for what no ledger knows', () => {

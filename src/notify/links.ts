@@ -61,7 +61,7 @@ function eventLink(finding: Finding): ConsoleLink | undefined {
   // Sweep findings have no CloudTrail event behind them.
   if (!/^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i.test(finding.eventId))
     return undefined;
-  if (finding.eventName === 'OrphanSweep') return undefined;
+  if (finding.eventName === 'OrphanSweep' || finding.eventName === 'StateScan') return undefined;
   const host = regionHost(finding.region);
   if (!host) return undefined;
   return {

@@ -58,13 +58,29 @@ function remediationLine(finding: Finding): string {
   }
 }
 
+/** The scheduled jobs whose findings have no caller: what found them, as a person reads it. */
+const SCHEDULED: Readonly<Record<string, string>> = {
+  OrphanSweep: 'the scheduled orphan sweep',
+  StateScan: "the state scan (the account's current state against the baseline)",
+};
+
 function who(finding: Finding): string {
-  if (finding.eventName === 'OrphanSweep') {
+  if (Object.hasOwn(SCHEDULED, finding.eventName)) {
+    // A scheduled finding's actor is the user's guardrail:creator tag, when the finding is about a user.
     return finding.actor === 'unknown'
-      ? 'creator unknown (the user carries no guardrail:creator tag)'
+      ? 'creator unknown (no guardrail:creator tag)'
       : `created by ${finding.actor}`;
   }
   return finding.actor;
+}
+
+/** The first line of "What happened": who called what, or which scheduled job found it. */
+function happened(first: Finding): string {
+  const where = `region ${plain(first.region, 40)}, account ${plain(first.account, 20)}`;
+  const found = SCHEDULED[first.eventName];
+  if (found)
+    return `Found by ${found} at ${plain(first.eventTime, 40)}, ${where}; ${plain(who(first), 300)}.`;
+  return `${plain(who(first), 300)} called ${plain(first.eventName, 80)} at ${plain(first.eventTime, 40)}, ${where}${first.sourceIp ? `, from ${plain(first.sourceIp, 100)}` : ''}.`;
 }
 
 function attributes(
@@ -139,7 +155,7 @@ function emailEventBlock(findings: readonly Finding[], indent = ''): string[] {
   const first = findings[0] as Finding;
   const lines = [
     'What happened',
-    `  ${plain(who(first), 300)} called ${plain(first.eventName, 80)} at ${plain(first.eventTime, 40)}, region ${plain(first.region, 40)}, account ${plain(first.account, 20)}${first.sourceIp ? `, from ${plain(first.sourceIp, 100)}` : ''}.`,
+    `  ${happened(first)}`,
     `  Resource: ${plain(first.resource, 300)}`,
     `  Event: ${plain(first.eventId, 100)}`,
     '',

@@ -294,6 +294,25 @@ describe('digest', () => {
     expect(rendered.chat.content.description.split('\n').filter((l) => l.startsWith('• '))).toHaveLength(10);
   });
 
+  it.each([
+    ['OrphanSweep', 'Found by the scheduled orphan sweep at '],
+    ['StateScan', "Found by the state scan (the account's current state against the baseline) at "],
+  ])('says which scheduled job found a %s finding, never "unknown called …"', (eventName, opening) => {
+    const [known, unknown] = [
+      { ...many(1)[0], eventName, actor: 'arn:aws:iam::123456789012:user/aimodelshare-admin' },
+      { ...many(1)[0], eventName, actor: 'unknown' },
+    ] as Finding[];
+    const email = renderDigest(digest([known as Finding, unknown as Finding])).email;
+    const lines = email.split('\n').filter((line) => line.trim().startsWith('Found by'));
+    expect(lines).toHaveLength(2);
+    expect(lines.every((line) => line.trim().startsWith(opening))).toBe(true);
+    expect(
+      lines.some((line) => line.endsWith('; created by arn:aws:iam::123456789012:user/aimodelshare-admin.')),
+    ).toBe(true);
+    expect(lines.some((line) => line.endsWith('; creator unknown (no guardrail:creator tag).'))).toBe(true);
+    expect(email).not.toMatch(/called (OrphanSweep|StateScan)/);
+  });
+
   it('stays within the SNS 256 KB limit by leaving out the least severe findings, and says so', () => {
     const rendered = renderDigest(digest(many(2000)));
     expect(snsSize(rendered)).toBeLessThanOrEqual(SNS_MAX_BYTES);

@@ -1,5 +1,5 @@
 /**
- * The shape both CloudTrail handlers share (iam-events, ec2-events): decode, once per eventID, evaluate,
+ * The shape the CloudTrail handlers share (iam-events, ec2-events, tamper-events): decode, once per eventID, evaluate,
  * remediate, notify. Each handler file builds its own clients and passes them in.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';

@@ -5,6 +5,7 @@
 import type { AnyRule } from '../core/rule.ts';
 import type { WatchedEventName } from '../events/subjects/index.ts';
 import { WATCHED_EVENTS } from '../events/subjects/index.ts';
+import { loggingImpaired } from './cloudtrail.logging-impaired.ts';
 import { imdsHopLimit } from './ec2.imds.hop-limit.ts';
 import { imdsV1Allowed } from './ec2.imds.v1-allowed.ts';
 import { accessKeyLongLived } from './iam.accesskey.long-lived.ts';
@@ -25,6 +26,7 @@ export const RULES: readonly AnyRule[] = [
   policyPrivesc,
   imdsV1Allowed,
   imdsHopLimit,
+  loggingImpaired,
 ];
 
 export function ruleById(id: string): AnyRule | undefined {

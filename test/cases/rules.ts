@@ -2,15 +2,21 @@
  * Hand-made cases per rule: each rule needs at least one positive case (it fires) and one negative case (it
  * stays quiet); test/meta/rules.test.ts checks that. Records follow the real CloudTrail shape.
  */
+
+import { expect } from 'vitest';
 import type { RuleId, Severity } from '../../src/core/types.ts';
 import type { Json } from '../helpers/records.ts';
 import {
+  ACCOUNT,
   assumedRole,
   createAccessKey,
   createUser,
   identities,
   modifyImds,
+  putEventSelectors,
   putRolePolicy,
+  trailCall,
+  updateTrail,
 } from '../helpers/records.ts';
 
 export interface RuleCase {
@@ -460,6 +466,222 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
             userIdentity: assumedRole('guardrail-prod-remediator', 'ec2'),
           },
         ),
+      },
+    ],
+  },
+  'cloudtrail.logging-impaired': {
+    positive: [
+      {
+        name: 'StopLogging: critical, with restore-logging in the home region',
+        record: trailCall('StopLogging', { name: 'org-trail' }),
+        severity: 'critical',
+        details: {
+          trailName: 'org-trail',
+          trailArn: `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/org-trail`,
+        },
+        remediation: {
+          action: 'restore-logging',
+          mode: 'dry-run',
+          status: 'proposed',
+          params: {
+            trailArn: `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/org-trail`,
+            trailName: 'org-trail',
+            region: 'eu-west-1',
+          },
+        },
+      },
+      {
+        name: "StopLogging of the organisation trail by its ARN, from a delegated administrator's account",
+        record: trailCall('StopLogging', {
+          name: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail',
+        }),
+        baseline: 'version: 1\ntrails:\n  - name: org-trail\n    bucket: org-cloudtrail-logs\n',
+        details: {
+          trailArn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail',
+          region: 'us-east-1',
+          baselinePath: 'trails[0]',
+        },
+        remediation: { params: { region: 'us-east-1' } },
+      },
+      {
+        name: 'DeleteTrail: critical, nothing to restore automatically',
+        record: trailCall('DeleteTrail', { name: 'org-trail' }),
+        severity: 'critical',
+      },
+      {
+        name: 'UpdateTrail to a single region',
+        record: updateTrail('org-trail', { isMultiRegionTrail: false }),
+        severity: 'critical',
+        details: { impairments: [expect.stringMatching(/single-region/)] },
+      },
+      {
+        name: 'UpdateTrail dropping global service events',
+        record: updateTrail('org-trail', { includeGlobalServiceEvents: false }),
+        severity: 'critical',
+        details: { impairments: [expect.stringMatching(/global service events/)] },
+      },
+      {
+        name: 'UpdateTrail moving the logs to another bucket than the baseline names',
+        record: updateTrail('org-trail', { s3BucketName: 'attacker-sink', s3KeyPrefix: 'x' }),
+        baseline: 'version: 1\ntrails:\n  - name: org-trail\n    bucket: org-cloudtrail-logs\n',
+        severity: 'critical',
+        details: { impairments: [expect.stringMatching(/attacker-sink, not org-cloudtrail-logs/)] },
+      },
+      {
+        name: 'UpdateTrail naming a bucket when the baseline names none for the trail: high, says it cannot tell',
+        record: updateTrail('org-trail', { s3BucketName: 'org-cloudtrail-logs' }),
+        severity: 'high',
+      },
+      {
+        name: 'UpdateTrail turning an organisation trail into an account trail',
+        record: updateTrail('org-trail', { isOrganizationTrail: false }),
+        severity: 'critical',
+      },
+      {
+        name: 'PutEventSelectors recording read-only management events (basic selectors)',
+        record: putEventSelectors('org-trail', {
+          eventSelectors: [{ readWriteType: 'ReadOnly', includeManagementEvents: true, dataResources: [] }],
+        }),
+        severity: 'critical',
+        details: { selectors: 'basic', why: 'management events are recorded read-only' },
+      },
+      {
+        name: 'PutEventSelectors with data events only (advanced selectors)',
+        record: putEventSelectors('org-trail', {
+          advancedEventSelectors: [
+            {
+              name: 'S3 writes',
+              fieldSelectors: [
+                { field: 'eventCategory', equals: ['Data'] },
+                { field: 'resources.type', equals: ['AWS::S3::Object'] },
+              ],
+            },
+          ],
+        }),
+        severity: 'critical',
+        details: { selectors: 'advanced' },
+      },
+      {
+        name: 'PutEventSelectors with an advanced management selector pinned to readOnly true',
+        record: putEventSelectors('org-trail', {
+          advancedEventSelectors: [
+            {
+              fieldSelectors: [
+                { field: 'eventCategory', equals: ['Management'] },
+                { field: 'readOnly', equals: ['true'] },
+              ],
+            },
+          ],
+        }),
+        severity: 'critical',
+      },
+      {
+        name: 'PutEventSelectors excluding KMS from management events: high, partial',
+        record: putEventSelectors('org-trail', {
+          eventSelectors: [
+            {
+              readWriteType: 'All',
+              includeManagementEvents: true,
+              excludeManagementEventSources: ['kms.amazonaws.com'],
+            },
+          ],
+        }),
+        severity: 'high',
+        details: { limits: ['write management events of kms.amazonaws.com are excluded'] },
+      },
+      {
+        name: 'PutInsightSelectors turning Insights off: medium',
+        record: trailCall('PutInsightSelectors', { trailName: 'org-trail', insightSelectors: [] }),
+        severity: 'medium',
+      },
+      {
+        name: 'enforce mode from the baseline',
+        record: trailCall('StopLogging', { name: 'org-trail' }),
+        baseline: 'version: 1\nrules:\n  cloudtrail.logging-impaired:\n    mode: enforce\n',
+        remediation: { action: 'restore-logging', mode: 'enforce', status: 'proposed' },
+      },
+    ],
+    negative: [
+      {
+        name: 'UpdateTrail changing only the key prefix inside the same bucket',
+        record: updateTrail('org-trail', { s3KeyPrefix: 'audit/2026' }),
+      },
+      {
+        name: 'UpdateTrail naming the same bucket as the baseline, with a new prefix',
+        record: updateTrail('org-trail', { s3BucketName: 'org-cloudtrail-logs', s3KeyPrefix: 'audit' }),
+        baseline: 'version: 1\ntrails:\n  - name: org-trail\n    bucket: org-cloudtrail-logs\n',
+      },
+      {
+        name: 'UpdateTrail keeping the trail multi-region with global events',
+        record: updateTrail('org-trail', { isMultiRegionTrail: true, includeGlobalServiceEvents: true }),
+      },
+      {
+        name: 'PutEventSelectors that keeps write management events and adds S3 data events',
+        record: putEventSelectors('org-trail', {
+          eventSelectors: [
+            {
+              readWriteType: 'All',
+              includeManagementEvents: true,
+              dataResources: [{ type: 'AWS::S3::Object', values: ['arn:aws:s3:::short-drama-assets/'] }],
+            },
+          ],
+        }),
+      },
+      {
+        name: 'advanced selectors: write-only management events, plus data events',
+        record: putEventSelectors('org-trail', {
+          advancedEventSelectors: [
+            {
+              fieldSelectors: [
+                { field: 'eventCategory', equals: ['Management'] },
+                { field: 'readOnly', equals: ['false'] },
+              ],
+            },
+            { fieldSelectors: [{ field: 'eventCategory', equals: ['Data'] }] },
+          ],
+        }),
+      },
+      {
+        name: 'two selectors excluding different sources still record every write',
+        record: putEventSelectors('org-trail', {
+          advancedEventSelectors: [
+            {
+              fieldSelectors: [
+                { field: 'eventCategory', equals: ['Management'] },
+                { field: 'eventSource', notEquals: ['kms.amazonaws.com'] },
+              ],
+            },
+            {
+              fieldSelectors: [
+                { field: 'eventCategory', equals: ['Management'] },
+                { field: 'eventSource', notEquals: ['rdsdata.amazonaws.com'] },
+              ],
+            },
+          ],
+        }),
+      },
+      {
+        name: 'a trail the baseline does not name, when it names some',
+        record: trailCall('StopLogging', { name: 'sandbox-trail' }),
+        baseline: 'version: 1\ntrails:\n  - name: org-trail\n',
+      },
+      {
+        name: 'PutInsightSelectors keeping an Insights type',
+        record: trailCall('PutInsightSelectors', {
+          trailName: 'org-trail',
+          insightSelectors: [{ insightType: 'ApiCallRateInsight' }],
+        }),
+      },
+      {
+        name: 'PutInsightSelectors on a CloudTrail Lake event data store, not a trail',
+        record: trailCall('PutInsightSelectors', {
+          eventDataStore: 'arn:aws:cloudtrail:eu-west-1:123456789012:eventdatastore/abc',
+          insightSelectors: [],
+        }),
+      },
+      {
+        name: 'StopLogging that failed',
+        record: trailCall('StopLogging', { name: 'org-trail' }, null, { errorCode: 'AccessDenied' }),
       },
     ],
   },

@@ -98,13 +98,13 @@ describe('infra/member-account.yml', () => {
     expect(forwarded.sort()).toEqual(listened.sort());
   });
 
-  it('forwards IAM only from us-east-1 and EC2 from every region, except where the central rules already listen', () => {
-    // A member account: IAM where IAM delivers its events, EC2 everywhere.
-    expect(forwardedSources(MEMBER, 'us-east-1')).toEqual(['aws.ec2', 'aws.iam']);
-    expect(forwardedSources(MEMBER, 'eu-west-1')).toEqual(['aws.ec2']);
+  it('forwards IAM only from us-east-1, EC2 and CloudTrail from every region, except where the central rules already listen', () => {
+    // A member account: IAM where IAM delivers its events, EC2 and trail changes everywhere.
+    expect(forwardedSources(MEMBER, 'us-east-1')).toEqual(['aws.cloudtrail', 'aws.ec2', 'aws.iam']);
+    expect(forwardedSources(MEMBER, 'eu-west-1')).toEqual(['aws.cloudtrail', 'aws.ec2']);
     // The central account: its central region's default bus is read by the central stack itself.
     expect(forwardedSources(CENTRAL, 'us-east-1')).toEqual([]);
-    expect(forwardedSources(CENTRAL, 'eu-west-1')).toEqual(['aws.ec2']);
+    expect(forwardedSources(CENTRAL, 'eu-west-1')).toEqual(['aws.cloudtrail', 'aws.ec2']);
   });
 
   it('sends to the central bus in the central region, and may put events there only', () => {

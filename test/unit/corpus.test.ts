@@ -46,6 +46,16 @@ const EXPECTED: Record<string, Record<number, Expectation>> = {
   'eventbridge-ModifyInstanceMetadataOptions-flatiron.json': {
     0: { skip: /^failed call \(errorCode Client\.InvalidParameterValue\)$/ },
   },
+  // The defence-evasion detonations that blind the trail: stopped, deleted, and narrowed to read-only events.
+  'stratus-red-team/aws.defense-evasion.cloudtrail-stop.json': {
+    0: ['cloudtrail.logging-impaired:critical'],
+  },
+  'stratus-red-team/aws.defense-evasion.cloudtrail-delete.json': {
+    0: ['cloudtrail.logging-impaired:critical'],
+  },
+  'stratus-red-team/aws.defense-evasion.cloudtrail-event-selectors.json': {
+    0: ['cloudtrail.logging-impaired:critical'],
+  },
   'fixtures:boundary-records.json': {
     0: { skip: /^not an API call \(eventType "AwsCloudTrailInsight"\)$/ }, // Insights: no eventSource
     1: { skip: /^not an API call \(eventType "AwsServiceEvent"\)$/ }, // no eventSource nor eventName

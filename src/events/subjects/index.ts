@@ -5,6 +5,8 @@
  * patterns (checked by test/infra) and the README derive from.
  */
 import type { CloudTrailRecord } from '../../core/types.ts';
+import type { CloudTrailSubject } from './cloudtrail.ts';
+import { CLOUDTRAIL_EVENTS, CLOUDTRAIL_EXTRACTORS } from './cloudtrail.ts';
 import type { Extracted } from './common.ts';
 import type { Ec2Subject } from './ec2.ts';
 import { EC2_EVENTS, EC2_EXTRACTORS } from './ec2.ts';
@@ -13,6 +15,20 @@ import { IAM_POLICY_EVENTS, IAM_POLICY_EXTRACTORS } from './iam-policies.ts';
 import type { IamUserSubject } from './iam-users.ts';
 import { IAM_USER_EVENTS, IAM_USER_EXTRACTORS } from './iam-users.ts';
 
+export type {
+  AdvancedSelector,
+  BasicSelector,
+  CloudTrailSubject,
+  DeleteTrailSubject,
+  FieldSelector,
+  PutEventSelectorsSubject,
+  PutInsightSelectorsSubject,
+  Selectors,
+  StopLoggingSubject,
+  TrailRef,
+  TrailSettings,
+  UpdateTrailSubject,
+} from './cloudtrail.ts';
 export type { Extracted, Json } from './common.ts';
 export { accountOf, partitionOfRecord } from './common.ts';
 export type { Ec2Subject, ImdsSettings, ModifyImdsSubject } from './ec2.ts';
@@ -24,10 +40,11 @@ export const WATCHED_EVENTS = {
   ...IAM_USER_EVENTS,
   ...IAM_POLICY_EVENTS,
   ...EC2_EVENTS,
+  ...CLOUDTRAIL_EVENTS,
 } as const;
 export type WatchedEventName = keyof typeof WATCHED_EVENTS;
 
-export type Subject = IamUserSubject | IamPolicySubject | Ec2Subject;
+export type Subject = IamUserSubject | IamPolicySubject | Ec2Subject | CloudTrailSubject;
 export type SubjectOf<K extends WatchedEventName> = Extract<Subject, { kind: K }>;
 export type SubjectResult = Extracted<Subject>;
 
@@ -37,6 +54,7 @@ const EXTRACTORS: {
   ...IAM_USER_EXTRACTORS,
   ...IAM_POLICY_EXTRACTORS,
   ...EC2_EXTRACTORS,
+  ...CLOUDTRAIL_EXTRACTORS,
 };
 
 /**

@@ -1,0 +1,59 @@
+/**
+ * The events that blind guardrail: CloudTrail trail changes (StopLogging, DeleteTrail, UpdateTrail,
+ * PutEventSelectors, PutInsightSelectors), from every region and account. Remediation: restore-logging
+ * (StartLogging) in the trail's home region.
+ */
+import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
+import { SNSClient } from '@aws-sdk/client-sns';
+import { createRemediator } from '../src/actions/index.ts';
+import type { CredentialsProvider } from '../src/actions/member.ts';
+import { restoreLoggingAction } from '../src/actions/restoreLogging.ts';
+import { CLIENT_CONFIG } from '../src/aws/clientConfig.ts';
+import { forceDryRun, functionRole, idempotencyTable } from './config.ts';
+import { baselineFromEnv } from './lib/baseline.ts';
+import { cloudTrailHandler } from './lib/cloudTrailHandler.ts';
+import { dynamoPersistence, idempotent } from './lib/idempotency.ts';
+import { createLogger } from './lib/logger.ts';
+import { snsNotifierFromEnv, withMembers } from './lib/runtime.ts';
+
+const logger = createLogger('tamper-events');
+const sns = new SNSClient(CLIENT_CONFIG);
+const dynamo = new DynamoDBClient(CLIENT_CONFIG);
+
+/** One client per region (and per account's credentials), built on first use, kept for the container's life. */
+function cloudTrailClients(credentials?: CredentialsProvider): (region: string) => CloudTrailClient {
+  const clients = new Map<string, CloudTrailClient>();
+  return (region) => {
+    let client = clients.get(region);
+    if (!client) {
+      client = new CloudTrailClient({ ...CLIENT_CONFIG, region, ...(credentials ? { credentials } : {}) });
+      clients.set(region, client);
+    }
+    return client;
+  };
+}
+
+export const handler = cloudTrailHandler({
+  logger,
+  eventSources: ['cloudtrail.amazonaws.com'],
+  baseline: baselineFromEnv(logger),
+  // A member account's trail is started there, through its guardrail-remediator role (src/actions/plan.ts).
+  remediate: createRemediator(
+    { 'restore-logging': restoreLoggingAction(cloudTrailClients()) },
+    {
+      forceDryRun: forceDryRun(),
+      ...withMembers((credentials) => ({
+        'restore-logging': restoreLoggingAction(cloudTrailClients(credentials)),
+      })),
+    },
+  ),
+  roleAccount: functionRole()?.account,
+  notifier: snsNotifierFromEnv(sns),
+  idempotency: idempotent({
+    persistenceStore: dynamoPersistence(idempotencyTable(), dynamo),
+    key: 'record.eventID',
+    keyPrefix: 'guardrail-tamper-events',
+    requireKey: true,
+  }),
+});

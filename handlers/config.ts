@@ -122,6 +122,22 @@ export function sweepConcurrency(env: Env = process.env): number {
   return optionalInteger(env, 'GUARDRAIL_SWEEP_CONCURRENCY', 4, 1, 32);
 }
 
+/**
+ * GUARDRAIL_WATCHED_FUNCTION (tamper-watch): the name of the function whose own changes it reports
+ * (tamper-events, which reports every other change to the stack; src/respond/watchers.ts).
+ */
+export function watchedFunction(env: Env = process.env): string {
+  const raw = requiredString(
+    env,
+    'GUARDRAIL_WATCHED_FUNCTION',
+    'the name of the tamper-events function, whose own changes this function reports',
+  );
+  if (!/^[\w-]{1,64}$/.test(raw)) {
+    throw new ConfigError(`GUARDRAIL_WATCHED_FUNCTION: expected a function name, got ${JSON.stringify(raw)}`);
+  }
+  return raw;
+}
+
 export interface FunctionRole {
   readonly arn: string;
   readonly account: string;

@@ -1,7 +1,8 @@
 /**
- * The events that blind guardrail: CloudTrail trail changes (StopLogging, DeleteTrail, UpdateTrail,
- * PutEventSelectors, PutInsightSelectors), from every region and account. Remediation: restore-logging
- * (StartLogging) in the trail's home region.
+ * The events that blind or silence guardrail: CloudTrail trail changes (StopLogging, DeleteTrail, UpdateTrail,
+ * PutEventSelectors, PutInsightSelectors) from every region and account, and changes to guardrail's own stack
+ * (its rules, functions, topic, queues, table), except those to this function itself, which tamper-watch
+ * reports (src/respond/watchers.ts). Remediation: restore-logging (StartLogging) in the trail's home region.
  */
 import { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
@@ -10,6 +11,7 @@ import { createRemediator } from '../src/actions/index.ts';
 import type { CredentialsProvider } from '../src/actions/member.ts';
 import { restoreLoggingAction } from '../src/actions/restoreLogging.ts';
 import { CLIENT_CONFIG } from '../src/aws/clientConfig.ts';
+import { leftToOther } from '../src/respond/watchers.ts';
 import { forceDryRun, functionRole, idempotencyTable } from './config.ts';
 import { baselineFromEnv } from './lib/baseline.ts';
 import { cloudTrailHandler } from './lib/cloudTrailHandler.ts';
@@ -36,7 +38,16 @@ function cloudTrailClients(credentials?: CredentialsProvider): (region: string) 
 
 export const handler = cloudTrailHandler({
   logger,
-  eventSources: ['cloudtrail.amazonaws.com'],
+  eventSources: [
+    'cloudtrail.amazonaws.com',
+    'events.amazonaws.com',
+    'lambda.amazonaws.com',
+    'sns.amazonaws.com',
+    'sqs.amazonaws.com',
+    'dynamodb.amazonaws.com',
+  ],
+  // Changes to this very function (or the rules that feed it) are tamper-watch's to report.
+  route: (record, self) => leftToOther(record, 'primary', self),
   baseline: baselineFromEnv(logger),
   // A member account's trail is started there, through its guardrail-remediator role (src/actions/plan.ts).
   remediate: createRemediator(

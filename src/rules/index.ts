@@ -8,6 +8,7 @@ import { WATCHED_EVENTS } from '../events/subjects/index.ts';
 import { loggingImpaired } from './cloudtrail.logging-impaired.ts';
 import { imdsHopLimit } from './ec2.imds.hop-limit.ts';
 import { imdsV1Allowed } from './ec2.imds.v1-allowed.ts';
+import { guardrailTamper } from './guardrail.tamper.ts';
 import { accessKeyLongLived } from './iam.accesskey.long-lived.ts';
 import { policyDrift } from './iam.policy.drift.ts';
 import { policyNoBaseline } from './iam.policy.no-baseline.ts';
@@ -27,6 +28,7 @@ export const RULES: readonly AnyRule[] = [
   imdsV1Allowed,
   imdsHopLimit,
   loggingImpaired,
+  guardrailTamper,
 ];
 
 export function ruleById(id: string): AnyRule | undefined {

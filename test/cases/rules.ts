@@ -15,6 +15,7 @@ import {
   modifyImds,
   putEventSelectors,
   putRolePolicy,
+  stackCall,
   trailCall,
   updateTrail,
 } from '../helpers/records.ts';
@@ -682,6 +683,170 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       {
         name: 'StopLogging that failed',
         record: trailCall('StopLogging', { name: 'org-trail' }, null, { errorCode: 'AccessDenied' }),
+      },
+    ],
+  },
+  'guardrail.tamper': {
+    positive: [
+      {
+        name: 'DisableRule of an own EventBridge rule by an administrator',
+        record: stackCall('DisableRule', 'events', { name: 'guardrail-prod-iam-events' }),
+        severity: 'critical',
+        details: { resourceType: 'rule', name: 'guardrail-prod-iam-events', change: 'disabled' },
+      },
+      {
+        name: 'DeleteRule of the rule on the central bus, named by the bus ARN',
+        record: stackCall('DeleteRule', 'events', {
+          name: 'guardrail-prod-ec2-forwarded',
+          eventBusName: `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/guardrail-central`,
+        }),
+        details: { resourceType: 'rule', eventBus: 'guardrail-central', change: 'deleted' },
+      },
+      {
+        name: 'PutRule replacing the pattern of an own rule',
+        record: stackCall('PutRule', 'events', {
+          name: 'guardrail-prod-tamper-events',
+          eventPattern: '{"source":["aws.nothing"]}',
+          state: 'ENABLED',
+        }),
+        details: { eventPattern: '{"source":["aws.nothing"]}' },
+      },
+      {
+        name: 'RemoveTargets from an own rule',
+        record: stackCall('RemoveTargets', 'events', { rule: 'guardrail-prod-iam-events', ids: ['1'] }),
+        details: { targetIds: ['1'], change: 'stripped of targets' },
+      },
+      {
+        name: 'UpdateFunctionCode20150331v2 (the versioned name) of an own function, by ARN',
+        record: stackCall(
+          'UpdateFunctionCode20150331v2',
+          'lambda',
+          { functionName: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:guardrail-prod-iam-events` },
+          { responseElements: { codeSha256: 'n8xJ0v0u5rDT0bVHLsd9nZyAYBo4bqnJ7zgNq5gwtLM=' } },
+        ),
+        details: {
+          resourceType: 'function',
+          name: 'guardrail-prod-iam-events',
+          codeSha256: 'n8xJ0v0u5rDT0bVHLsd9nZyAYBo4bqnJ7zgNq5gwtLM=',
+        },
+      },
+      {
+        name: 'UpdateFunctionConfiguration adding a layer, names the settings only',
+        record: stackCall('UpdateFunctionConfiguration20150331v2', 'lambda', {
+          functionName: 'guardrail-prod-ec2-events',
+          environment: {},
+          layers: [`arn:aws:lambda:eu-west-1:${ACCOUNT}:layer:ext:1`],
+        }),
+        details: { settings: ['environment', 'layers'] },
+      },
+      {
+        name: 'DeleteFunction20150331 of an own function by partial ARN with a qualifier',
+        record: stackCall('DeleteFunction20150331', 'lambda', {
+          functionName: `${ACCOUNT}:function:guardrail-prod-tamper-events:$LATEST`,
+        }),
+        details: { name: 'guardrail-prod-tamper-events', change: 'deleted' },
+      },
+      {
+        name: 'PutFunctionConcurrency of 0: the function can no longer run',
+        record: stackCall('PutFunctionConcurrency20171031', 'lambda', {
+          functionName: 'guardrail-prod-iam-events',
+          reservedConcurrentExecutions: 0,
+        }),
+        details: { change: 'throttled to 0: it can no longer run', reservedConcurrentExecutions: 0 },
+      },
+      {
+        name: 'DeleteTopic of the findings topic',
+        record: stackCall('DeleteTopic', 'sns', {
+          topicArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:guardrail-prod-findings`,
+        }),
+        details: { resourceType: 'topic', name: 'guardrail-prod-findings' },
+      },
+      {
+        name: 'Unsubscribe from the findings topic',
+        record: stackCall('Unsubscribe', 'sns', {
+          subscriptionArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:guardrail-prod-findings:0f6f3c4e-8d8e-4d3a-9c3e-2f1b0a9d8c7b`,
+        }),
+        details: {
+          resourceType: 'subscription',
+          topicArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:guardrail-prod-findings`,
+        },
+      },
+      {
+        name: "SetTopicAttributes on the findings topic: the attribute's name, never its value",
+        record: stackCall('SetTopicAttributes', 'sns', {
+          topicArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:guardrail-prod-findings`,
+          attributeName: 'Policy',
+          attributeValue: '{"Statement":[]}',
+        }),
+        details: { attributeName: 'Policy' },
+      },
+      {
+        name: 'DeleteQueue of the dead-letter queue',
+        record: stackCall('DeleteQueue', 'sqs', {
+          queueUrl: `https://sqs.eu-west-1.amazonaws.com/${ACCOUNT}/guardrail-prod-undelivered-events`,
+        }),
+        details: {
+          resourceType: 'queue',
+          name: 'guardrail-prod-undelivered-events',
+        },
+      },
+      {
+        name: 'DeleteTable of the idempotency table',
+        record: stackCall('DeleteTable', 'dynamodb', { tableName: 'guardrail-prod-idempotency' }),
+        details: { resourceType: 'table', name: 'guardrail-prod-idempotency' },
+      },
+      {
+        name: 'a change by a principal that is not among the deployers the baseline names',
+        record: stackCall(
+          'DisableRule',
+          'events',
+          { name: 'guardrail-prod-iam-events' },
+          { userIdentity: identities.developer },
+        ),
+        baseline: 'version: 1\nguardrail:\n  deployers: ["arn:aws:iam::*:role/ci-deploy"]\n',
+        details: { deployers: ['arn:aws:iam::*:role/ci-deploy'] },
+      },
+      {
+        name: "another stack prefix from the baseline's guardrail.resourcePrefix",
+        record: stackCall('DeleteFunction20150331', 'lambda', { functionName: 'watchtower-prod-iam-events' }),
+        baseline: 'version: 1\nguardrail:\n  resourcePrefix: watchtower\n',
+        details: { resourcePrefix: 'watchtower' },
+      },
+    ],
+    negative: [
+      {
+        name: 'a deployment: the caller is a role the baseline names in guardrail.deployers',
+        record: stackCall(
+          'PutRule',
+          'events',
+          { name: 'guardrail-prod-iam-events', eventPattern: '{}' },
+          { userIdentity: assumedRole('ci-deploy', 'github-actions-1234') },
+        ),
+        baseline: 'version: 1\nguardrail:\n  deployers: ["arn:aws:iam::*:role/ci-deploy"]\n',
+      },
+      {
+        name: 'a reserved concurrency above 0',
+        record: stackCall('PutFunctionConcurrency20171031', 'lambda', {
+          functionName: 'guardrail-prod-iam-events',
+          reservedConcurrentExecutions: 5,
+        }),
+      },
+      {
+        name: "a rule that is not guardrail's",
+        record: stackCall('DisableRule', 'events', { name: 'nightly-backup' }),
+      },
+      {
+        name: "another application's function",
+        record: stackCall('DeleteFunction20150331', 'lambda', { functionName: 'image-generator-resize' }),
+      },
+      {
+        name: 'a DisableRule that failed',
+        record: stackCall(
+          'DisableRule',
+          'events',
+          { name: 'guardrail-prod-iam-events' },
+          { errorCode: 'AccessDeniedException' },
+        ),
       },
     ],
   },

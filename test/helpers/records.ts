@@ -235,6 +235,25 @@ export function trailCall(
   });
 }
 
+/**
+ * A call that changes a piece of guardrail's own stack (guardrail.tamper), in the central account's
+ * eu-west-1: `eventName` as CloudTrail writes it (Lambda's with its API version, `DeleteFunction20150331`).
+ */
+export function stackCall(
+  eventName: string,
+  service: 'events' | 'lambda' | 'sns' | 'sqs' | 'dynamodb',
+  requestParameters: Json,
+  extra: Partial<RecordOptions> = {},
+): Json {
+  return record({
+    eventName,
+    eventSource: `${service}.amazonaws.com`,
+    awsRegion: 'eu-west-1',
+    requestParameters,
+    ...extra,
+  });
+}
+
 /** UpdateTrail as CloudTrail records it: the settings given, and the trail as it is after the call. */
 export function updateTrail(name: string, settings: Json, extra: Partial<RecordOptions> = {}): Json {
   return trailCall(

@@ -18,7 +18,7 @@ import { ASSUME_MEMBER_ROLE_PERMISSIONS } from '../../src/actions/member.ts';
 import { permissionsFor } from '../../src/actions/permissions.ts';
 import { isOwnRole } from '../../src/baseline/baseline.ts';
 import { parseBaseline } from '../../src/baseline/load.ts';
-import { WATCHED_EVENTS } from '../../src/events/subjects/index.ts';
+import { eventNameMatchers, WATCHED_EVENTS } from '../../src/events/subjects/index.ts';
 import { REPLAY_READ_PERMISSIONS } from '../../src/replay/permissions.ts';
 import { listenedEvents, RULES } from '../../src/rules/index.ts';
 import { SWEEP_READ_PERMISSIONS } from '../../src/sweep/fetch.ts';
@@ -38,8 +38,8 @@ import {
 import { readZip } from './zip.ts';
 
 /** The remediations of the rules a CloudTrail function serves. */
-const remediationsOf = (eventSource: string) =>
-  RULES.filter((rule) => rule.events.some((name) => WATCHED_EVENTS[name] === eventSource)).map(
+const remediationsOf = (...eventSources: string[]) =>
+  RULES.filter((rule) => rule.events.some((name) => eventSources.includes(WATCHED_EVENTS[name]))).map(
     (rule) => rule.remediation,
   );
 
@@ -50,7 +50,18 @@ const remediationsOf = (eventSource: string) =>
 const CALLS: Record<string, readonly string[]> = {
   'iam-events': permissionsFor(remediationsOf('iam.amazonaws.com')),
   'ec2-events': permissionsFor(remediationsOf('ec2.amazonaws.com')),
-  'tamper-events': permissionsFor(remediationsOf('cloudtrail.amazonaws.com')),
+  'tamper-events': permissionsFor(
+    remediationsOf(
+      'cloudtrail.amazonaws.com',
+      'events.amazonaws.com',
+      'lambda.amazonaws.com',
+      'sns.amazonaws.com',
+      'sqs.amazonaws.com',
+      'dynamodb.amazonaws.com',
+    ),
+  ),
+  // Reports changes to tamper-events: guardrail.tamper proposes no remediation.
+  'tamper-watch': [],
   'orphan-sweep': [...SWEEP_READ_PERMISSIONS, ...permissionsFor(SWEEP_RULES.map((rule) => rule.remediation))],
   replay: [...REPLAY_READ_PERMISSIONS, ...WRITE_S3_PERMISSIONS],
 };
@@ -84,9 +95,11 @@ function eventSourcesOf(name: string): string[] {
 }
 
 function expectedPattern(sources: readonly string[]): JsonObject {
-  const names = listenedEvents()
-    .filter((e) => sources.includes(e.eventSource))
-    .map((e) => e.eventName);
+  const names = eventNameMatchers(
+    listenedEvents()
+      .filter((e) => sources.includes(e.eventSource))
+      .map((e) => e.eventName),
+  ) as Json[];
   return sortedPattern({
     source: sources.map((source) => `aws.${source.split('.')[0]}`),
     'detail-type': ['AWS API Call via CloudTrail'],
@@ -263,11 +276,11 @@ describe('serverless.yml packaged offline', () => {
       if (sources.length === 0) continue;
       for (const source of sources) handled.add(source);
       const rules = rulesTargeting(template, fn);
-      // One rule on this account's default bus, one on the central bus for forwarded events.
-      expect(rules.map(([, rule]) => (rule.Properties.EventBusName ? 'central' : 'default')).sort()).toEqual([
-        'central',
-        'default',
-      ]);
+      // One rule on this account's default bus, one on the central bus for forwarded events; tamper-watch
+      // watches the stack, which lives in this account and region: the default bus only.
+      expect(rules.map(([, rule]) => (rule.Properties.EventBusName ? 'central' : 'default')).sort()).toEqual(
+        fn.name === 'tamper-watch' ? ['default'] : ['central', 'default'],
+      );
       for (const [, rule] of rules) {
         expect(sortedPattern(rule.Properties.EventPattern as JsonObject)).toEqual(expectedPattern(sources));
         const bus = rule.Properties.EventBusName;

@@ -11,12 +11,20 @@ const CLIENTS: Record<string, readonly string[]> = {
   'orphan-sweep': ['iam', 'sns', 'dynamodb', 's3', 'ssm'],
   replay: ['s3', 'sns', 'cloudtrail', 'ssm'],
   'tamper-events': ['cloudtrail', 'sns', 'dynamodb', 's3', 'ssm'],
+  'tamper-watch': ['sns', 'dynamodb', 's3', 'ssm'],
 };
 const ALL_CLIENTS = ['iam', 'ec2', 'sns', 'dynamodb', 's3', 'ssm', 'sqs', 'cloudtrail'];
 
 describe('handler bundles', () => {
   it('exist for every handler file, as ESM', () => {
-    expect(handlerNames()).toEqual(['ec2-events', 'iam-events', 'orphan-sweep', 'replay', 'tamper-events']);
+    expect(handlerNames()).toEqual([
+      'ec2-events',
+      'iam-events',
+      'orphan-sweep',
+      'replay',
+      'tamper-events',
+      'tamper-watch',
+    ]);
     expect(JSON.parse(readFileSync(join(DIST_DIR, 'package.json'), 'utf8'))).toEqual({ type: 'module' });
   });
 

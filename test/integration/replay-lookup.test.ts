@@ -6,6 +6,7 @@ import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrai
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/main.ts';
+import { lookupEventNames } from '../../src/replay/lookup.ts';
 import { EXAMPLE_BASELINE_PATH } from '../helpers/baseline.ts';
 import { MOTO_ENV } from '../helpers/moto.ts';
 import { createAccessKey, createUser } from '../helpers/records.ts';
@@ -27,7 +28,7 @@ const lookupEvent = (record: Record<string, unknown>) => ({
 });
 
 describe('guardrail replay --lookup', () => {
-  it('reads the four watched events of each region, paginated, into one report', async () => {
+  it('reads the watched events of each region, paginated, into one report', async () => {
     const user = createUser('lookup-backdoor', { eventTime: '2026-03-01T10:00:00Z' });
     const key = createAccessKey('lookup-backdoor', { eventTime: '2026-03-01T10:02:00Z' });
     trail.on(LookupEventsCommand).resolves({ Events: [] });
@@ -52,7 +53,15 @@ describe('guardrail replay --lookup', () => {
     expect(io.err()).toBe('');
     expect(code).toBe(0);
     const report = JSON.parse(io.out());
-    expect(report.summary).toMatchObject({ files: 5, records: 3, duplicates: 1, malformed: 1, evaluated: 2 });
+    // One page per watched event name, and a second one for CreateUser.
+    const names = lookupEventNames();
+    expect(report.summary).toMatchObject({
+      files: names.length + 1,
+      records: 3,
+      duplicates: 1,
+      malformed: 1,
+      evaluated: 2,
+    });
     expect(report.findings.map((f: { ruleId: string }) => f.ruleId)).toEqual([
       'iam.user.unexpected',
       'iam.accesskey.long-lived',
@@ -63,7 +72,7 @@ describe('guardrail replay --lookup', () => {
     });
     expect(report.replay.sources).toEqual(['cloudtrail-lookup:us-east-1']);
     const calls = trail.commandCalls(LookupEventsCommand).map((c) => c.args[0].input);
-    expect(calls).toHaveLength(5);
+    expect(calls).toHaveLength(names.length + 1);
     expect(calls.every((input) => input.StartTime?.toISOString() === '2026-02-01T00:00:00.000Z')).toBe(true);
   });
 

@@ -8,6 +8,7 @@ import {
   minSeverity,
   sweepConcurrency,
   topicArn,
+  watchedFunction,
 } from '../../../handlers/config.ts';
 import { ConfigError } from '../../../src/core/errors.ts';
 
@@ -61,6 +62,10 @@ describe('handler configuration', () => {
       'GUARDRAIL_SWEEP_CONCURRENCY: expected a whole number from 1 to 32, got "0"',
     ],
     [
+      () => watchedFunction({ GUARDRAIL_WATCHED_FUNCTION: 'guardrail-prod-tamper-events:$LATEST' }),
+      'GUARDRAIL_WATCHED_FUNCTION: expected a function name, got "guardrail-prod-tamper-events:$LATEST"',
+    ],
+    [
       () => baselineCacheSeconds({ GUARDRAIL_BASELINE_CACHE_SECONDS: '-5' }),
       'GUARDRAIL_BASELINE_CACHE_SECONDS: expected a whole number from 0 to 86400, got "-5"',
     ],
@@ -91,5 +96,8 @@ describe('handler configuration', () => {
     expect(dryRunProbe({ GUARDRAIL_DRY_RUN_PROBE: '0' })).toBe(false);
     expect(sweepConcurrency({})).toBe(4);
     expect(baselineCacheSeconds({})).toBe(300);
+    expect(watchedFunction({ GUARDRAIL_WATCHED_FUNCTION: 'guardrail-prod-tamper-events' })).toBe(
+      'guardrail-prod-tamper-events',
+    );
   });
 });

@@ -2,7 +2,7 @@ import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrai
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, describe, expect, it } from 'vitest';
 import { SourceError } from '../../../src/replay/errors.ts';
-import { lookupPages } from '../../../src/replay/lookup.ts';
+import { lookupEventNames, lookupPages } from '../../../src/replay/lookup.ts';
 import { createUser } from '../../helpers/records.ts';
 
 const trail = mockClient(CloudTrailClient);
@@ -54,13 +54,18 @@ describe('lookupPages', () => {
         ...clock,
       }),
     );
+    // One call per watched event name, as CloudTrail writes it now; CreateUser's first page has a next one.
+    const names = lookupEventNames();
     expect(pages).toEqual([
       { file: 'cloudtrail-lookup:us-east-1:CreateUser:page-1', count: 2 },
       { file: 'cloudtrail-lookup:us-east-1:CreateUser:page-2', count: 1 },
-      { file: 'cloudtrail-lookup:us-east-1:CreateAccessKey:page-1', count: 0 },
-      { file: 'cloudtrail-lookup:us-east-1:PutRolePolicy:page-1', count: 0 },
-      { file: 'cloudtrail-lookup:us-east-1:ModifyInstanceMetadataOptions:page-1', count: 0 },
+      ...names
+        .filter((name) => name !== 'CreateUser')
+        .map((name) => ({ file: `cloudtrail-lookup:us-east-1:${name}:page-1`, count: 0 })),
     ]);
+    expect(names).toContain('DeleteFunction20150331');
+    expect(names).toContain('UpdateFunctionCode20150331v2');
+    expect(names).not.toContain('DeleteFunction');
     const calls = trail.commandCalls(LookupEventsCommand).map((c) => c.args[0].input);
     expect(calls[1]).toMatchObject({
       NextToken: 't1',
@@ -68,8 +73,8 @@ describe('lookupPages', () => {
       EndTime: new Date('2026-02-01T00:00:00Z'),
       MaxResults: 50,
     });
-    // Five calls at no more than two per second: four waits of 500 ms between them.
-    expect(clock.sleeps).toEqual([500, 500, 500, 500]);
+    // At no more than two calls per second: a wait of 500 ms before each call but the first.
+    expect(clock.sleeps).toEqual(Array.from({ length: names.length }, () => 500));
   });
 
   it('waits and retries a throttled call with growing backoff', async () => {
@@ -89,10 +94,11 @@ describe('lookupPages', () => {
         ...clock,
       }),
     );
-    expect(pages).toHaveLength(4);
-    expect(trail.commandCalls(LookupEventsCommand)).toHaveLength(6);
+    const names = lookupEventNames();
+    expect(pages).toHaveLength(names.length);
+    expect(trail.commandCalls(LookupEventsCommand)).toHaveLength(names.length + 2);
     // Backoffs of 500 then 1000 ms for the throttled CreateUser call, then the 500 ms pacing between names.
-    expect(clock.sleeps).toEqual([500, 1000, 500, 500, 500]);
+    expect(clock.sleeps).toEqual([500, 1000, ...Array.from({ length: names.length - 1 }, () => 500)]);
   });
 
   it('gives up after the last attempt, and fails at once on other errors, with one line', async () => {

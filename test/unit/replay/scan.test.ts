@@ -210,7 +210,7 @@ describe.skipIf(!corpus)('scanBytes on the real corpus', () => {
       ['iam.accesskey.long-lived', 'iam.user.unexpected'],
     ],
     ['stratus-red-team/aws.persistence.iam-backdoor-user.json', ['iam.accesskey.long-lived']],
-    ['stratus-red-team/aws.defense-evasion.cloudtrail-stop.json', []],
+    ['stratus-red-team/aws.defense-evasion.cloudtrail-stop.json', ['cloudtrail.logging-impaired']],
   ])('target-events/%s gives %j', (file, expected) => {
     const result = scanBytes(readFileSync(corpusPath('target-events', file)), file, settings());
     expect(result.malformed).toEqual([]);

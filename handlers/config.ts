@@ -1,7 +1,8 @@
 /**
- * The only module that reads environment variables (GUARDRAIL_*; the AWS SDK reads AWS_REGION and
- * AWS_ENDPOINT_URL itself, Powertools its POWERTOOLS_*). Each helper returns a typed value or throws a
- * ConfigError with one line naming the variable. Every variable is documented in the README.
+ * The functions' only reader of environment variables: every GUARDRAIL_* setting, and AWS_ENDPOINT_URL where a
+ * function must know of it (the SDK itself reads AWS_REGION and AWS_ENDPOINT_URL, Powertools its POWERTOOLS_*).
+ * Each helper returns a typed value or throws a ConfigError with one line naming the variable. Every variable
+ * is documented in the README; test/unit/handlers/config.test.ts checks no other handler file reads one.
  */
 import type { MemberAccess } from '../src/actions/member.ts';
 import { ConfigError } from '../src/core/errors.ts';
@@ -214,4 +215,12 @@ export function memberAccess(env: Env = process.env): MemberAccess | undefined {
     );
   }
   return { roleName, externalId, sessionName: 'guardrail-remediation' };
+}
+
+/**
+ * AWS_ENDPOINT_URL set: the functions talk to a local endpoint (moto, LocalStack, MinIO), which cannot serve
+ * S3's virtual-host bucket names, so S3 clients address buckets by path.
+ */
+export function s3PathStyle(env: Env = process.env): boolean {
+  return value(env, 'AWS_ENDPOINT_URL') !== undefined;
 }

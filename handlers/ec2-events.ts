@@ -12,7 +12,7 @@ import { CLIENT_CONFIG } from '../src/aws/clientConfig.ts';
 import { dryRunProbe, forceDryRun, functionRole, idempotencyTable } from './config.ts';
 import { baselineFromEnv } from './lib/baseline.ts';
 import { cloudTrailHandler } from './lib/cloudTrailHandler.ts';
-import { dynamoPersistence, idempotent } from './lib/idempotency.ts';
+import { dynamoPersistence, notifyOncePerEvent, oncePerKey } from './lib/idempotency.ts';
 import { createLogger } from './lib/logger.ts';
 import { snsNotifierFromEnv, withMembers } from './lib/runtime.ts';
 
@@ -49,8 +49,12 @@ export const handler = cloudTrailHandler({
     },
   ),
   roleAccount: functionRole()?.account,
-  notifier: snsNotifierFromEnv(sns),
-  idempotency: idempotent({
+  // One message per event, published once per event id even when Lambda retries a partly failed invocation.
+  notifier: notifyOncePerEvent(snsNotifierFromEnv(sns), {
+    persistenceStore: dynamoPersistence(idempotencyTable(), dynamo),
+    keyPrefix: 'guardrail-ec2-events-notify',
+  }),
+  idempotency: oncePerKey({
     persistenceStore: dynamoPersistence(idempotencyTable(), dynamo),
     key: 'record.eventID',
     keyPrefix: 'guardrail-ec2-events',

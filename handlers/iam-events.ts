@@ -1,17 +1,22 @@
 /**
- * IAM CloudTrail events from EventBridge (us-east-1: IAM is global): CreateUser, CreateAccessKey,
- * PutRolePolicy. Remediation: tag-ephemeral (TagUser).
+ * IAM CloudTrail events from EventBridge (us-east-1: IAM is global): users, access keys, and every path to a
+ * permission (inline and managed policies, policy versions, groups, boundaries). Remediation: tag-ephemeral
+ * (TagUser). The policy rules' facts (a managed policy's document, its holders, a group's policies) are read
+ * from IAM before evaluating (src/knowledge/iam.ts), cached while the container is warm.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
 import { SNSClient } from '@aws-sdk/client-sns';
 import { createRemediator } from '../src/actions/index.ts';
+import { memberCredentials } from '../src/actions/member.ts';
 import { tagUserAction } from '../src/actions/tagUser.ts';
 import { CLIENT_CONFIG } from '../src/aws/clientConfig.ts';
-import { forceDryRun, functionRole, idempotencyTable } from './config.ts';
+import { iamFactLoaders } from '../src/knowledge/iam.ts';
+import { recordKnowledge } from '../src/knowledge/lambda.ts';
+import { forceDryRun, functionRole, idempotencyTable, memberAccess } from './config.ts';
 import { baselineFromEnv } from './lib/baseline.ts';
 import { cloudTrailHandler } from './lib/cloudTrailHandler.ts';
-import { dynamoPersistence, idempotent } from './lib/idempotency.ts';
+import { dynamoPersistence, notifyOncePerEvent, oncePerKey } from './lib/idempotency.ts';
 import { createLogger } from './lib/logger.ts';
 import { snsNotifierFromEnv, withMembers } from './lib/runtime.ts';
 
@@ -19,6 +24,7 @@ const logger = createLogger('iam-events');
 const iam = new IAMClient(CLIENT_CONFIG);
 const sns = new SNSClient(CLIENT_CONFIG);
 const dynamo = new DynamoDBClient(CLIENT_CONFIG);
+const members = memberAccess();
 
 export const handler = cloudTrailHandler({
   logger,
@@ -35,8 +41,24 @@ export const handler = cloudTrailHandler({
     },
   ),
   roleAccount: functionRole()?.account,
-  notifier: snsNotifierFromEnv(sns),
-  idempotency: idempotent({
+  // A member account's facts are read there, through the same role the remediations use.
+  knowledge: recordKnowledge({
+    own: iamFactLoaders(iam),
+    ...(members
+      ? {
+          member: (account: string) =>
+            iamFactLoaders(
+              new IAMClient({ ...CLIENT_CONFIG, credentials: memberCredentials(account, members) }),
+            ),
+        }
+      : {}),
+  }),
+  // One message per event, published once per event id even when Lambda retries a partly failed invocation.
+  notifier: notifyOncePerEvent(snsNotifierFromEnv(sns), {
+    persistenceStore: dynamoPersistence(idempotencyTable(), dynamo),
+    keyPrefix: 'guardrail-iam-events-notify',
+  }),
+  idempotency: oncePerKey({
     persistenceStore: dynamoPersistence(idempotencyTable(), dynamo),
     key: 'record.eventID',
     keyPrefix: 'guardrail-iam-events',

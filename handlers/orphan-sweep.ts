@@ -12,7 +12,7 @@ import { CLIENT_CONFIG } from '../src/aws/clientConfig.ts';
 import { fetchAccountSnapshot } from '../src/sweep/fetch.ts';
 import { forceDryRun, functionRole, idempotencyTable, sweepConcurrency } from './config.ts';
 import { baselineFromEnv } from './lib/baseline.ts';
-import { dynamoPersistence, idempotent } from './lib/idempotency.ts';
+import { dynamoPersistence, oncePerKey } from './lib/idempotency.ts';
 import { createLogger } from './lib/logger.ts';
 import { snsNotifierFromEnv } from './lib/runtime.ts';
 import { sweepHandler } from './lib/sweepHandler.ts';
@@ -32,7 +32,7 @@ export const handler = sweepHandler({
   roleAccount: functionRole()?.account,
   notifier: snsNotifierFromEnv(sns),
   concurrency,
-  idempotency: idempotent({
+  idempotency: oncePerKey({
     persistenceStore: dynamoPersistence(idempotencyTable(), dynamo),
     key: 'sweepId',
     keyPrefix: 'guardrail-orphan-sweep',

@@ -21,7 +21,14 @@ import { runReplay } from '../src/replay/replay.ts';
 import type { ReportFormat } from '../src/replay/report/index.ts';
 import { renderReport } from '../src/replay/report/index.ts';
 import type { ReplaySummary } from '../src/replay/types.ts';
-import { baselineSource, minSeverity, replayRegions, reportBucket, reportPrefix } from './config.ts';
+import {
+  baselineSource,
+  minSeverity,
+  replayRegions,
+  reportBucket,
+  reportPrefix,
+  s3PathStyle,
+} from './config.ts';
 import { readBaselineText } from './lib/baseline.ts';
 import { createLogger } from './lib/logger.ts';
 import { snsNotifierFromEnv } from './lib/runtime.ts';
@@ -48,11 +55,7 @@ export interface ReplayResult {
 }
 
 const logger = createLogger('replay');
-// A local endpoint (moto, MinIO) cannot serve virtual-host bucket names.
-const s3 = new S3Client({
-  ...CLIENT_CONFIG,
-  ...(process.env.AWS_ENDPOINT_URL ? { forcePathStyle: true } : {}),
-});
+const s3 = new S3Client({ ...CLIENT_CONFIG, forcePathStyle: s3PathStyle() });
 const sns = new SNSClient(CLIENT_CONFIG);
 // Only a time-range replay reads LookupEvents: its client loads then, not at every cold start.
 const trails = new Map<string, CloudTrailClient>();

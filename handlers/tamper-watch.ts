@@ -12,7 +12,7 @@ import { leftToOther } from '../src/respond/watchers.ts';
 import { functionRole, idempotencyTable, watchedFunction } from './config.ts';
 import { baselineFromEnv } from './lib/baseline.ts';
 import { cloudTrailHandler } from './lib/cloudTrailHandler.ts';
-import { dynamoPersistence, idempotent } from './lib/idempotency.ts';
+import { dynamoPersistence, notifyOncePerEvent, oncePerKey } from './lib/idempotency.ts';
 import { createLogger } from './lib/logger.ts';
 import { snsNotifierFromEnv } from './lib/runtime.ts';
 
@@ -35,8 +35,12 @@ export const handler = cloudTrailHandler({
   // guardrail.tamper proposes no remediation: this function only notifies.
   remediate: createRemediator({}),
   roleAccount: functionRole()?.account,
-  notifier: snsNotifierFromEnv(sns),
-  idempotency: idempotent({
+  // One message per event, published once per event id even when Lambda retries a partly failed invocation.
+  notifier: notifyOncePerEvent(snsNotifierFromEnv(sns), {
+    persistenceStore: dynamoPersistence(idempotencyTable(), dynamo),
+    keyPrefix: 'guardrail-tamper-watch-notify',
+  }),
+  idempotency: oncePerKey({
     persistenceStore: dynamoPersistence(idempotencyTable(), dynamo),
     key: 'record.eventID',
     keyPrefix: 'guardrail-tamper-watch',

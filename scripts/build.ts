@@ -100,6 +100,19 @@ function zipOverhead(files: readonly string[]): number {
 }
 
 /**
+ * Modules the SDK imports on demand that Lambda never reaches, left out of every package: the browser
+ * user-agent parser (@aws-sdk/core imports it in browsers only; ~10 KB of every zip), and the clients of the
+ * SSO, SSO-OIDC and console sign-in credential providers (~12 KB zipped), which the default chain imports only
+ * when the environment holds no credentials: Lambda always gives the function's role's there.
+ */
+export const NEVER_LOADED_IN_LAMBDA: readonly string[] = [
+  'bowser',
+  '@aws-sdk/nested-clients/sso',
+  '@aws-sdk/nested-clients/sso-oidc',
+  '@aws-sdk/nested-clients/signin',
+];
+
+/**
  * One esbuild build per handler, so each function's package is its entry plus its own chunks. Code
  * splitting keeps what a handler may never need in chunks loaded on first use (the SDK's credential
  * providers other than the environment's, the S3 and SSM baseline readers, a remediation's client):
@@ -125,9 +138,7 @@ async function buildOne(outdir: string, name: string): Promise<void> {
     legalComments: 'none',
     logLevel: 'warning',
     plugins: [literalSchemaKeys, yamlAsEsm],
-    // The SDK's browser user-agent parser (@aws-sdk/core imports it on demand, in browsers only): ~10 KB of
-    // every zip that Node never loads.
-    external: ['bowser'],
+    external: [...NEVER_LOADED_IN_LAMBDA],
     // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   });

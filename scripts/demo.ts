@@ -27,16 +27,16 @@ import { GUARDRAIL_TAG_PREFIX, GuardrailTag } from '../src/core/tags.ts';
 import type { ChatbotNotification } from '../src/notify/types.ts';
 import type { EventSummary } from '../src/respond/record.ts';
 import type { SweepSummary } from '../src/respond/sweep.ts';
-import { SEED_CASES, SEED_INSTANCES } from '../test/cases/seeds.ts';
-import type { LocalAccount, TopicMessage } from '../test/helpers/account.ts';
-import { localAccount } from '../test/helpers/account.ts';
-import { exampleBaselineEnforcing } from '../test/helpers/baseline.ts';
-import { lambdaContext } from '../test/helpers/lambda.ts';
-import type { Moto } from '../test/helpers/moto.ts';
-import { startMoto } from '../test/helpers/moto.ts';
-import type { Json } from '../test/helpers/records.ts';
-import { ACCOUNT, assumedRole, eventBridge, modifyImds } from '../test/helpers/records.ts';
 import { buildHandlers, DIST_DIR } from './build.ts';
+import { exampleBaselineEnforcing } from './lib/baseline.ts';
+import { lambdaContext } from './lib/lambdaContext.ts';
+import type { LocalAccount, TopicMessage } from './lib/localAccount.ts';
+import { localAccount } from './lib/localAccount.ts';
+import type { Moto } from './lib/moto.ts';
+import { startMoto } from './lib/moto.ts';
+import type { Json } from './lib/records.ts';
+import { ACCOUNT, assumedRole, eventBridge, modifyImds } from './lib/records.ts';
+import { SEED_CASES, SEED_INSTANCES, SEED_SYSTEMS } from './lib/seeds.ts';
 
 type Handler<R> = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<R>;
 
@@ -44,7 +44,7 @@ const showAll = process.argv.includes('--all');
 const out = (line = ''): void => {
   process.stdout.write(`${line}\n`);
 };
-const rule = (title: string): void => out(`\n── ${title} ${'─'.repeat(Math.max(0, 96 - title.length))}`);
+const rule = (title: string): void => out(`\n── ${title} ${'─'.repeat(Math.max(2, 100 - title.length))}`);
 
 // Node 20 only: the SDK announces that its 2027 releases will need Node 22. True, and not this demo's news.
 const emitWarning = process.emitWarning.bind(process);
@@ -120,7 +120,7 @@ async function createSeedResources(account: LocalAccount): Promise<Instances> {
     );
     return reply.Instances?.[0]?.InstanceId ?? '';
   };
-  // Seed 000 runs IMDSv2 with hop limit 1; seed 002's containers need hop limit 2.
+  // The image generator runs IMDSv2 with hop limit 1; KDCube's containers need hop limit 2.
   return { imageGenerator: await run(1), kdcube: await run(2) };
 }
 
@@ -178,27 +178,73 @@ function targetOf(record: Json): string {
   return String(p.userName ?? p.roleName ?? imds?.InstanceId ?? '-');
 }
 
-function describeSummary(summary: EventSummary): string[] {
-  if (summary.status === 'skipped') return [`skipped: ${summary.reason}`];
-  if (summary.findings.length === 0) {
-    return [
-      summary.suppressed > 0
-        ? `no finding (${summary.suppressed} suppressed)`
-        : 'clean: matches the baseline',
-    ];
+/** The demo's table is read in a terminal: every line fits this many columns. */
+const WIDTH = 120;
+const COLUMNS = { system: 16, event: 31, target: 28 } as const;
+
+/** `text` in lines of at most `width` characters, broken at spaces; at most `max` lines, the last cut with …. */
+function wrap(text: string, width: number, max: number): string[] {
+  const lines: string[] = [];
+  let line = '';
+  for (const word of oneLine(text, 2_000).split(' ')) {
+    if (line && line.length + 1 + word.length > width) {
+      lines.push(line);
+      line = '';
+    }
+    line = line ? `${line} ${word}` : word;
   }
-  return summary.findings.map((f) => {
-    const did = f.remediation
-      ? `${f.remediation.action} ${f.remediation.status}${f.remediation.note ? ` (${oneLine(f.remediation.note, 90)})` : ''}`
-      : 'report only';
-    return `${f.severity.toUpperCase()} ${f.ruleId} · ${did}${f.notified ? ' · notified' : ''}`;
-  });
+  if (line) lines.push(line);
+  const kept = lines.slice(0, max).map((l) => (l.length > width ? `${l.slice(0, width - 1)}…` : l));
+  if (lines.length > max) kept[max - 1] = `${(kept[max - 1] ?? '').slice(0, width - 1)}…`;
+  return kept;
 }
 
-function printEvent(seed: string, record: Json, lines: readonly string[]): void {
-  const head = `${seed.padEnd(4)} ${String(record.eventName).padEnd(30)} ${oneLine(targetOf(record), 60).padEnd(62)}`;
-  out(`${head}${lines[0] ?? ''}`);
-  for (const line of lines.slice(1)) out(`${' '.repeat(head.length)}${line}`);
+function cell(text: string, width: number): string {
+  const one = oneLine(text, 500);
+  return (one.length > width - 1 ? `${one.slice(0, width - 2)}…` : one).padEnd(width);
+}
+
+/** What the event came to: the verdict on the first line, then what drifted and what guardrail did. */
+function describeSummary(summary: EventSummary): { verdict: string; details: string[] } {
+  if (summary.status === 'skipped') return { verdict: 'skipped', details: [summary.reason] };
+  if (summary.findings.length === 0) {
+    return {
+      verdict:
+        summary.suppressed > 0
+          ? `no finding (${summary.suppressed} suppressed)`
+          : 'clean: matches the baseline',
+      details: [],
+    };
+  }
+  const notified = summary.findings.some((f) => f.notified);
+  const count = `${summary.findings.length} finding${summary.findings.length === 1 ? '' : 's'}`;
+  const details = summary.findings.flatMap((f) => {
+    const did = f.remediation
+      ? [
+          `did: ${f.remediation.action} ${f.remediation.status}${f.remediation.note ? `: ${f.remediation.note}` : ''}`,
+        ]
+      : [];
+    return [`${f.severity.toUpperCase()} ${f.ruleId}: ${f.summary}`, ...did];
+  });
+  return { verdict: `${count}${notified ? ', one message' : ', below the notification threshold'}`, details };
+}
+
+function printEvent(
+  system: string,
+  record: Json,
+  { verdict, details }: { verdict: string; details: readonly string[] },
+): void {
+  const head = `${cell(system, COLUMNS.system)}${cell(String(record.eventName), COLUMNS.event)}${cell(targetOf(record), COLUMNS.target)}`;
+  // A verdict too long for its column goes on the next line whole, never cut.
+  const room = WIDTH - head.length;
+  const [shown, more] = verdict.length <= room ? [verdict, []] : [`${verdict.split(':')[0]}:`, [verdict]];
+  out(`${head}${shown}`);
+  const indent = ' '.repeat(COLUMNS.system);
+  for (const detail of [...more, ...details]) {
+    const [first = '', ...rest] = wrap(detail, WIDTH - indent.length - 2, 3);
+    out(`${indent}${first}`);
+    for (const line of rest) out(`${indent}  ${line}`);
+  }
 }
 
 function printChat(chat: ChatbotNotification): void {
@@ -217,9 +263,9 @@ function printMessage(message: TopicMessage): void {
     .join(' ');
   out(`Subject: ${message.subject}`);
   out(`Attributes: ${attrs}`);
-  out('\n▸ Slack / Teams (`default`: an AWS Chatbot custom notification, client-markdown)');
+  out('\n▸ Slack / Teams (the default body: an AWS Chatbot custom notification, client-markdown)');
   printChat(JSON.parse(message.bodies.default ?? '{}') as ChatbotNotification);
-  out('\n▸ Email (`email`: plain text)');
+  out('\n▸ Email (the email body: plain text)');
   for (const line of (message.bodies.email ?? '').trimEnd().split('\n')) out(`  ${line}`);
 }
 
@@ -229,7 +275,7 @@ async function main(): Promise<void> {
   let moto: Moto | undefined;
   try {
     out(
-      'guardrail demo: the Lambda functions on a local AWS (moto), fed the seed systems’ CloudTrail events.',
+      'guardrail demo: the Lambda functions on a local AWS (moto), fed the CloudTrail events of five real systems.',
     );
     rule('1. Set-up');
     try {
@@ -245,7 +291,7 @@ async function main(): Promise<void> {
     );
     const sizes = await buildHandlers();
     out(
-      `handlers      npm run build → ${sizes.map((s) => `${s.name}.js ${(s.zippedBytes / 1024).toFixed(0)} KB zipped`).join(', ')}`,
+      `handlers      npm run build: ${sizes.map((s) => `${s.name} ${(s.zippedBytes / 1024).toFixed(0)} KB`).join(', ')} (zipped)`,
     );
     const baseline = demoBaseline(dir);
     out(
@@ -262,9 +308,8 @@ async function main(): Promise<void> {
     out(
       `              and ${EPHEMERAL_OLD.slice(0, 31)}… left over from an earlier run (expired yesterday);`,
     );
-    out(
-      `              instances ${instances.imageGenerator} (seed 000, IMDSv2, hop 1) and ${instances.kdcube} (seed 002, IMDSv2, hop 2) in eu-west-1`,
-    );
+    out(`              instances ${instances.imageGenerator} (image generator, IMDSv2, hop limit 1) and`);
+    out(`              ${instances.kdcube} (KDCube, IMDSv2, hop limit 2 for its containers), in eu-west-1`);
 
     Object.assign(process.env, account.env, { GUARDRAIL_BASELINE: baseline, POWERTOOLS_LOG_LEVEL: 'INFO' });
     const load = async <R>(name: string): Promise<Handler<R>> =>
@@ -275,7 +320,9 @@ async function main(): Promise<void> {
     const logs: string[] = [];
 
     rule('2. CloudTrail events through the handlers (EventBridge envelopes, one invocation each)');
-    out(`${'seed'.padEnd(4)} ${'event'.padEnd(30)} ${'about'.padEnd(62)}what guardrail found and did`);
+    out(
+      `${cell('system', COLUMNS.system)}${cell('event', COLUMNS.event)}${cell('about', COLUMNS.target)}what guardrail found and did`,
+    );
     const ec2 = account.ec2('eu-west-1');
     let ephemeralEvent: Json | undefined;
     for (const seedCase of SEED_CASES) {
@@ -286,7 +333,7 @@ async function main(): Promise<void> {
       if (targetOf(record) === EPHEMERAL_RUN && record.eventName === 'CreateUser' && !ephemeralEvent)
         ephemeralEvent = event;
       const summary = await quietly(logs, () => (isEc2 ? ec2Events : iamEvents)(event, lambdaContext()));
-      printEvent(seedCase.seed, record, describeSummary(summary));
+      printEvent(SEED_SYSTEMS[seedCase.seed] ?? '', record, describeSummary(summary));
     }
     if (ephemeralEvent) {
       // EventBridge delivers at least once: the same CloudTrail record again, in a new envelope.
@@ -294,9 +341,12 @@ async function main(): Promise<void> {
       const redelivered = { ...ephemeralEvent, id: 'redelivered-by-eventbridge' };
       await quietly(logs, () => iamEvents(redelivered, lambdaContext()));
       const after = (await account.topicMessages()).length;
-      printEvent('004', (ephemeralEvent as { detail: Json }).detail, [
-        `delivered again (same eventID): stored result returned, nothing re-done; messages on the topic ${before} → ${after}`,
-      ]);
+      printEvent('AIModelShare', (ephemeralEvent as { detail: Json }).detail, {
+        verdict: 'delivered again, same eventID',
+        details: [
+          `nothing re-done: the stored result was returned; messages on the topic ${before} → ${after}`,
+        ],
+      });
     }
     // guardrail's own fix shows up in CloudTrail too; its role is in guardrail.ownRoles, so it is skipped.
     const ownFix = modifyImds(
@@ -306,7 +356,7 @@ async function main(): Promise<void> {
       { userIdentity: assumedRole('guardrail-prod-remediator', 'guardrail-ec2-events') },
     );
     printEvent(
-      '000',
+      'guardrail',
       ownFix,
       describeSummary(await quietly(logs, () => ec2Events(eventBridge(ownFix), lambdaContext()))),
     );
@@ -333,11 +383,12 @@ async function main(): Promise<void> {
       const shown = tags
         .filter((t) => t.Key?.startsWith(GUARDRAIL_TAG_PREFIX))
         .map((t) => `${t.Key}=${t.Value}`);
-      out(`user ${user}: ${shown.length > 0 ? shown.join(' ') : 'untouched (approved by the baseline)'}`);
+      out(`user ${user}${shown.length > 0 ? ':' : ': untouched (approved by the baseline)'}`);
+      for (const tag of shown) out(`  ${tag}`);
     }
     for (const [label, id] of [
-      ['seed 000', instances.imageGenerator],
-      ['seed 002', instances.kdcube],
+      ['image generator', instances.imageGenerator],
+      ['KDCube', instances.kdcube],
     ] as const) {
       const m = await metadata(ec2, id);
       out(`instance ${id} (${label}): HttpTokens ${m.tokens}, hop limit ${m.hop}`);
@@ -346,10 +397,14 @@ async function main(): Promise<void> {
     rule('5. What guardrail sent');
     const messages = await account.topicMessages();
     const delivered = await account.drain();
+    const digests = messages.filter((m) => m.attributes.kind?.Value !== 'finding').length;
     out(
-      `${messages.length} messages published to ${account.topicArn}; ${delivered.length} delivered to the subscribed SQS queue.`,
+      `${messages.length} messages published to ${account.topicArn}: one for each of the ${messages.length - digests} events`,
     );
-    for (const message of messages) out(`  ${message.subject}`);
+    out(
+      `with findings worth a message, and ${digests} sweep digest; ${delivered.length} delivered to the subscribed SQS queue.`,
+    );
+    for (const message of messages) out(`  ${oneLine(message.subject, WIDTH - 2)}`);
     const sample = JSON.parse(
       logs
         .join('')
@@ -364,8 +419,9 @@ async function main(): Promise<void> {
     const chosen = showAll
       ? messages
       : [
+          // One event with several findings, one remediated instance, and the sweep's digest.
+          messages.find((m) => m.subject.includes('iam.policy.privesc')),
           messages.find((m) => m.subject.includes('ec2.imds.v1-allowed')),
-          messages.find((m) => m.subject.includes('iam.user.ephemeral')),
           messages.find((m) => m.subject.includes('Orphan sweep')),
         ].filter((m): m is TopicMessage => m !== undefined);
     for (const message of chosen) {

@@ -1,10 +1,10 @@
 /**
- * Writes examples/seed-events.json: the seed scenarios of test/cases/seeds.ts as one CloudTrail log file,
+ * Writes examples/seed-events.json: the seed scenarios of scripts/lib/seeds.ts as one CloudTrail log file,
  * the input of `npm run demo`. test/unit/examples.test.ts fails when the committed file is out of date.
  */
 import { writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { SEED_CASES } from '../test/cases/seeds.ts';
+import { SEED_CASES } from './lib/seeds.ts';
 
 export function seedEventsLog(): string {
   return `${JSON.stringify({ Records: SEED_CASES.map((c) => c.record) }, null, 1)}\n`;

@@ -7,7 +7,7 @@
  */
 import { readFile } from 'node:fs/promises';
 import type { Logger } from '@aws-lambda-powertools/logger';
-import { describeAwsError } from '../../src/actions/awsError.ts';
+import { describeAwsError } from '../../src/aws/errors.ts';
 import type { Baseline } from '../../src/baseline/baseline.ts';
 import { parseBaseline } from '../../src/baseline/load.ts';
 import { BaselineError, errorMessage } from '../../src/core/errors.ts';

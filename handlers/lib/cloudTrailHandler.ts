@@ -9,6 +9,8 @@ import middy from '@middy/core';
 import type { Context } from 'aws-lambda';
 import type { Remediate } from '../../src/actions/index.ts';
 import type { Baseline } from '../../src/baseline/baseline.ts';
+import type { CloudTrailRecord } from '../../src/core/types.ts';
+import type { RecordKnowledge } from '../../src/knowledge/lambda.ts';
 import type { Notifier } from '../../src/notify/notifier.ts';
 import type { EventSummary } from '../../src/respond/record.ts';
 import { respondToRecord } from '../../src/respond/record.ts';
@@ -29,7 +31,10 @@ export interface CloudTrailHandlerDeps {
   readonly remediate: Remediate;
   /** GUARDRAIL_ROLE_ARN's account: a cross-check of the account the invocation context names. */
   readonly roleAccount?: string | undefined;
-  readonly notifier: Notifier;
+  /** One message per event; with `registerLambdaContext` (lib/idempotency.ts), published once per event id. */
+  readonly notifier: Notifier & { registerLambdaContext?(context: Context): void };
+  /** Loads the facts a record's rules need from the record's own account (iam-events: IAM policy reads). */
+  readonly knowledge?: RecordKnowledge;
   /** The idempotency middleware; null only in tests that exercise the rest without a store. */
   readonly idempotency: MiddlewareObj | null;
 }
@@ -40,12 +45,15 @@ export function cloudTrailHandler(deps: CloudTrailHandlerDeps): LambdaHandler<Ev
   const handler = middy(async (event: unknown, context: Context): Promise<EventSummary> => {
     const { record } = event as DecodedCloudTrailEvent;
     const baseline = await deps.baseline();
+    deps.notifier.registerLambdaContext?.(context);
     const own = ownAccountOf(context.invokedFunctionArn, deps.roleAccount);
     if (!own.known) deps.logger.error('own account not known; nothing is remediated', { reason: own.reason });
+    const knowledge = deps.knowledge;
     return respondToRecord(record, baseline, {
       remediate: (finding) => deps.remediate(finding, own),
       notifier: deps.notifier,
       log: deps.logger,
+      ...(knowledge ? { knowledge: (r: CloudTrailRecord, b: Baseline) => knowledge(r, b, own) } : {}),
     });
   })
     // Order matters: befores run top to bottom, afters and onErrors bottom to top.

@@ -8,8 +8,8 @@ import type {
   InstanceMetadataOptionsResponse,
 } from '@aws-sdk/client-ec2';
 import { DescribeInstancesCommand, ModifyInstanceMetadataOptionsCommand } from '@aws-sdk/client-ec2';
+import { AwsErrorKind, awsErrorName, classifyAwsError, describeAwsError } from '../aws/errors.ts';
 import type { ImdsParams, RemediationMode } from '../core/types.ts';
-import { awsErrorName, describeAwsError } from './awsError.ts';
 import type { ActionOutcome } from './outcome.ts';
 
 export const ENFORCE_IMDS_PERMISSIONS = [
@@ -25,8 +25,6 @@ export interface ImdsActionOptions {
    */
   readonly dryRunProbe: boolean;
 }
-
-const GONE = new Set(['InvalidInstanceID.NotFound', 'InvalidInstanceID.Malformed']);
 
 function describeChange(options: InstanceMetadataOptionsResponse, hopLimit: number): string {
   const tokens = options.HttpTokens ?? 'optional';
@@ -49,7 +47,11 @@ export async function enforceImdsV2(
   try {
     reply = await ec2.send(new DescribeInstancesCommand({ InstanceIds: [id] }));
   } catch (error) {
-    if (GONE.has(awsErrorName(error)))
+    // A malformed id names no instance either: nothing to fix.
+    if (
+      classifyAwsError(error) === AwsErrorKind.notFound ||
+      awsErrorName(error) === 'InvalidInstanceID.Malformed'
+    )
       return { status: 'already-compliant', note: `instance ${id} no longer exists` };
     throw error;
   }

@@ -6,6 +6,7 @@
  * bundles only the clients of the actions it runs; a member account's actions are built with its role's
  * credentials (member.ts) on its first finding and kept.
  */
+import { describeAwsError, isTransientAwsError } from '../aws/errors.ts';
 import type {
   Finding,
   ImdsParams,
@@ -14,7 +15,6 @@ import type {
   TagParams,
   TrailParams,
 } from '../core/types.ts';
-import { describeAwsError, isTransientAwsError } from './awsError.ts';
 import type { AssumeRole, CredentialsProvider, MemberAccess } from './member.ts';
 import { memberCredentials } from './member.ts';
 import type { ActionOutcome } from './outcome.ts';

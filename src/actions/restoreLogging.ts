@@ -6,8 +6,8 @@
  */
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { GetTrailStatusCommand, StartLoggingCommand } from '@aws-sdk/client-cloudtrail';
+import { awsErrorName } from '../aws/errors.ts';
 import type { RemediationMode, TrailParams } from '../core/types.ts';
-import { awsErrorName } from './awsError.ts';
 import type { ActionOutcome } from './outcome.ts';
 
 export const RESTORE_LOGGING_PERMISSIONS = ['cloudtrail:GetTrailStatus', 'cloudtrail:StartLogging'] as const;

@@ -4,8 +4,8 @@
  */
 import type { IAMClient } from '@aws-sdk/client-iam';
 import { ListUserTagsCommand, TagUserCommand } from '@aws-sdk/client-iam';
+import { AwsErrorKind, classifyAwsError } from '../aws/errors.ts';
 import type { RemediationMode, TagParams } from '../core/types.ts';
-import { awsErrorName } from './awsError.ts';
 import type { ActionOutcome } from './outcome.ts';
 
 export const TAG_USER_PERMISSIONS = ['iam:ListUserTags', 'iam:TagUser'] as const;
@@ -33,7 +33,7 @@ export async function tagUser(
     tags = await currentTags(iam, params.userName);
   } catch (error) {
     // Deleted since the event (a short run cleaning up after itself): nothing left to tag.
-    if (awsErrorName(error) === 'NoSuchEntity' || awsErrorName(error) === 'NoSuchEntityException') {
+    if (classifyAwsError(error) === AwsErrorKind.notFound) {
       return { status: 'already-compliant', note: `user ${params.userName} no longer exists` };
     }
     throw error;

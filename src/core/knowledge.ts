@@ -41,6 +41,8 @@ export interface HeldPolicy {
   readonly versionId?: string;
   /** JSON text; absent when only the attachment is known, not the document. */
   readonly document?: string;
+  /** The group it is held through, for a user's policies (principalPolicies); absent: the principal's own. */
+  readonly group?: string;
 }
 
 export interface AccessKeyFact {

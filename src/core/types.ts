@@ -19,12 +19,6 @@ export function severityRank(severity: Severity): number {
   return SEVERITY_ORDER.indexOf(severity);
 }
 
-/** Raises a severity by `steps`, capped at critical. */
-export function raiseSeverity(severity: Severity, steps = 1): Severity {
-  const rank = Math.min(severityRank(severity) + steps, SEVERITY_ORDER.length - 1);
-  return SEVERITY_ORDER[rank] ?? Severity.critical;
-}
-
 /** Rule ids are a public contract (notification filters, suppressions, saved reports): never rename one. */
 export const RuleId = {
   userEphemeral: 'iam.user.ephemeral',

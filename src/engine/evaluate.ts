@@ -36,13 +36,13 @@ function rulesFor(rules: readonly AnyRule[], eventName: WatchedEventName): reado
   return rulesByEvent.get(eventName) ?? [];
 }
 
-export function actorOf(record: CloudTrailRecord): string {
+function actorOf(record: CloudTrailRecord): string {
   const identity = record.userIdentity;
   return identity.arn ?? identity.invokedBy ?? identity.principalId ?? identity.type ?? 'unknown';
 }
 
 /** The IAM role behind the call, when the caller is an assumed role. */
-export function actorRoleName(record: CloudTrailRecord): string | undefined {
+function actorRoleName(record: CloudTrailRecord): string | undefined {
   const identity = record.userIdentity;
   const issuer = identity.sessionContext?.sessionIssuer;
   if (issuer?.type === 'Role' && issuer.userName) return issuer.userName;
@@ -91,14 +91,19 @@ export interface EvaluateOptions {
 
 /**
  * What a record's evaluation will ask Knowledge for: a caller that loads facts from AWS (the Lambda) loads
- * these, then evaluates. Empty for records that are skipped or need nothing.
+ * these, then evaluates. Empty for records that are skipped or need nothing. `known`: what was loaded so far
+ * (some facts are needed only once others are known; ask again until nothing new comes).
  */
-export function factsNeeded(record: CloudTrailRecord, baseline: Baseline): readonly FactRequest[] {
+export function factsNeeded(
+  record: CloudTrailRecord,
+  baseline: Baseline,
+  known: Knowledge = NO_KNOWLEDGE,
+): readonly FactRequest[] {
   if (record.errorCode || !watchedEventOf(record)) return [];
   const role = actorRoleName(record);
   if (role && isOwnRole(baseline, role)) return [];
   const extracted = extractSubject(record);
-  return extracted.ok ? factsNeededFor(extracted.subject, baseline) : [];
+  return extracted.ok ? factsNeededFor(extracted.subject, baseline, known, record.eventTime) : [];
 }
 
 export function evaluate(

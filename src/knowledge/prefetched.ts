@@ -76,3 +76,40 @@ export function knowledgeFromAnswers(
     trail: (nameOrArn, at) => lookup({ kind: 'trail', nameOrArn }, () => base.trail(nameOrArn, at)),
   };
 }
+
+export interface PrefetchOptions {
+  /** One line for an answer that could not be loaded (it becomes the unknown fact's `why`). */
+  readonly describeError: (error: unknown) => string;
+  /** Errors a retry of the whole event can fix (throttling after the SDK's own retries): thrown, not answered. */
+  readonly isTransient?: (error: unknown) => boolean;
+  /** Rounds of loading: some facts are asked only once others are known (a policy's holders, then their envelopes). */
+  readonly rounds?: number;
+}
+
+/**
+ * The Knowledge a record's evaluation needs, loaded: asks `needed` (the engine's factsNeeded) what to load,
+ * loads it, and asks again with the answers until nothing new is asked (at most `rounds` times).
+ */
+export async function prefetchKnowledge(
+  needed: (known: Knowledge) => readonly FactRequest[],
+  loaders: FactLoaders,
+  options: PrefetchOptions,
+): Promise<{ readonly knowledge: Knowledge; readonly answers: readonly FactAnswer[] }> {
+  const answers: FactAnswer[] = [];
+  const asked = new Set<string>();
+  let knowledge = NO_KNOWLEDGE;
+  let transient: unknown;
+  const describe = (error: unknown): string => {
+    if (options.isTransient?.(error)) transient ??= error;
+    return options.describeError(error);
+  };
+  for (let round = 0; round < (options.rounds ?? 3); round++) {
+    const fresh = needed(knowledge).filter((request) => !asked.has(factKey(request)));
+    if (fresh.length === 0) break;
+    for (const request of fresh) asked.add(factKey(request));
+    answers.push(...(await loadFacts(fresh, loaders, describe)));
+    if (transient !== undefined) throw transient;
+    knowledge = knowledgeFromAnswers(answers);
+  }
+  return { knowledge, answers };
+}

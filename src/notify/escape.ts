@@ -4,24 +4,29 @@
  *
  * Chat (AWS Chatbot `client-markdown`, rendered as Slack mrkdwn or Teams markdown): `& < >` become entities,
  * so no `<!channel>`, `<@U123>` or `<javascript:…|x>` control sequence survives; a zero-width space between
- * `]` and `(` keeps `[x](javascript:…)` from ever forming a Markdown link; backticks become `ˋ` so a value
- * cannot close the code span it sits in; `@here`, `@channel` and `@everyone` get a zero-width space after
- * the `@`. Emphasis characters (`* _ ~`) pass through: they can change how text looks, never what it links
+ * `]` and `(` keeps `[x](javascript:…)` from ever forming a Markdown link; a backtick becomes `'` so a value
+ * cannot open or close a code span (Slack has no escape for it, and a look-alike character would pass for
+ * the real one); `@here`, `@channel` and `@everyone` get a zero-width space after the `@`. Emphasis characters (`* _ ~`) pass through: they can change how text looks, never what it links
  * to or whom it pings, and IAM wildcards (`s3:*`) must stay readable.
  */
 import { oneLine } from '../core/errors.ts';
 
 const ZWSP = '\u200b';
 
-/** Prose for a chat message: one line, capped, nothing a chat client would turn into a link or a mention. */
-export function escapeChat(value: string, max = 600): string {
-  return oneLine(value, max)
+/** The replacements alone, for text already made one line (markdown.ts escapes prose between code spans). */
+export function escapeChatText(text: string): string {
+  return text
     .replace(/&/g, '&amp;')
     .replace(/</g, '&lt;')
     .replace(/>/g, '&gt;')
-    .replace(/`/g, 'ˋ')
+    .replace(/`/g, "'")
     .replace(/\]\s*\(/g, `]${ZWSP}(`)
     .replace(/@(here|channel|everyone)\b/gi, `@${ZWSP}$1`);
+}
+
+/** Prose for a chat message: one line, capped, nothing a chat client would turn into a link or a mention. */
+export function escapeChat(value: string, max = 600): string {
+  return escapeChatText(oneLine(value, max));
 }
 
 /** A value shown verbatim (an ARN, an id, an address) as inline code: no formatting applies inside. */

@@ -1,7 +1,7 @@
 /** A Notifier that keeps what it would have sent: for tests, the demo's previews and dry runs. */
 import type { Finding } from '../core/types.ts';
 import type { Delivery, Notifier } from './notifier.ts';
-import { renderDigest, renderFinding } from './render.ts';
+import { renderDigest, renderEvent } from './render.ts';
 import type { Digest, RenderedMessage } from './types.ts';
 
 export interface SentMessage {
@@ -12,8 +12,8 @@ export interface SentMessage {
 export class InMemoryNotifier implements Notifier {
   readonly sent: SentMessage[] = [];
 
-  async notify(finding: Finding): Promise<Delivery> {
-    return this.#keep(renderFinding(finding), [finding]);
+  async notifyEvent(findings: readonly Finding[]): Promise<Delivery> {
+    return this.#keep(renderEvent(findings), findings);
   }
 
   async digest(digest: Digest): Promise<Delivery> {

@@ -1,6 +1,7 @@
 /**
- * Where notifications go. One finding per message for live events (so subscription filter policies can
- * select by rule and severity), one digest for many findings (the orphan sweep, a replay).
+ * Where notifications go. One message per CloudTrail event, with all its findings (its attributes carry every
+ * rule id and the worst severity, so subscription filter policies can still select), and one digest for many
+ * events' findings (the orphan sweep, a replay).
  */
 import type { Finding, Severity } from '../core/types.ts';
 import { severityRank } from '../core/types.ts';
@@ -16,7 +17,8 @@ export interface Delivery {
 }
 
 export interface Notifier {
-  notify(finding: Finding): Promise<Delivery>;
+  /** The findings of one CloudTrail event (at least one), in one message. */
+  notifyEvent(findings: readonly Finding[]): Promise<Delivery>;
   digest(digest: Digest): Promise<Delivery>;
 }
 

@@ -1,14 +1,16 @@
 /**
  * Rendering findings into one SNS message per protocol: `default` is an AWS Chatbot custom notification
- * (Slack, Teams), `email` is plain text a person reads top to bottom. Everything from an event is escaped
- * (escape.ts); nothing here reads `details` wholesale, so a secret that slipped into a record stays out.
+ * (Slack, Teams), `email` is plain text a person reads top to bottom; both tell the same story in the same
+ * order. A live event gets one message with all its findings (renderEvent); a sweep or a replay one digest.
+ * Everything from an event is escaped (escape.ts); guardrail's own texts are Markdown rendered per channel
+ * (markdown.ts); nothing here reads `details` wholesale, so a secret that slipped into a record stays out.
  */
 import { createHash } from 'node:crypto';
-import { oneLine } from '../core/errors.ts';
 import type { Finding, Severity } from '../core/types.ts';
 import { SEVERITY_ORDER, severityRank } from '../core/types.ts';
 import { chatCode, escapeChat, plain, snsSubject } from './escape.ts';
 import { consoleLinks } from './links.ts';
+import { markdownToChat, markdownToPlain } from './markdown.ts';
 import type { ChatbotNotification, Digest, MessageAttribute, RenderedMessage } from './types.ts';
 
 /** SNS's limit for a whole message: body, subject and attributes together. */
@@ -50,7 +52,9 @@ function remediationLine(finding: Finding): string {
     case 'failed':
       return `FAILED ${r.action} (${r.mode}): ${r.error ?? 'unknown error'}${r.note ? ` (${r.note})` : ''}. Fix it by hand.`;
     case 'proposed':
-      return `Proposed ${r.action} (${r.mode}); this run did not act on it.`;
+      return r.note
+        ? `Proposed ${r.action} (${r.mode}), ${r.note}.`
+        : `Proposed ${r.action} (${r.mode}); this run did not act on it.`;
   }
 }
 
@@ -68,14 +72,10 @@ function attributes(
   ruleIds: readonly string[],
   kind: string,
 ): Record<string, MessageAttribute> {
-  const unique = [...new Set(ruleIds)].sort();
   return {
     severity: { DataType: 'String', StringValue: severity },
-    // A digest carries every rule id: SNS filter policies match a String.Array when any element matches.
-    ruleId:
-      unique.length === 1
-        ? { DataType: 'String', StringValue: unique[0] as string }
-        : { DataType: 'String.Array', StringValue: JSON.stringify(unique) },
+    // Every rule id of the message: SNS filter policies match a String.Array when any element matches.
+    ruleId: { DataType: 'String.Array', StringValue: JSON.stringify([...new Set(ruleIds)].sort()) },
     severityRank: { DataType: 'Number', StringValue: String(severityRank(severity)) },
     kind: { DataType: 'String', StringValue: kind },
   };
@@ -87,102 +87,144 @@ function chatLinks(finding: Finding): string {
     .join(' · ');
 }
 
-function chatFindingDescription(finding: Finding): string {
-  const lines = [
-    escapeChat(finding.summary, 1_500),
-    '',
-    `*Who:* ${chatCode(who(finding))}${finding.sourceIp ? ` from ${chatCode(finding.sourceIp, 100)}` : ''}`,
-    `*Resource:* ${chatCode(finding.resource)}`,
-    `*Event:* ${chatCode(finding.eventName, 80)} ${chatCode(finding.eventId, 100)} at ${escapeChat(finding.eventTime, 40)} in ${escapeChat(finding.region, 40)}, account ${escapeChat(finding.account, 20)}`,
-    `*Why it matters:* ${escapeChat(finding.rationale, 800)}`,
-    `*What guardrail did:* ${escapeChat(remediationLine(finding), 1_200)}`,
-  ];
-  const links = chatLinks(finding);
-  if (links) lines.push(`*Console:* ${links}`);
-  return cap(lines.join('\n'), CHAT_DESCRIPTION_MAX);
+/** The last part of an ARN (a role, user or instance name), for titles and subjects. */
+function shortName(resource: string): string {
+  return resource.split(/[/:]/).pop() || resource;
 }
 
-function emailFindingBlock(finding: Finding, indent = ''): string[] {
+/** Steps of several findings, each once, in the order of the findings (worst first). */
+function stepsOf(findings: readonly Finding[]): string[] {
+  return [...new Set(findings.flatMap((f) => f.nextSteps))];
+}
+
+function findingHeadline(finding: Finding): string {
+  return `${finding.severity.toUpperCase()} ${finding.ruleId}: ${markdownToPlain(finding.title)}`;
+}
+
+/** What happened, once per event: who called what on which resource, when and where. */
+function chatEventLines(first: Finding): string[] {
+  return [
+    `*Who:* ${chatCode(who(first))}${first.sourceIp ? ` from ${chatCode(first.sourceIp, 100)}` : ''}`,
+    `*Resource:* ${chatCode(first.resource)}`,
+    `*Event:* ${chatCode(first.eventName, 80)} ${chatCode(first.eventId, 100)} at ${escapeChat(first.eventTime, 40)} in ${escapeChat(first.region, 40)}, account ${escapeChat(first.account, 20)}`,
+  ];
+}
+
+function chatFindingLines(finding: Finding, index: number, count: number): string[] {
+  const head = count > 1 ? `*${index + 1}. ${finding.severity.toUpperCase()}* ` : '';
+  return [
+    `${head}*${markdownToChat(finding.title, 200)}* (${chatCode(finding.ruleId, 60)})`,
+    escapeChat(finding.summary, 1_500),
+    `*Why it matters:* ${markdownToChat(finding.rationale)}`,
+    `*What guardrail did:* ${escapeChat(remediationLine(finding), 1_200)}`,
+  ];
+}
+
+/** `head` opens the first line (`  1. `); the others line up under its text. */
+function emailFindingLines(finding: Finding, head: string): string[] {
+  const under = ' '.repeat(head.length);
+  return [
+    `${head}${findingHeadline(finding)}`,
+    `${under}${plain(finding.summary)}`,
+    `${under}Why it matters: ${plain(markdownToPlain(finding.rationale))}`,
+    `${under}What guardrail did: ${plain(remediationLine(finding))}`,
+  ];
+}
+
+/**
+ * One message for every finding of one CloudTrail event (or one sweep finding in a digest): what happened,
+ * once; each finding with why it matters and what guardrail did; what to do next; console links.
+ */
+function emailEventBlock(findings: readonly Finding[], indent = ''): string[] {
+  const first = findings[0] as Finding;
   const lines = [
     'What happened',
-    `  ${plain(finding.summary)}`,
-    `  Event ${plain(finding.eventName, 80)} (${plain(finding.eventId, 100)}) at ${plain(finding.eventTime, 40)}, region ${plain(finding.region, 40)}, account ${plain(finding.account, 20)}.`,
-    `  Resource: ${plain(finding.resource, 300)}`,
+    `  ${plain(who(first), 300)} called ${plain(first.eventName, 80)} at ${plain(first.eventTime, 40)}, region ${plain(first.region, 40)}, account ${plain(first.account, 20)}${first.sourceIp ? `, from ${plain(first.sourceIp, 100)}` : ''}.`,
+    `  Resource: ${plain(first.resource, 300)}`,
+    `  Event: ${plain(first.eventId, 100)}`,
     '',
-    'Who did it',
-    `  ${plain(who(finding), 300)}`,
-    ...(finding.sourceIp ? [`  from ${plain(finding.sourceIp, 100)}`] : []),
-    '',
-    'Why it matters',
-    `  ${plain(finding.rationale)}`,
-    '',
-    'What guardrail did',
-    `  ${plain(remediationLine(finding))}`,
+    findings.length === 1 ? 'What guardrail found' : `What guardrail found (${findings.length} findings)`,
+    ...findings.flatMap((f, index) => [
+      ...(index > 0 ? [''] : []),
+      ...emailFindingLines(f, findings.length > 1 ? `  ${index + 1}. ` : '  '),
+    ]),
     '',
     'What to do next',
-    ...finding.nextSteps.map((step) => `  - ${plain(step)}`),
+    ...stepsOf(findings).map((step) => `  - ${plain(markdownToPlain(step))}`),
   ];
-  const links = consoleLinks(finding);
+  const links = consoleLinks(first);
   if (links.length > 0) lines.push('', 'Console', ...links.map((link) => `  ${link.label}: ${link.url}`));
   return lines.map((line) => (line ? `${indent}${line}` : line));
 }
 
-function findingHeadline(finding: Finding): string {
-  return `${finding.severity.toUpperCase()} ${finding.ruleId}: ${finding.title}`;
-}
-
-export function renderFinding(finding: Finding): RenderedMessage {
-  const resourceName = finding.resource.split(/[/:]/).pop() ?? finding.resource;
+/** The findings of one CloudTrail event, worst first, as one message. */
+export function renderEvent(findings: readonly Finding[]): RenderedMessage {
+  const sorted = [...findings].sort(bySeverity);
+  const first = sorted[0];
+  if (!first) throw new RangeError('renderEvent: an event message needs at least one finding');
+  const severity = first.severity;
+  const resourceName = shortName(first.resource);
+  const ruleIds = [...new Set(sorted.map((f) => f.ruleId))];
+  // The same headline opens the chat title and the email: one finding by its title, several by the event.
+  const headline = (title: string, resource: string, event: string): string =>
+    sorted.length === 1 ? `${title}: ${resource}` : `${event} on ${resource}: ${sorted.length} findings`;
+  const description = cap(
+    [
+      ...chatEventLines(first),
+      ...sorted.flatMap((f, index) => ['', ...chatFindingLines(f, index, sorted.length)]),
+      ...(chatLinks(first) ? ['', `*Console:* ${chatLinks(first)}`] : []),
+    ].join('\n'),
+    CHAT_DESCRIPTION_MAX,
+  );
   const chat: ChatbotNotification = {
     version: '1.0',
     source: 'custom',
-    id: `guardrail-${shortHash(`${finding.eventId}|${finding.ruleId}|${finding.resource}`)}`,
+    id: `guardrail-${shortHash(`${first.eventId}|${ruleIds.join(',')}|${first.resource}`)}`,
     content: {
       textType: 'client-markdown',
       title: cap(
-        `${EMOJI[finding.severity]} *${finding.severity.toUpperCase()}* ${escapeChat(finding.title, 120)}: ${escapeChat(resourceName, 100)}`,
+        `${EMOJI[severity]} *${severity.toUpperCase()}* ${headline(markdownToChat(first.title, 120), escapeChat(resourceName, 100), escapeChat(first.eventName, 60))}`,
         CHAT_TITLE_MAX,
       ),
-      description: chatFindingDescription(finding),
-      nextSteps: finding.nextSteps.slice(0, 5).map((step) => escapeChat(step, 300)),
-      keywords: [
-        finding.ruleId,
-        finding.severity,
-        escapeChat(finding.eventName, 60),
-        finding.remediation?.status ?? 'report',
-      ],
+      description,
+      nextSteps: stepsOf(sorted)
+        .slice(0, 5)
+        .map((step) => markdownToChat(step, 300)),
+      keywords: [...ruleIds, severity, escapeChat(first.eventName, 60)].slice(0, 6),
     },
     metadata: {
-      // One thread per rule and resource: a second finding on the same instance lands under the first.
-      threadId: `guardrail-${shortHash(`${finding.ruleId}|${finding.resource}`)}`,
-      summary: escapeChat(`${finding.severity.toUpperCase()} ${finding.ruleId}: ${finding.summary}`, 500),
-      eventType: finding.ruleId,
-      relatedResources: [escapeChat(finding.resource, 1_000)],
+      // One thread per resource: a later event on the same role or instance lands under the first.
+      threadId: `guardrail-${shortHash(first.resource)}`,
+      summary: escapeChat(`${severity.toUpperCase()} ${ruleIds.join(', ')}: ${first.summary}`, 500),
+      eventType: first.ruleId,
+      relatedResources: [...new Set(sorted.map((f) => escapeChat(f.resource, 1_000)))].slice(0, 5),
       additionalContext: {
-        eventId: escapeChat(finding.eventId, 100),
-        eventName: escapeChat(finding.eventName, 100),
-        account: escapeChat(finding.account, 20),
-        region: escapeChat(finding.region, 40),
-        remediation: finding.remediation
-          ? `${finding.remediation.action} ${finding.remediation.status}`
-          : 'none',
+        eventId: escapeChat(first.eventId, 100),
+        eventName: escapeChat(first.eventName, 100),
+        account: escapeChat(first.account, 20),
+        region: escapeChat(first.region, 40),
+        rules: ruleIds.join(', '),
+        remediation:
+          sorted
+            .flatMap((f) => (f.remediation ? [`${f.remediation.action} ${f.remediation.status}`] : []))
+            .join(', ') || 'none',
       },
     },
   };
   const email = [
-    `guardrail: ${findingHeadline(finding)}`,
+    `guardrail: ${severity.toUpperCase()} ${headline(plain(markdownToPlain(first.title), 200), plain(resourceName, 200), plain(first.eventName, 80))}`,
     '',
-    ...emailFindingBlock(finding),
+    ...emailEventBlock(sorted),
     '',
-    `-- guardrail, rule ${finding.ruleId}, event ${plain(finding.eventId, 100)}`,
+    `-- guardrail, event ${plain(first.eventId, 100)}, rules ${ruleIds.join(', ')}`,
     '',
   ].join('\n');
   return {
-    subject: snsSubject(`[guardrail] ${finding.severity.toUpperCase()} ${finding.ruleId} ${resourceName}`),
+    subject: snsSubject(`[guardrail] ${severity.toUpperCase()} ${resourceName}: ${ruleIds.join(', ')}`),
     chat,
     email,
-    attributes: attributes(finding.severity, [finding.ruleId], 'finding'),
-    shown: 1,
+    attributes: attributes(severity, ruleIds, 'finding'),
+    shown: sorted.length,
     omitted: 0,
   };
 }
@@ -238,7 +280,7 @@ function renderDigestWith(digest: Digest, sorted: readonly Finding[], shownCount
     ].join('\n'),
     CHAT_DESCRIPTION_MAX,
   );
-  const steps = [...new Set(sorted.flatMap((f) => f.nextSteps))].slice(0, 5);
+  const steps = stepsOf(sorted).slice(0, 5);
   const chat: ChatbotNotification = {
     version: '1.0',
     source: 'custom',
@@ -247,7 +289,7 @@ function renderDigestWith(digest: Digest, sorted: readonly Finding[], shownCount
       textType: 'client-markdown',
       title: cap(`${EMOJI[severity]} ${escapeChat(digest.title, 200)}`, CHAT_TITLE_MAX),
       description,
-      nextSteps: steps.map((step) => escapeChat(step, 300)),
+      nextSteps: steps.map((step) => markdownToChat(step, 300)),
       keywords: [digest.kind, severity, ...new Set(sorted.map((f) => f.ruleId))].slice(0, 6),
     },
     metadata: {
@@ -270,7 +312,7 @@ function renderDigestWith(digest: Digest, sorted: readonly Finding[], shownCount
     ...shown.flatMap((f, index) => [
       '',
       `=== ${index + 1}/${sorted.length} ${findingHeadline(f)}`,
-      ...emailFindingBlock(f, '  '),
+      ...emailEventBlock([f], '  '),
     ]),
     ...(omitted > 0
       ? [
@@ -327,9 +369,4 @@ export function renderDigest(digest: Digest, maxBytes = SNS_MAX_BYTES - SIZE_MAR
     else tooMany = mid;
   }
   return renderDigestWith(digest, sorted, fits);
-}
-
-/** One line for logs: what a message was about, never its body. */
-export function describeMessage(rendered: RenderedMessage): string {
-  return oneLine(`${rendered.subject} (${rendered.shown} shown, ${rendered.omitted} omitted)`, 200);
 }

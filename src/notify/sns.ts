@@ -1,11 +1,11 @@
 /** SNS transport: one Publish per message, MessageStructure json (chat `default`, plain `email`). */
 import type { SNSClient } from '@aws-sdk/client-sns';
 import { PublishCommand } from '@aws-sdk/client-sns';
-import { describeAwsError } from '../actions/awsError.ts';
+import { describeAwsError } from '../aws/errors.ts';
 import { NotifyError } from '../core/errors.ts';
 import type { Finding } from '../core/types.ts';
 import type { Delivery, Notifier } from './notifier.ts';
-import { renderDigest, renderFinding, snsMessage } from './render.ts';
+import { renderDigest, renderEvent, snsMessage } from './render.ts';
 import type { Digest, RenderedMessage } from './types.ts';
 
 export class SnsNotifier implements Notifier {
@@ -17,8 +17,8 @@ export class SnsNotifier implements Notifier {
     this.#topicArn = topicArn;
   }
 
-  notify(finding: Finding): Promise<Delivery> {
-    return this.#publish(renderFinding(finding));
+  notifyEvent(findings: readonly Finding[]): Promise<Delivery> {
+    return this.#publish(renderEvent(findings));
   }
 
   digest(digest: Digest): Promise<Delivery> {

@@ -183,14 +183,14 @@ export function actionSetOfPatterns(patterns: readonly string[]): {
   const key = patterns.join('\u0000');
   const cached = listCache.get(key);
   if (cached) return cached;
-  let set = ActionSet.empty(actionCatalogue().actions.length);
+  const sets: ActionSet[] = [];
   const unknown: string[] = [];
   for (const pattern of patterns) {
     const one = actionSetOf(pattern);
     if (one === null) unknown.push(pattern);
-    else set = set.union(one);
+    else sets.push(one);
   }
-  const result = { set, unknown };
+  const result = { set: ActionSet.unionOf(actionCatalogue().actions.length, sets), unknown };
   listCache.set(key, result);
   return result;
 }
@@ -199,7 +199,32 @@ export function isReadOnly(action: CatalogueAction): boolean {
   return action.levels.length > 0 && action.levels.every((level) => level === 'Read' || level === 'List');
 }
 
-/** An action (or pattern) as people write it: `s3:putbucketpolicy` → `s3:PutBucketPolicy`; patterns unchanged. */
+/**
+ * An action or pattern as people write it, in the catalogue's case: `s3:putbucketpolicy` → `s3:PutBucketPolicy`,
+ * `iam:passrole` → `iam:PassRole`, `s3:get*` → `s3:Get*` (its literal parts take the case of the first action it
+ * names). A pattern naming no catalogue action is returned unchanged.
+ */
 export function displayAction(action: string): string {
-  return actionCatalogue().byKey.get(action.toLowerCase())?.name ?? action;
+  const catalogue = actionCatalogue();
+  const exact = catalogue.byKey.get(action.toLowerCase());
+  if (exact) return exact.name;
+  if (!hasWildcard(action)) return action;
+  const set = actionSetOf(action);
+  const first = set === null ? undefined : catalogue.actions[set.indices().next().value ?? -1];
+  if (!first) return action;
+  // The pattern's literal runs as groups, its wildcards lazy: the groups then hold the name's own case.
+  const parts = action.split(/([*?])/).filter((part) => part !== '');
+  const source = parts
+    .map((part) =>
+      part === '*'
+        ? '[\\s\\S]*?'
+        : part === '?'
+          ? '[\\s\\S]'
+          : `(${part.replace(/[.+^${}()|[\]\\]/g, '\\$&')})`,
+    )
+    .join('');
+  const match = new RegExp(`^${source}$`, 'i').exec(first.name);
+  if (!match) return action;
+  let group = 1;
+  return parts.map((part) => (part === '*' || part === '?' ? part : (match[group++] ?? part))).join('');
 }

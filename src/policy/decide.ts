@@ -141,6 +141,8 @@ export function decide(
   ctx: GroupContext,
   envelope: PreparedEnvelope,
   statement: NormalizedStatement,
+  /** What the envelope is, in the reasons: `baseline` (drift), `document` (policy diff, the other way). */
+  envelopeName = 'baseline',
 ): Verdict {
   const conditioned = statement.condition !== null;
   const conditionNote = conditioned
@@ -158,10 +160,10 @@ export function decide(
     }
     const reason =
       ctx.eligible.length > 0
-        ? 'the baseline allows this action only on other resources'
+        ? `the ${envelopeName} allows this action only on other resources`
         : ctx.blocked.length > 0
-          ? 'the baseline allows this action only under a Condition'
-          : 'no baseline statement allows this action';
+          ? `the ${envelopeName} allows this action only under a Condition`
+          : `no ${envelopeName} statement allows this action`;
     return {
       covered: false,
       reason,
@@ -181,7 +183,7 @@ export function decide(
           : conditionNote;
     return {
       covered: false,
-      reason: `the baseline denies it (${deny.source.path})`,
+      reason: `the ${envelopeName} denies it (${deny.source.path})`,
       ...(second.kind === 'witness' && item.single !== second.example ? { example: second.example } : {}),
       ...(conservative ? { conservative } : {}),
     };

@@ -16,7 +16,10 @@ export interface PolicyDiff {
   readonly verdict: DiffVerdict;
   readonly newAccess: readonly Witness[];
   readonly newAccessGroups: readonly WitnessGroup[];
-  /** Baseline grants the document does not make (witnesses whose `statement` is a baseline path). */
+  /**
+   * Baseline grants the document does not make: witnesses whose `statement` is a baseline path and whose reason
+   * speaks of the document (`no document statement allows this action`).
+   */
   readonly notGranted: readonly Witness[];
   readonly notGrantedGroups: readonly WitnessGroup[];
   /** Document statements that grant nothing outside the baseline. */
@@ -37,6 +40,7 @@ export function diffPolicy(
   const reverse = compareToEnvelope({ version: '2012-10-17', statements: envelope }, doc.statements, {
     ...options,
     envelopeVariables: doc.version === '2012-10-17',
+    envelopeName: 'document',
   });
   const broader = forward.newAccess.length > 0;
   const narrower = reverse.newAccess.length > 0;

@@ -22,7 +22,7 @@ import type { GroupContext, Verdict } from './decide.ts';
 import { decide } from './decide.ts';
 import { globCovers, globsIntersect } from './glob.ts';
 import type { NormalizedStatement, PolicyDocument } from './parse.ts';
-import type { Prepared, ResourceItem } from './prepare.ts';
+import type { LanguageRef, Prepared, ResourceItem } from './prepare.ts';
 import { prepare, prepareEnvelope, requestSpace, resourceItems } from './prepare.ts';
 import { hasVariables } from './resourcePattern.ts';
 
@@ -64,6 +64,8 @@ export interface CompareOptions {
   readonly partition?: string;
   /** Whether `${…}` in the envelope are policy variables (as in a 2012-10-17 document). Default true. */
   readonly envelopeVariables?: boolean;
+  /** What the envelope is called in witness reasons: `baseline` (the default), `document` for the other way. */
+  readonly envelopeName?: string;
 }
 
 /** Whether a statement's action element applies to a pattern that names no catalogue action. */
@@ -87,12 +89,13 @@ export function compareToEnvelope(
 ): DriftResult {
   const catalogue = actionCatalogue();
   const variables = doc.version === '2012-10-17';
+  const envelopeName = options.envelopeName ?? 'baseline';
   const prepared = prepareEnvelope(envelope, options.envelopeVariables ?? true);
   const ownDenies = doc.statements
     .filter((s) => s.effect === 'Deny')
     .map((s) => prepare(s, 'under', variables));
   const newAccess: Witness[] = [];
-  const seen = new Set<string>();
+  const seen = new Map<string, Set<string>>();
   const coveredStatements: string[] = [];
   const notes: string[] = [];
   const unknownActions: string[] = [];
@@ -109,23 +112,37 @@ export function compareToEnvelope(
       conditionImplies(statement.condition, a.source.condition),
     );
     const blockedAll = prepared.allows.filter((a) => !eligibleAll.includes(a));
-    const record = (action: string, kind: WitnessKind, item: ResourceItem, verdict: Verdict): void => {
+    const record = (
+      action: string,
+      key: string,
+      kind: WitnessKind,
+      item: ResourceItem,
+      verdict: Verdict,
+    ): void => {
       if (verdict.covered) return;
-      const key = `${action.toLowerCase()}\u0000${item.label}`;
-      if (seen.has(key)) return;
-      seen.add(key);
-      newAccess.push({
+      // An (action, pattern) is reported once, at the first statement granting it.
+      let actions = seen.get(item.label);
+      if (!actions) {
+        actions = new Set();
+        seen.set(item.label, actions);
+      }
+      if (actions.has(key)) return;
+      actions.add(key);
+      const witness: Witness = {
         action,
         kind,
         resource: item.label,
-        ...(verdict.example !== undefined ? { example: verdict.example } : {}),
         statement: statement.path,
         reason:
           kind === 'unknown-action'
             ? `not an action of the IAM catalogue; ${verdict.reason}`
             : verdict.reason,
-        ...(verdict.conservative ? { conservative: verdict.conservative } : {}),
-      });
+      };
+      // Optional fields set only when present (no spread: `Action: "*"` records 22,000 witnesses).
+      const mutable = witness as { example?: string; conservative?: string };
+      if (verdict.example !== undefined) mutable.example = verdict.example;
+      if (verdict.conservative) mutable.conservative = verdict.conservative;
+      newAccess.push(witness);
     };
 
     // Catalogue actions, grouped by the statements that apply to them and by their resource types.
@@ -140,9 +157,20 @@ export function compareToEnvelope(
     >();
     for (const index of granted.indices()) {
       const action = catalogue.actions[index] as CatalogueAction;
-      const members = [...(prepared.byAction.get(index) ?? NONE)];
-      for (const p of broad) if (p.actions.has(index)) members.push(p);
-      for (const p of own) if (p.actions.has(index)) members.push(p);
+      // Most actions of a broad grant (`*`) are named by no envelope statement: no list to build for them.
+      let members: Prepared[] =
+        (prepared.byAction.get(index) as Prepared[] | undefined) ?? (NONE as Prepared[]);
+      let copied = false;
+      for (const extra of [broad, own]) {
+        for (const p of extra) {
+          if (!p.actions.has(index)) continue;
+          if (!copied) {
+            members = [...members];
+            copied = true;
+          }
+          members.push(p);
+        }
+      }
       let key = action.resourceKey;
       for (const p of members) key += `,${p.id}`;
       const group = groups.get(key);
@@ -150,8 +178,13 @@ export function compareToEnvelope(
       else groups.set(key, { first: action, members, actions: [action] });
     }
     for (const { first, members, actions } of groups.values()) {
+      let space: LanguageRef | undefined;
       const ctx: GroupContext = {
-        space: requestSpace(first, options.partition),
+        // Only a search needs the request space: `*` against no baseline statement is decided without one.
+        get space() {
+          space ??= requestSpace(first, options.partition);
+          return space;
+        },
         eligible: members.filter(
           (p) => p.source.effect === 'Allow' && !ownDenies.includes(p) && eligibleSet.has(p),
         ),
@@ -162,8 +195,9 @@ export function compareToEnvelope(
         ownDenies: members.filter((p) => ownDenies.includes(p)),
       };
       for (const item of items) {
-        const verdict = decide(item, ctx, prepared, statement);
-        for (const action of actions) record(action.name, 'action', item, verdict);
+        const verdict = decide(item, ctx, prepared, statement, envelopeName);
+        if (verdict.covered) continue;
+        for (const action of actions) record(action.name, action.key, 'action', item, verdict);
       }
     }
 
@@ -180,10 +214,16 @@ export function compareToEnvelope(
         };
         const beforeUnknown = newAccess.length;
         for (const item of items)
-          record(pattern, 'unknown-action', item, decide(item, ctx, prepared, statement));
+          record(
+            pattern,
+            pattern.toLowerCase(),
+            'unknown-action',
+            item,
+            decide(item, ctx, prepared, statement, envelopeName),
+          );
         if (newAccess.length === beforeUnknown) {
           notes.push(
-            `${statement.path}: ${pattern} is not an action of the IAM catalogue (iam-data ${catalogue.version}); a baseline pattern covers it`,
+            `${statement.path}: ${pattern} is not an action of the IAM catalogue (iam-data ${catalogue.version}); a ${envelopeName} pattern covers it`,
           );
         }
       }

@@ -109,8 +109,8 @@ export function prepare(statement: NormalizedStatement, mode: PatternMode, varia
 
 const BROAD = 2_000;
 
-/** Held as long as the baseline's statements are (a WeakMap), so it needs no bound of its own. */
-const envelopeCache = new WeakMap<readonly NormalizedStatement[], Map<string, PreparedEnvelope>>();
+/** Held as long as the baseline's statements are (a WeakMap); emptied with the other caches. */
+const envelopeCache = new WeakMap<readonly NormalizedStatement[], BoundedCache<string, PreparedEnvelope>>();
 
 export function prepareEnvelope(
   envelope: readonly NormalizedStatement[],
@@ -118,7 +118,7 @@ export function prepareEnvelope(
 ): PreparedEnvelope {
   let byOptions = envelopeCache.get(envelope);
   if (!byOptions) {
-    byOptions = new Map();
+    byOptions = new BoundedCache(2);
     envelopeCache.set(envelope, byOptions);
   }
   const key = variables ? 'v' : '-';
@@ -157,7 +157,13 @@ export function search(key: string, run: () => SearchResult): SearchResult {
   return verdictCache.getOrSet(key, run);
 }
 
-const spaceCache = new BoundedCache<string, LanguageRef>(CACHE_LIMITS.requestSpaces);
+/** Request spaces and compiled templates are functions of the catalogue alone: they live as long as it does. */
+const spaceCache = new BoundedCache<string, LanguageRef>(CACHE_LIMITS.requestSpaces, {
+  derivedFromCatalogue: true,
+});
+const templateCache = new BoundedCache<string, CompiledPattern>(CACHE_LIMITS.templates, {
+  derivedFromCatalogue: true,
+});
 
 /** The resources an action can be requested on: its resource types' ARNs, or `*` when it has none. */
 export function requestSpace(action: CatalogueAction | null, partition: string | undefined): LanguageRef {
@@ -168,7 +174,9 @@ export function requestSpace(action: CatalogueAction | null, partition: string |
         ? [anyArn(partition), STAR_REQUEST]
         : action.resourceTemplates.length === 0
           ? [STAR_REQUEST]
-          : action.resourceTemplates.map((t) => compileTemplate(t, partition));
+          : action.resourceTemplates.map((t) =>
+              templateCache.getOrSet(`${partition ?? ''}@${t}`, () => compileTemplate(t, partition)),
+            );
     return { key: `U${key}`, language: { negated: false, patterns } };
   });
 }

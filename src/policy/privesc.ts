@@ -3,11 +3,14 @@
  * Labs ("AWS IAM Privilege Escalation – Methods and Mitigations", 21 methods), the PRIVILEGE_ESCALATION_METHODS
  * table of Salesforce's Cloudsplaining built on it, and the edge checks of NCC Group's PMapper (CodeBuild,
  * SageMaker, Auto Scaling, SSM). A path fires when every one of its actions is allowed (each entry of `actions`
- * is one action, or a list of alternatives any of which will do).
+ * is one action, or a list of alternatives any of which will do) on resources of that action's types: an
+ * Allow of `lambda:UpdateFunctionCode` on an S3 object ARN opens nothing (`*` and NotResource always count).
  */
 import type { ActionSet } from './actionSet.ts';
+import type { CatalogueAction } from './catalogue.ts';
 import { actionCatalogue, actionSetOfPatterns } from './catalogue.ts';
 import type { NormalizedStatement } from './parse.ts';
+import { patternsReaching } from './reach.ts';
 
 export interface EscalationPath {
   /** Stable id, e.g. `iam-create-policy-version`. */
@@ -236,13 +239,28 @@ export const ESCALATION_PATHS: readonly EscalationPath[] = [
   },
 ];
 
+/** A statement that allows one action of a path, and its resources that can name what the action acts on. */
+export interface EscalationGrant {
+  readonly statement: string;
+  /** The statement's patterns that reach the action (`*`, an ARN of its type), or its NotResource list. */
+  readonly resources: readonly string[];
+  readonly notResource?: true;
+}
+
 export interface EscalationHit {
   readonly id: string;
   readonly title: string;
   readonly why: string;
   readonly reference: string;
-  /** For each action of the path, the catalogue action that is allowed and the statements that allow it. */
-  readonly grants: readonly { readonly action: string; readonly statements: readonly string[] }[];
+  /**
+   * For each action of the path, the catalogue action that is allowed, the statements that allow it (paths) and,
+   * per statement, the resources that open it.
+   */
+  readonly grants: readonly {
+    readonly action: string;
+    readonly statements: readonly string[];
+    readonly grantedBy: readonly EscalationGrant[];
+  }[];
   /** Statements of the new document among those. */
   readonly newStatements: readonly string[];
 }
@@ -277,41 +295,53 @@ function grantOf(statement: NormalizedStatement, isNew: boolean): Grant {
   };
 }
 
+export interface EscalationOptions {
+  /** The account's partition (`aws`…), from the role ARN: resources elsewhere are out of reach. */
+  readonly partition?: string;
+}
+
 /**
  * Escalation paths open to a role holding `statements` (the new ones) together with `approved` (what its
- * baseline already grants): a path is reported when all its actions are allowed and at least one of them
- * comes from a new statement, so a grant the baseline approved is not re-reported on every re-put.
+ * baseline already grants): a path is reported when all its actions are allowed, each on resources of its
+ * types, and at least one of them comes from a new statement, so a grant the baseline approved is not
+ * re-reported on every re-put.
  */
 export function escalationsIn(
   statements: readonly NormalizedStatement[],
   approved: readonly NormalizedStatement[] = [],
+  options: EscalationOptions = {},
 ): EscalationHit[] {
   const catalogue = actionCatalogue();
   const grants = [
     ...statements.filter((s) => s.effect === 'Allow').map((s) => grantOf(s, true)),
     ...approved.filter((s) => s.effect === 'Allow').map((s) => grantOf(s, false)),
   ];
+  const holdersOf = (action: CatalogueAction, broadOnly: boolean) =>
+    grants.flatMap((g) => {
+      if (!g.actions.has(action.index) || (broadOnly && !g.broad)) return [];
+      const resources = patternsReaching(g.statement, action, options.partition);
+      return resources.length === 0 ? [] : [{ grant: g, resources }];
+    });
   const hits: EscalationHit[] = [];
   for (const path of ESCALATION_PATHS) {
-    const resolved: { action: string; grants: Grant[] }[] = [];
+    const resolved: { action: string; holders: ReturnType<typeof holdersOf> }[] = [];
     for (const entry of path.actions) {
       const options = typeof entry === 'string' ? [entry] : entry;
       const found = options
         .map((name) => {
           const action = catalogue.byKey.get(name.toLowerCase());
           const broadOnly = path.broadResource?.includes(name) ?? false;
-          const holders = action
-            ? grants.filter((g) => g.actions.has(action.index) && (!broadOnly || g.broad))
-            : [];
-          return { action: action?.name ?? name, grants: holders };
+          return { action: action?.name ?? name, holders: action ? holdersOf(action, broadOnly) : [] };
         })
-        .find((option) => option.grants.length > 0);
+        .find((option) => option.holders.length > 0);
       if (!found) break;
       resolved.push(found);
     }
     if (resolved.length !== path.actions.length) continue;
     const newStatements = [
-      ...new Set(resolved.flatMap((r) => r.grants.filter((g) => g.isNew).map((g) => g.statement.path))),
+      ...new Set(
+        resolved.flatMap((r) => r.holders.filter((h) => h.grant.isNew).map((h) => h.grant.statement.path)),
+      ),
     ];
     if (newStatements.length === 0) continue;
     hits.push({
@@ -319,7 +349,15 @@ export function escalationsIn(
       title: path.title,
       why: path.why,
       reference: path.reference,
-      grants: resolved.map((r) => ({ action: r.action, statements: r.grants.map((g) => g.statement.path) })),
+      grants: resolved.map((r) => ({
+        action: r.action,
+        statements: r.holders.map((h) => h.grant.statement.path),
+        grantedBy: r.holders.map((h) => ({
+          statement: h.grant.statement.path,
+          resources: h.resources,
+          ...(h.grant.statement.resources.negated ? { notResource: true as const } : {}),
+        })),
+      })),
       newStatements,
     });
   }

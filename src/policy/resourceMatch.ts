@@ -34,6 +34,8 @@ const VAR_PREFIX = '\u0001';
 const MAX_STATES = 20_000;
 /** States the plain first search may visit before the steered one takes over. */
 const PLAIN_BUDGET = 64;
+/** Pairs of granting patterns tried for a common resource before any product search. */
+const MAX_PAIR_SAMPLES = 256;
 const PLACEHOLDERS = 'xyzqkjw0123456789';
 
 interface Nfa {
@@ -147,21 +149,122 @@ export function resetResourceSearchWork(): void {
  * apigateway:GET) is searched one pattern at a time, so the product never holds two alternatives at once.
  */
 export function findResource(query: ResourceQuery): SearchResult {
+  return find(query, false);
+}
+
+function find(query: ResourceQuery, sampled: boolean): SearchResult {
   const pruned = prune(query);
   if (pruned === null) return { kind: 'empty' };
+  // One excluded pattern covering a granting one settles it: nothing the question asks for is left (an
+  // envelope's `/apis/*/models` and the template `/apis/${ApiId}/models`), no product needed.
+  const covered = pruned.all.some(
+    (language) =>
+      !language.negated &&
+      language.patterns.length === 1 &&
+      pruned.none.some(
+        (excluded) =>
+          !excluded.negated &&
+          excluded.patterns.some((q) =>
+            patternCovers(q.tokens, (language.patterns[0] as CompiledPattern).tokens),
+          ),
+      ),
+  );
+  if (covered) return { kind: 'empty' };
+  // Every alternative's sample before any search: the example is then a real-looking ARN, found in as many
+  // steps as it has characters.
+  if (!sampled) {
+    const sample = trySamples(pruned);
+    if (sample) return sample;
+  }
   const union = pruned.all.find((language) => !language.negated && language.patterns.length > 1);
-  if (!union) return searchProduct(pruned, false);
-  // Every alternative's sample before any one alternative's search: the example is then a real-looking ARN.
-  const sampled = searchProduct(pruned, true);
-  if (sampled.kind === 'witness') return sampled;
+  if (!union) return searchProduct(pruned);
   let undecided = false;
   for (const pattern of union.patterns) {
     const one: Language = { negated: false, patterns: [pattern] };
-    const result = findResource({ ...pruned, all: pruned.all.map((l) => (l === union ? one : l)) });
+    const result = find({ ...pruned, all: pruned.all.map((l) => (l === union ? one : l)) }, true);
     if (result.kind === 'witness') return result;
     if (result.kind === 'undecided') undecided = true;
   }
   return undecided ? { kind: 'undecided' } : { kind: 'empty' };
+}
+
+/** Whether a pattern matches one resource (symbols): the live positions stepped along it, ending at the first miss. */
+function accepts(tokens: readonly Token[], symbols: readonly string[]): boolean {
+  const n = tokens.length;
+  const isStar = (i: number): boolean => {
+    const token = tokens[i];
+    return token !== undefined && token.t === 'any' && token.star;
+  };
+  // A star may match nothing: reaching it reaches what follows.
+  const add = (list: number[], position: number): void => {
+    for (let p = position; ; p++) {
+      if (!list.includes(p)) list.push(p);
+      if (!isStar(p)) return;
+    }
+  };
+  let current: number[] = [];
+  add(current, 0);
+  for (const symbol of symbols) {
+    const next: number[] = [];
+    for (const position of current) {
+      const token = tokens[position];
+      if (token === undefined || !tokenMatches(token, symbol)) continue;
+      if (isStar(position)) add(next, position);
+      else add(next, position + 1);
+    }
+    if (next.length === 0) return false;
+    current = next;
+  }
+  return current.includes(n);
+}
+
+/**
+ * Resources worth checking before any search, each checked pattern by pattern (no product): a template's
+ * real-looking ARN (`${Region}` as `us-east-1`), a pattern with its wildcards filled, and a resource two
+ * granting patterns share (a template of the action's type and the statement's pattern, found on the two
+ * alone: `arn:aws:sagemaker:x:x:endpoint/xCanvas` for `*Canvas*`). Null when none answers the query.
+ */
+function trySamples(query: ResourceQuery): SearchResult | null {
+  const answers = (symbols: readonly string[]): boolean => {
+    const matches = (language: Language): boolean => {
+      const matched = language.patterns.some((pattern) => accepts(pattern.tokens, symbols));
+      return language.negated ? !matched : matched;
+    };
+    return (
+      query.all.every(matches) &&
+      !query.none.some(matches) &&
+      (query.any.length === 0 || query.any.some(matches))
+    );
+  };
+  const positive = query.all.filter((language) => !language.negated);
+  const render = (symbols: readonly string[]): SearchResult => ({
+    kind: 'witness',
+    example: renderSymbols(symbols, collectAlphabet(query)),
+  });
+  for (const language of positive) {
+    for (const pattern of language.patterns) {
+      if (pattern.sample !== undefined) {
+        if (answers([...pattern.sample])) return { kind: 'witness', example: pattern.sample };
+        continue;
+      }
+      const filled = pattern.tokens.map((token) =>
+        token.t === 'lit' ? token.c : token.t === 'var' ? VAR_PREFIX + token.name : OTHER,
+      );
+      if (answers(filled)) return render(filled);
+    }
+  }
+  if (positive.length === 2) {
+    const [first, second] = positive as [Language, Language];
+    let tried = 0;
+    for (const a of first.patterns) {
+      for (const b of second.patterns) {
+        if (tried++ >= MAX_PAIR_SAMPLES) return null;
+        const common = commonResource(a.tokens, b.tokens);
+        if (common && answers(common)) return render(common);
+      }
+    }
+  }
+  return null;
 }
 
 /**
@@ -186,8 +289,7 @@ function prune(query: ResourceQuery): ResourceQuery | null {
   return { all, none: query.none.map(keep), any: query.any.map(keep) };
 }
 
-/** The product search; with `samplesOnly`, only the samples are tried (`undecided` when none answers). */
-function searchProduct(query: ResourceQuery, samplesOnly: boolean): SearchResult {
+function searchProduct(query: ResourceQuery): SearchResult {
   resourceSearchWork.searches++;
   const alphabet = collectAlphabet(query);
   const nfas: Nfa[] = [];
@@ -308,40 +410,6 @@ function searchProduct(query: ResourceQuery, samplesOnly: boolean): SearchResult
     return steered ? list.sort((a, b) => a.distance - b.distance || a.symbol - b.symbol) : list;
   };
   if (satisfied(start)) return { kind: 'witness', example: '' };
-  // A sample first (a template's real-looking ARN, a pattern with its wildcards filled): when it answers the
-  // question, that is the witness, found in as many steps as it has characters.
-  // One resource is checked language by language, each pattern on its own (most die within a few characters),
-  // not in the product.
-  const answers = (symbols: readonly string[]): boolean => {
-    const indices = symbols.map((symbol) => symbolIndex.get(symbol) ?? 0);
-    const matches = (s: LanguageSlot): boolean => {
-      const matched = s.nfaIndices.some((index) => {
-        const nfa = nfas[index] as Nfa;
-        let set: readonly number[] = nfa.closure[0] as number[];
-        for (const symbol of indices) {
-          set = stepSet(nfa, set, symbol, alphabet[symbol] as string);
-          if (set.length === 0) return false;
-        }
-        return set.includes(nfa.tokens.length);
-      });
-      return s.language.negated ? !matched : matched;
-    };
-    return all.every(matches) && !none.some(matches) && (any.length === 0 || any.some(matches));
-  };
-  for (const s of all) {
-    if (s.language.negated) continue;
-    for (const pattern of s.language.patterns) {
-      if (pattern.sample !== undefined) {
-        if (answers([...pattern.sample])) return { kind: 'witness', example: pattern.sample };
-        continue;
-      }
-      const filled = pattern.tokens.map((token) =>
-        token.t === 'lit' ? token.c : token.t === 'var' ? VAR_PREFIX + token.name : OTHER,
-      );
-      if (answers(filled)) return { kind: 'witness', example: renderSymbols(filled, alphabet) };
-    }
-  }
-  if (samplesOnly) return { kind: 'undecided' };
   const explore = (steered: boolean, limit: number): SearchResult | 'over-budget' => {
     parents.clear();
     parents.set(startKey, { parent: null, symbol: -1 });
@@ -439,20 +507,33 @@ function tokensMeet(a: Token, b: Token): boolean {
   return b.t === 'var' && a.name === b.name;
 }
 
-const meetsCache = new WeakMap<readonly Token[], WeakMap<readonly Token[], boolean>>();
+type PairMemo = WeakMap<readonly Token[], WeakMap<readonly Token[], boolean>>;
+
+/** A verdict on two compiled patterns, remembered as long as both are alive. */
+function memoPair(memo: PairMemo, a: readonly Token[], b: readonly Token[], compute: () => boolean): boolean {
+  let row = memo.get(a);
+  if (!row) {
+    row = new WeakMap();
+    memo.set(a, row);
+  }
+  const known = row.get(b);
+  if (known !== undefined) return known;
+  const result = compute();
+  row.set(b, result);
+  return result;
+}
+
+const meetsMemo: PairMemo = new WeakMap();
 
 /**
  * Whether some resource matches both patterns: exact, a reachability search over position pairs of the two
  * patterns (at most |a|·|b| of them), so it is cheap enough to run before every product search.
  */
 export function patternsIntersect(a: readonly Token[], b: readonly Token[]): boolean {
-  let row = meetsCache.get(a);
-  if (!row) {
-    row = new WeakMap();
-    meetsCache.set(a, row);
-  }
-  const known = row.get(b);
-  if (known !== undefined) return known;
+  return memoPair(meetsMemo, a, b, () => intersect(a, b));
+}
+
+function intersect(a: readonly Token[], b: readonly Token[]): boolean {
   const width = b.length + 1;
   const seen = new Uint8Array((a.length + 1) * width);
   const stack: number[] = [0];
@@ -482,27 +563,67 @@ export function patternsIntersect(a: readonly Token[], b: readonly Token[]): boo
       push(x.t === 'any' && x.star ? i : i + 1, y.t === 'any' && y.star ? j : j + 1);
     }
   }
-  row.set(b, result);
   return result;
+}
+
+/**
+ * A shortest resource both patterns match, as symbols (a character, a variable, or "any other character"
+ * where both sides are wildcards), or null when they share none. Breadth first over position pairs.
+ */
+export function commonResource(a: readonly Token[], b: readonly Token[]): string[] | null {
+  const width = b.length + 1;
+  const parent = new Int32Array((a.length + 1) * width).fill(-2);
+  const emitted: (string | undefined)[] = new Array((a.length + 1) * width);
+  const queue: number[] = [0];
+  parent[0] = -1;
+  const visit = (from: number, i: number, j: number, symbol: string | undefined): void => {
+    const slot = i * width + j;
+    if (parent[slot] !== -2) return;
+    parent[slot] = from;
+    emitted[slot] = symbol;
+    queue.push(slot);
+  };
+  for (let head = 0; head < queue.length; head++) {
+    const slot = queue[head] as number;
+    const i = Math.floor(slot / width);
+    const j = slot % width;
+    if (i === a.length && j === b.length) {
+      const symbols: string[] = [];
+      for (let at = slot; at > 0; at = parent[at] as number) {
+        const symbol = emitted[at];
+        if (symbol !== undefined) symbols.push(symbol);
+      }
+      return symbols.reverse();
+    }
+    const x = a[i];
+    const y = b[j];
+    if (x?.t === 'any' && x.star) visit(slot, i + 1, j, undefined);
+    if (y?.t === 'any' && y.star) visit(slot, i, j + 1, undefined);
+    if (x && y && tokensMeet(x, y)) {
+      const symbol =
+        x.t === 'lit'
+          ? x.c
+          : y.t === 'lit'
+            ? y.c
+            : x.t === 'var'
+              ? VAR_PREFIX + x.name
+              : y.t === 'var'
+                ? VAR_PREFIX + y.name
+                : OTHER;
+      visit(slot, x.t === 'any' && x.star ? i : i + 1, y.t === 'any' && y.star ? j : j + 1, symbol);
+    }
+  }
+  return null;
 }
 
 /**
  * Cheap sufficient test that `outer` covers `inner` (every resource `inner` matches, `outer` matches), read
  * pairwise on tokens. False means "not shown", and the caller falls back to findResource.
  */
-const coversCache = new WeakMap<readonly Token[], WeakMap<readonly Token[], boolean>>();
+const coversMemo: PairMemo = new WeakMap();
 
 export function patternCovers(outer: readonly Token[], inner: readonly Token[]): boolean {
-  let row = coversCache.get(outer);
-  if (!row) {
-    row = new WeakMap();
-    coversCache.set(outer, row);
-  }
-  const known = row.get(inner);
-  if (known !== undefined) return known;
-  const result = computeCovers(outer, inner);
-  row.set(inner, result);
-  return result;
+  return memoPair(coversMemo, outer, inner, () => computeCovers(outer, inner));
 }
 
 function computeCovers(outer: readonly Token[], inner: readonly Token[]): boolean {

@@ -1,11 +1,12 @@
 /**
  * `--lookup`: the last 90 days from CloudTrail's LookupEvents API, one event name at a time (the API takes a
  * single lookup attribute), paginated. LookupEvents allows 2 requests per second per account and region, so
- * calls are paced, and a throttled call waits and tries again with exponential backoff.
+ * calls are paced; a throttled call is retried by the SDK (the client is built with src/aws/clientConfig.ts,
+ * the one retry layer, whose adaptive mode also slows the client down), and what still fails ends the source.
  */
 import type { LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
-import { describeAwsError, isTransientAwsError } from '../actions/awsError.ts';
+import { describeAwsError } from '../aws/errors.ts';
 import type { WatchedEventName } from '../events/subjects/index.ts';
 import { cloudTrailNames, WATCHED_EVENTS } from '../events/subjects/index.ts';
 import { SourceError } from './errors.ts';
@@ -19,12 +20,8 @@ export interface LookupOptions {
   readonly until?: number;
   /** Minimum gap between two calls; 500 ms keeps to the 2-per-second quota. */
   readonly minIntervalMs?: number;
-  /** Attempts for a throttled call before the replay gives up. */
-  readonly maxAttempts?: number;
   readonly sleep?: (ms: number) => Promise<void>;
   readonly now?: () => number;
-  /** Jitter source in [0, 1); tests pin it. */
-  readonly random?: () => number;
 }
 
 /** One page: its events as a LookupEvents reply, which the decoder reads like any other input. */
@@ -50,27 +47,20 @@ export async function* lookupPages(
 ): AsyncGenerator<LookupPage> {
   const sleep = options.sleep ?? defaultSleep;
   const now = options.now ?? Date.now;
-  const random = options.random ?? Math.random;
   const minInterval = options.minIntervalMs ?? 500;
-  const maxAttempts = options.maxAttempts ?? 8;
   let lastCall = Number.NEGATIVE_INFINITY;
 
+  // Pacing is rate limiting, not retrying: the SDK alone retries a throttled call.
   const call = async (command: LookupEventsCommand): Promise<LookupEventsCommandOutput> => {
-    for (let attempt = 1; ; attempt++) {
-      const wait = lastCall + minInterval - now();
-      if (wait > 0) await sleep(wait);
-      lastCall = now();
-      try {
-        return await client.send(command);
-      } catch (error) {
-        if (!isTransientAwsError(error) || attempt >= maxAttempts) {
-          throw new SourceError(`CloudTrail LookupEvents in ${options.region}: ${describeAwsError(error)}`, {
-            cause: error,
-          });
-        }
-        // Exponential backoff with jitter, so parallel replays in one account do not retry in step.
-        await sleep(Math.min(500 * 2 ** (attempt - 1), 20_000) * (0.5 + random() / 2));
-      }
+    const wait = lastCall + minInterval - now();
+    if (wait > 0) await sleep(wait);
+    lastCall = now();
+    try {
+      return await client.send(command);
+    } catch (error) {
+      throw new SourceError(`CloudTrail LookupEvents in ${options.region}: ${describeAwsError(error)}`, {
+        cause: error,
+      });
     }
   };
 

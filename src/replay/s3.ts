@@ -1,7 +1,7 @@
 /** The S3 side of the sources: bucket check, paginated listing, object fetch. Loaded only for s3:// sources. */
 import type { S3Client } from '@aws-sdk/client-s3';
 import { GetObjectCommand, ListObjectsV2Command, paginateListObjectsV2 } from '@aws-sdk/client-s3';
-import { describeAwsError } from '../actions/awsError.ts';
+import { describeAwsError } from '../aws/errors.ts';
 import { SourceError } from './errors.ts';
 import type { FileJob } from './jobs.ts';
 import { DIGEST_FOLDER, isLogFileName } from './jobs.ts';

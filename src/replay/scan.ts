@@ -8,6 +8,7 @@
  */
 import type { Baseline } from '../baseline/baseline.ts';
 import { errorMessage } from '../core/errors.ts';
+import type { Knowledge } from '../core/knowledge.ts';
 import type { AnyRule } from '../core/rule.ts';
 import type { Finding } from '../core/types.ts';
 import { evaluate } from '../engine/evaluate.ts';
@@ -29,6 +30,8 @@ import { quickCount } from './prefilter.ts';
 export interface ScanSettings {
   readonly baseline: Baseline;
   readonly rules: readonly AnyRule[];
+  /** What the engine may ask about policies and principals (the AWS managed-policy data offline). */
+  readonly knowledge?: Knowledge;
   /** Epoch milliseconds; records before are out of range (inclusive bound). */
   readonly since?: number;
   /** Epoch milliseconds; records at or after are out of range (exclusive bound). */
@@ -168,7 +171,10 @@ function scanRecord(
     return;
   }
   try {
-    const evaluation = evaluate(decoded.record, settings.baseline, { rules: settings.rules });
+    const evaluation = evaluate(decoded.record, settings.baseline, {
+      rules: settings.rules,
+      ...(settings.knowledge ? { knowledge: settings.knowledge } : {}),
+    });
     into.watched.push({
       eventId: decoded.record.eventID,
       where: relative(at),

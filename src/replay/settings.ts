@@ -5,6 +5,7 @@
 import type { Baseline } from '../baseline/baseline.ts';
 import { parseBaseline } from '../baseline/load.ts';
 import type { AnyRule } from '../core/rule.ts';
+import { offlineKnowledge } from '../knowledge/offline.ts';
 import { RULES } from '../rules/index.ts';
 import type { ScanSettings } from './scan.ts';
 
@@ -23,6 +24,9 @@ export function settingsFrom(init: ScanInit, baseline?: Baseline): ScanSettings 
   return {
     baseline: baseline ?? parseBaseline(init.baselineText, init.baselineSource),
     rules,
+    // The AWS managed-policy data, read on first use (what the trail itself teaches is not shared across
+    // threads yet: a customer-managed policy created in the same replay is unknown-document here).
+    knowledge: offlineKnowledge().knowledge(),
     ...(init.since !== undefined ? { since: init.since } : {}),
     ...(init.until !== undefined ? { until: init.until } : {}),
   };

@@ -2,7 +2,9 @@
  * What the record flow and the sweep flow share: their dependencies (interfaces only, no AWS client), the
  * per-finding line of a summary, and the log line of a finding.
  */
-import type { Finding, Severity } from '../core/types.ts';
+import type { Baseline } from '../baseline/baseline.ts';
+import type { Knowledge } from '../core/knowledge.ts';
+import type { CloudTrailRecord, Finding, Severity } from '../core/types.ts';
 import type { Notifier } from '../notify/notifier.ts';
 
 /** The subset of Powertools' Logger the flows use; tests pass a recorder. */
@@ -17,12 +19,16 @@ export interface RespondDeps {
   readonly remediate: (finding: Finding) => Promise<Finding>;
   readonly notifier: Notifier;
   readonly log: Log;
+  /** Facts about the account a record's rules need, loaded before evaluating (src/knowledge/lambda.ts). */
+  readonly knowledge?: (record: CloudTrailRecord, baseline: Baseline) => Promise<Knowledge>;
 }
 
 export interface FindingOutcome {
   readonly ruleId: string;
   readonly severity: Severity;
   readonly resource: string;
+  /** What was found, in one sentence (the finding's summary). */
+  readonly summary: string;
   readonly remediation: {
     readonly action: string;
     readonly mode: string;
@@ -30,7 +36,7 @@ export interface FindingOutcome {
     readonly note?: string;
     readonly error?: string;
   } | null;
-  /** SNS message id when the finding was notified on its own. */
+  /** SNS message id of its event's message, when the finding was in it (a sweep's digest id is on the summary). */
   readonly messageId?: string;
   readonly notified: boolean;
 }
@@ -41,6 +47,7 @@ export function outcomeOf(finding: Finding, messageId?: string): FindingOutcome 
     ruleId: finding.ruleId,
     severity: finding.severity,
     resource: finding.resource,
+    summary: finding.summary,
     remediation: r
       ? {
           action: r.action,

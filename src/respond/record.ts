@@ -1,6 +1,6 @@
 /**
- * The record flow: one CloudTrail record through the pure engine, each finding remediated, each finding worth
- * it notified, and a summary returned (stored by the idempotency layer, so a duplicate delivery returns it
+ * The record flow: one CloudTrail record through the pure engine, each finding remediated, the findings worth
+ * it notified in one message, and a summary returned (stored by the idempotency layer, so a duplicate delivery returns it
  * without acting again).
  */
 import type { Baseline } from '../baseline/baseline.ts';
@@ -51,7 +51,7 @@ async function remediateAll(
 }
 
 /**
- * One CloudTrail record: evaluate, remediate, notify each finding at or above the baseline's
+ * One CloudTrail record: evaluate, remediate, then one message with every finding at or above the baseline's
  * notify.minSeverity (or whose remediation failed). Throws only what a retry can fix.
  */
 export async function respondToRecord(
@@ -59,7 +59,8 @@ export async function respondToRecord(
   baseline: Baseline,
   deps: RespondDeps,
 ): Promise<EventSummary> {
-  const evaluation = evaluate(record, baseline);
+  const knowledge = deps.knowledge ? await deps.knowledge(record, baseline) : undefined;
+  const evaluation = evaluate(record, baseline, knowledge ? { knowledge } : {});
   if (evaluation.kind === 'skipped') {
     deps.log.info('skipped', { reason: evaluation.skip.reason });
     return {
@@ -73,17 +74,19 @@ export async function respondToRecord(
     deps.log.info('suppressed', { ruleId: finding.ruleId, resource: finding.resource, by: suppression.path });
   }
   const remediated = await remediateAll(evaluation.findings, deps.remediate);
-  const outcomes: FindingOutcome[] = [];
-  for (const finding of remediated) {
-    logFinding(deps.log, finding);
-    if (!shouldNotify(finding, baseline.notify.minSeverity)) {
-      outcomes.push(outcomeOf(finding));
-      continue;
-    }
-    const delivery = await deps.notifier.notify(finding);
-    deps.log.info('notified', { ruleId: finding.ruleId, messageId: delivery.messageId });
-    outcomes.push(outcomeOf(finding, delivery.messageId));
+  for (const finding of remediated) logFinding(deps.log, finding);
+  // One message for the event: every finding worth it, in one publish (its attributes list every rule id).
+  const worth = remediated.filter((finding) => shouldNotify(finding, baseline.notify.minSeverity));
+  let messageId: string | undefined;
+  if (worth.length > 0) {
+    const delivery = await deps.notifier.notifyEvent(worth);
+    messageId = delivery.messageId;
+    deps.log.info('notified', { ruleIds: worth.map((f) => f.ruleId), messageId });
   }
+  const notified = new Set(worth);
+  const outcomes: FindingOutcome[] = remediated.map((finding) =>
+    outcomeOf(finding, notified.has(finding) ? messageId : undefined),
+  );
   return {
     status: 'processed',
     eventId: record.eventID,

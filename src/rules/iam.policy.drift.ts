@@ -1,6 +1,9 @@
 import { defineRule } from '../core/rule.ts';
 import { RuleId } from '../core/types.ts';
+import { PERMISSION_EVENTS } from '../events/subjects/index.ts';
+import type { Witness } from '../policy/envelope.ts';
 import { describeGroup, groupWitnesses } from '../policy/witnesses.ts';
+import { judged, placeOf, targetLabel } from './policyAnalysis.ts';
 
 /** The summary names this many witness lines; details hold them all, folded per statement and resource. */
 const SUMMARY_WITNESSES = 3;
@@ -9,50 +12,97 @@ const MAX_WITNESSES = 50;
 
 export const policyDrift = defineRule({
   id: RuleId.policyDrift,
-  title: 'Role policy grants access outside its baseline',
+  title: 'Principal gains access outside its baseline',
   rationale:
-    'The role can now do something its baseline never allowed: least privilege erodes one inline policy at a time, and the widened role is what an attacker on the workload inherits.',
+    'A role, user or group can now do something its baseline never allowed, whether by an inline policy, an attached managed policy, a new policy version, a group or a removed boundary: least privilege erodes one grant at a time, and the widened principal is what an attacker on the workload inherits.',
   nextSteps: [
-    'Compare the new statements with the role baseline (guardrail policy diff).',
-    'If the change is wanted, widen the role in the baseline through review; otherwise put the previous policy back.',
+    'Compare the new statements with the baseline (guardrail policy diff), and see details.path for how the access came.',
+    'If the change is wanted, widen the baseline through review; otherwise undo it (put the previous policy back, detach the policy, set the previous default version, restore the boundary).',
   ],
   severity: 'high',
-  events: ['PutRolePolicy'],
+  events: PERMISSION_EVENTS,
   remediation: null,
-  evaluate(subject, { inputs }) {
-    const { role, drift } = inputs.policy;
-    if (!role || !drift || drift.newAccess.length === 0) return [];
-    const groups = groupWitnesses(drift.newAccess);
-    const lines = groupWitnesses(drift.newAccess, false);
-    const first = lines
+  evaluate(_subject, { inputs }) {
+    const analysis = inputs.policy;
+    const drifted = judged(analysis).filter(
+      ({ target, judgement }) =>
+        target.baselinePath !== undefined && (judgement.drift?.newAccess.length ?? 0) > 0,
+    );
+    const [first] = drifted;
+    if (!first) return [];
+    // A document judged for several principals shows each new access once (details.judged has each one's count);
+    // statements are named in their document when the event gives several.
+    const documents = new Set(drifted.map(({ judgement }) => judgement.document.key));
+    const seen = new Set<string>();
+    const newAccess: Witness[] = [];
+    for (const { judgement } of drifted) {
+      for (const w of judgement.drift?.newAccess ?? []) {
+        const key = `${judgement.document.key}\u0000${w.action}\u0000${w.resource}`;
+        if (seen.has(key)) continue;
+        seen.add(key);
+        const statement = documents.size > 1 ? `${judgement.document.label} ${w.statement}` : w.statement;
+        newAccess.push({ ...w, statement });
+      }
+    }
+    const groups = groupWitnesses(newAccess);
+    const lines = groupWitnesses(newAccess, false);
+    const shown = lines
       .slice(0, SUMMARY_WITNESSES)
       .map((line) => describeGroup(line))
       .join('; ');
     const more = lines.length > SUMMARY_WITNESSES ? ` and ${lines.length - SUMMARY_WITNESSES} more` : '';
-    const conservative = drift.newAccess.some((w) => w.conservative !== undefined)
+    const conservative = newAccess.some((w) => w.conservative !== undefined)
       ? ' Part of this verdict is conservative (see details).'
       : '';
+    const targets = [...new Set(drifted.map(({ target }) => target))];
+    const whose =
+      analysis.path === 'inline' || (targets.length === 1 && analysis.resource === first.target.arn)
+        ? 'its baseline'
+        : `the baseline of ${targets.map(targetLabel).join(', ')}`;
+    const notes = [
+      ...new Set([
+        ...drifted.flatMap(({ judgement }) => judgement.drift?.notes ?? []),
+        ...targets.flatMap((t) => t.notes),
+      ]),
+    ];
+    const unknownActions = [
+      ...new Set(drifted.flatMap(({ judgement }) => judgement.drift?.unknownActions ?? [])),
+    ];
+    const conservativeReasons = [
+      ...new Set(newAccess.flatMap((w) => (w.conservative ? [w.conservative] : []))),
+    ];
     return [
       {
-        summary: `Inline policy ${subject.policyName} on ${subject.roleName} grants access outside its baseline: ${first}${more}.${conservative}`,
-        resource: subject.roleArn,
+        summary: `${analysis.what} grants access outside ${whose}: ${shown}${more}.${conservative}`,
+        resource: analysis.resource,
         details: {
-          roleName: subject.roleName,
-          policyName: subject.policyName,
-          baselinePath: `roles.${role.name}`,
-          newAccessCount: drift.newAccess.length,
+          ...analysis.details,
+          baselinePath: first.target.baselinePath,
+          document: first.judgement.document.label,
+          ...(first.judgement.document.standIn ? { standIn: first.judgement.document.standIn } : {}),
+          newAccessCount: newAccess.length,
           newAccessGroups: groups,
-          newAccess: drift.newAccess.slice(0, MAX_WITNESSES),
-          coveredStatements: drift.coveredStatements,
-          ...(drift.unknownActions.length > 0 ? { unknownActions: drift.unknownActions } : {}),
-          ...(drift.notes.length > 0 ? { notes: drift.notes } : {}),
-          ...(drift.newAccess.some((w) => w.conservative !== undefined)
+          newAccess: newAccess.slice(0, MAX_WITNESSES),
+          coveredStatements: [
+            ...new Set(
+              drifted.flatMap((item) =>
+                (item.judgement.drift?.coveredStatements ?? []).map((path) => placeOf(analysis, item, path)),
+              ),
+            ),
+          ],
+          ...(drifted.length > 1
             ? {
-                conservative: [
-                  ...new Set(drift.newAccess.flatMap((w) => (w.conservative ? [w.conservative] : []))),
-                ],
+                judged: drifted.map(({ target, judgement }) => ({
+                  principal: targetLabel(target),
+                  baselinePath: target.baselinePath,
+                  document: judgement.document.label,
+                  newAccessCount: judgement.drift?.newAccess.length ?? 0,
+                })),
               }
             : {}),
+          ...(unknownActions.length > 0 ? { unknownActions } : {}),
+          ...(notes.length > 0 ? { notes } : {}),
+          ...(conservativeReasons.length > 0 ? { conservative: conservativeReasons } : {}),
         },
       },
     ];

@@ -1,30 +1,42 @@
-import { findRole } from '../baseline/baseline.ts';
 import { defineRule } from '../core/rule.ts';
 import { RuleId } from '../core/types.ts';
-import { describeStatement } from './policyAnalysis.ts';
+import { PERMISSION_EVENTS } from '../events/subjects/index.ts';
+import { describeStatement, judged, placeOf, targetLabel } from './policyAnalysis.ts';
 
 export const policyNoBaseline = defineRule({
   id: RuleId.policyNoBaseline,
-  title: 'Inline policy put on a role the baseline does not know',
+  title: 'Policy given to a principal the baseline does not know',
   rationale:
-    'Nobody has said what this role may do, so no change to it can be checked; unknown roles with inline policies are where permissions accumulate unseen.',
+    'Nobody has said what this principal may do, so no grant to it can be checked; unknown roles, users and policies are where permissions accumulate unseen.',
   nextSteps: [
-    'Find the owner of the role and add it under roles in the baseline with its intended permissions.',
-    'If the role should not exist, remove it.',
+    'Find the owner and add the principal (or the customer-managed policy) to the baseline with its intended permissions.',
+    'If it should not exist, remove it.',
   ],
   severity: 'medium',
-  events: ['PutRolePolicy'],
+  events: PERMISSION_EVENTS,
   remediation: null,
-  evaluate(subject, { baseline }) {
-    if (findRole(baseline, subject.roleName)) return [];
+  evaluate(_subject, { inputs }) {
+    const analysis = inputs.policy;
+    const unknown = judged(analysis).filter(
+      ({ target, judgement }) =>
+        target.baselinePath === undefined && judgement.document.policy.statements.length > 0,
+    );
+    const [first] = unknown;
+    if (!first) return [];
+    const targets = [...new Set(unknown.map(({ target }) => target))];
     return [
       {
-        summary: `Inline policy ${subject.policyName} was put on ${subject.roleName}, a role with no baseline.`,
-        resource: subject.roleArn,
+        summary: `${analysis.what}: ${targets.map((t) => `${targetLabel(t)} is ${t.noBaseline ?? 'not in the baseline'}`).join('; ')}.`,
+        resource: analysis.resource,
         details: {
-          roleName: subject.roleName,
-          policyName: subject.policyName,
-          statements: subject.policy.statements.map(describeStatement),
+          ...analysis.details,
+          withoutBaseline: targets.map((t) => ({ principal: targetLabel(t), arn: t.arn, why: t.noBaseline })),
+          statements: unknown.flatMap((item) =>
+            item.judgement.document.policy.statements.map((statement) => ({
+              ...describeStatement(statement),
+              path: placeOf(analysis, item, statement.path),
+            })),
+          ),
         },
       },
     ];

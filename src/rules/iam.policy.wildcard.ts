@@ -1,9 +1,18 @@
 import { defineRule } from '../core/rule.ts';
 import type { Severity } from '../core/types.ts';
 import { RuleId } from '../core/types.ts';
-import { expandActionPattern, isReadOnly } from '../policy/catalogue.ts';
+import { PERMISSION_EVENTS } from '../events/subjects/index.ts';
+import type { CatalogueAction } from '../policy/catalogue.ts';
+import {
+  actionCatalogue,
+  actionSetOfPatterns,
+  displayAction,
+  expandActionPattern,
+  isReadOnly,
+} from '../policy/catalogue.ts';
 import type { NormalizedStatement } from '../policy/parse.ts';
-import { describeStatement } from './policyAnalysis.ts';
+import { reachableActions } from '../policy/reach.ts';
+import { describeStatement, judged, partitionOf, placeOf } from './policyAnalysis.ts';
 
 function isServiceWildcard(pattern: string): boolean {
   return pattern === '*' || /^[^:]+:\*$/.test(pattern);
@@ -15,17 +24,53 @@ function mayWrite(pattern: string): boolean {
   return expansion.kind === 'unknown' || expansion.actions.some((action) => !isReadOnly(action));
 }
 
-function wildcardReasons(statement: NormalizedStatement): string[] {
+/**
+ * What a wildcard statement reaches on its resources: every action it names whose resource types its resources
+ * can match (all of them on `*` or NotResource). Null when it names no catalogue action (nothing to narrow).
+ */
+function reached(
+  statement: NormalizedStatement,
+  patterns: readonly string[],
+  negated: boolean,
+  partition: string | undefined,
+): CatalogueAction[] | null {
+  const { set, unknown } = actionSetOfPatterns(patterns);
+  if (!negated && set.isEmpty() && unknown.length > 0) return null;
+  const granted = negated ? set.complement() : set;
+  const { actions } = actionCatalogue();
+  return [...reachableActions(statement, granted, partition).indices()].map(
+    (i) => actions[i] as CatalogueAction,
+  );
+}
+
+/** ` on arn:…: in effect 12 actions (s3:GetObject, s3:PutObject, +10 more)` when the resources narrow it. */
+function inEffect(statement: NormalizedStatement, actions: readonly CatalogueAction[]): string {
+  const { patterns, negated } = statement.resources;
+  if (negated || patterns.includes('*')) return '';
+  const shown = actions.slice(0, 3).map((a) => a.name);
+  const more = actions.length > 3 ? `, +${actions.length - 3} more` : '';
+  return ` on ${patterns.join(', ')}: in effect ${actions.length} action${actions.length === 1 ? '' : 's'} (${shown.join(', ')}${more})`;
+}
+
+function wildcardReasons(statement: NormalizedStatement, partition: string | undefined): string[] {
   const reasons: string[] = [];
   if (statement.actions.negated) {
-    reasons.push(`NotAction allows every action except ${statement.actions.patterns.join(', ')}`);
+    const actions = reached(statement, statement.actions.patterns, true, partition);
+    // A NotAction whose resources no remaining action can act on grants nothing.
+    if (actions === null || actions.length > 0) {
+      reasons.push(
+        `NotAction allows every action except ${statement.actions.patterns.map(displayAction).join(', ')}${actions ? inEffect(statement, actions) : ''}`,
+      );
+    }
   } else {
     for (const pattern of statement.actions.patterns.filter(isServiceWildcard)) {
-      reasons.push(
+      const actions = reached(statement, [pattern], false, partition);
+      if (actions !== null && actions.length === 0) continue;
+      const what =
         pattern === '*'
           ? 'Action "*" allows every action of every service'
-          : `Action "${pattern}" allows every action of the service`,
-      );
+          : `Action "${displayAction(pattern)}" allows every action of the service`;
+      reasons.push(`${what}${actions ? inEffect(statement, actions) : ''}`);
     }
   }
   const anyResource = statement.resources.negated || statement.resources.patterns.includes('*');
@@ -35,7 +80,7 @@ function wildcardReasons(statement: NormalizedStatement): string[] {
     );
     if (writers.length > 0) {
       const scope = statement.resources.negated ? 'NotResource' : 'Resource "*"';
-      reasons.push(`${scope} with actions that change things: ${writers.join(', ')}`);
+      reasons.push(`${scope} with actions that change things: ${writers.map(displayAction).join(', ')}`);
     }
   }
   return reasons;
@@ -43,36 +88,52 @@ function wildcardReasons(statement: NormalizedStatement): string[] {
 
 export const policyWildcard = defineRule({
   id: RuleId.policyWildcard,
-  title: 'Role policy uses wildcard permissions',
+  title: 'Principal gains wildcard permissions',
   rationale:
-    'Wildcards grant today every action and resource that matches, and tomorrow every new one AWS adds: the opposite of least privilege (the `s3:*` on `*` that seed 004 had to remove).',
+    'Wildcards grant today every action and resource that matches, and tomorrow every new one AWS adds: the opposite of least privilege (an `s3:*` on `*` hands over every bucket of the account, and every action S3 adds later).',
   nextSteps: ['Replace the wildcard with the actions the workload calls and the resources it touches.'],
   severity: 'high',
-  events: ['PutRolePolicy'],
+  events: PERMISSION_EVENTS,
   remediation: null,
-  evaluate(subject, { inputs }) {
-    const { unapprovedStatements } = inputs.policy;
-    const flagged = unapprovedStatements
-      .filter((statement) => statement.effect === 'Allow')
-      .map((statement) => ({ statement, reasons: wildcardReasons(statement) }))
-      .filter(({ reasons }) => reasons.length > 0);
-    if (flagged.length === 0) return [];
-    const adminLike = flagged.some(
+  evaluate(_subject, { inputs }) {
+    const analysis = inputs.policy;
+    const flagged = judged(analysis).flatMap((item) => {
+      const partition = partitionOf(item.target.arn);
+      return item.judgement.unapprovedStatements
+        .filter((statement) => statement.effect === 'Allow')
+        .map((statement) => ({ item, statement, reasons: wildcardReasons(statement, partition) }))
+        .filter(({ reasons }) => reasons.length > 0);
+    });
+    // The same statement gained by several principals is one wildcard.
+    const seen = new Set<string>();
+    const distinct = flagged.filter(({ item, statement }) => {
+      const key = `${item.judgement.document.key}\u0000${statement.path}`;
+      if (seen.has(key)) return false;
+      seen.add(key);
+      return true;
+    });
+    const [first] = distinct;
+    if (!first) return [];
+    const adminLike = distinct.some(
       ({ statement }) =>
         !statement.actions.negated &&
         statement.actions.patterns.includes('*') &&
         statement.resources.patterns.includes('*'),
     );
     const severity: Severity = adminLike ? 'critical' : 'high';
+    const more = distinct.length > 1 || first.reasons.length > 1 ? ' (and more)' : '';
     return [
       {
-        summary: `Inline policy ${subject.policyName} on ${subject.roleName}: ${flagged[0]?.reasons[0]}${flagged.length > 1 || (flagged[0]?.reasons.length ?? 0) > 1 ? ' (and more)' : ''}.`,
-        resource: subject.roleArn,
+        summary: `${analysis.what}: ${first.reasons[0]}${more}.`,
+        resource: analysis.resource,
         severity,
         details: {
-          roleName: subject.roleName,
-          policyName: subject.policyName,
-          statements: flagged.map(({ statement, reasons }) => ({ ...describeStatement(statement), reasons })),
+          ...analysis.details,
+          statements: distinct.map(({ item, statement, reasons }) => ({
+            ...describeStatement(statement),
+            path: placeOf(analysis, item, statement.path),
+            reasons,
+          })),
         },
       },
     ];

@@ -1,6 +1,6 @@
 /**
  * Every CloudTrail rule, listed explicitly (no registration by import side effect). Adding a rule: one file,
- * one line here, its test cases under test/cases/rules/<id>/, and its event in serverless.yml if new.
+ * one line here, its positive and negative cases in test/cases/rules.ts, and its event in serverless.yml if new.
  */
 import type { AnyRule } from '../core/rule.ts';
 import type { WatchedEventName } from '../events/subjects/index.ts';
@@ -10,9 +10,11 @@ import { imdsHopLimit } from './ec2.imds.hop-limit.ts';
 import { imdsV1Allowed } from './ec2.imds.v1-allowed.ts';
 import { guardrailTamper } from './guardrail.tamper.ts';
 import { accessKeyLongLived } from './iam.accesskey.long-lived.ts';
+import { boundaryRemoved } from './iam.boundary.removed.ts';
 import { policyDrift } from './iam.policy.drift.ts';
 import { policyNoBaseline } from './iam.policy.no-baseline.ts';
 import { policyPrivesc } from './iam.policy.privesc.ts';
+import { policyUnknownDocument } from './iam.policy.unknown-document.ts';
 import { policyWildcard } from './iam.policy.wildcard.ts';
 import { userEphemeral } from './iam.user.ephemeral.ts';
 import { userUnexpected } from './iam.user.unexpected.ts';
@@ -25,15 +27,13 @@ export const RULES: readonly AnyRule[] = [
   policyDrift,
   policyWildcard,
   policyPrivesc,
+  policyUnknownDocument,
+  boundaryRemoved,
   imdsV1Allowed,
   imdsHopLimit,
   loggingImpaired,
   guardrailTamper,
 ];
-
-export function ruleById(id: string): AnyRule | undefined {
-  return RULES.find((rule) => rule.id === id);
-}
 
 export interface ListenedEvent {
   readonly eventSource: string;

@@ -9,16 +9,24 @@
  */
 import type { Baseline } from '../baseline/baseline.ts';
 import type { FactRequest, Knowledge } from '../core/knowledge.ts';
-import type { Subject, SubjectOf, WatchedEventName } from '../events/subjects/index.ts';
+import { NO_KNOWLEDGE } from '../engine/knowledge.ts';
+import type {
+  PermissionEventName,
+  PermissionSubject,
+  Subject,
+  SubjectOf,
+  WatchedEventName,
+} from '../events/subjects/index.ts';
+import { PERMISSION_EVENTS } from '../events/subjects/index.ts';
 import type { PolicyAnalysis } from './policyAnalysis.ts';
-import { analyzePolicy } from './policyAnalysis.ts';
+import { analyzePermissions, permissionFacts } from './policyAnalysis.ts';
 
-export interface RecordInputs {
-  readonly PutRolePolicy: {
-    /** The envelope comparison and the statements the baseline does not already approve. */
-    readonly policy: PolicyAnalysis;
-  };
+/** What every permission event prepares: who gains which documents, each compared with its envelope. */
+export interface PermissionInputs {
+  readonly policy: PolicyAnalysis;
 }
+
+export type RecordInputs = { readonly [K in PermissionEventName]: PermissionInputs };
 
 /** An event without inputs of its own. */
 export type NoInputs = Readonly<Record<never, never>>;
@@ -32,9 +40,14 @@ const PREPARE: {
     knowledge: Knowledge,
     at: string,
   ) => RecordInputs[K];
-} = {
-  PutRolePolicy: (subject, baseline) => ({ policy: analyzePolicy(subject, baseline) }),
-};
+} = Object.fromEntries(
+  PERMISSION_EVENTS.map((name) => [
+    name,
+    (subject: PermissionSubject, baseline: Baseline, knowledge: Knowledge, at: string): PermissionInputs => ({
+      policy: analyzePermissions(subject, baseline, knowledge, at),
+    }),
+  ]),
+) as never;
 
 const NONE: NoInputs = Object.freeze({});
 
@@ -57,13 +70,23 @@ export function prepareInputs<K extends WatchedEventName>(
  * The facts an event's inputs read from Knowledge, for callers that load them before evaluating (the Lambda
  * functions read exactly these from AWS). An event absent here needs none.
  */
-const FACTS: {
-  readonly [K in WatchedEventName]?: (subject: SubjectOf<K>, baseline: Baseline) => readonly FactRequest[];
-} = {};
+type Facts<S> = (subject: S, baseline: Baseline, known: Knowledge, at: string) => readonly FactRequest[];
 
-export function factsNeededFor(subject: Subject, baseline: Baseline): readonly FactRequest[] {
-  const facts = (
-    FACTS as Partial<Record<WatchedEventName, (s: Subject, b: Baseline) => readonly FactRequest[]>>
-  )[subject.kind];
-  return facts ? facts(subject, baseline) : [];
+const FACTS: { readonly [K in WatchedEventName]?: Facts<SubjectOf<K>> } = Object.fromEntries(
+  PERMISSION_EVENTS.map((name) => [name, permissionFacts]),
+);
+
+/**
+ * `known`: what earlier loads answered. Some facts are needed only once another is known (the envelopes of the
+ * principals a policy turns out to be attached to): a caller loads, asks again with the answers, and stops when
+ * nothing new is asked.
+ */
+export function factsNeededFor(
+  subject: Subject,
+  baseline: Baseline,
+  known: Knowledge = NO_KNOWLEDGE,
+  at = '',
+): readonly FactRequest[] {
+  const facts = (FACTS as Partial<Record<WatchedEventName, Facts<Subject>>>)[subject.kind];
+  return facts ? facts(subject, baseline, known, at) : [];
 }

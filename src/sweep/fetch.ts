@@ -11,7 +11,7 @@ import {
   ListUserTagsCommand,
   paginateListUsers,
 } from '@aws-sdk/client-iam';
-import { describeAwsError } from '../actions/awsError.ts';
+import { describeAwsError } from '../aws/errors.ts';
 import { mapLimit } from '../util/mapLimit.ts';
 import type { AccessKeySnapshot, AccountSnapshot, UnreadableUser, UserSnapshot } from './snapshot.ts';
 

@@ -1,20 +1,34 @@
 /**
  * Hand-made cases per rule: each rule needs at least one positive case (it fires) and one negative case (it
- * stays quiet); test/meta/rules.test.ts checks that. Records follow the real CloudTrail shape.
+ * does not); test/meta/rules.test.ts checks that. A negative case says why the rule does not fire: the record
+ * is evaluated and the rule stays quiet, or the engine skips the record, for the reason given. Records follow
+ * the real CloudTrail shape.
  */
-
+import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { RuleId, Severity } from '../../src/core/types.ts';
+import { corpus, corpusPath } from '../helpers/corpus.ts';
 import type { Json } from '../helpers/records.ts';
 import {
   ACCOUNT,
+  addUserToGroup,
   assumedRole,
+  attachPolicy,
   createAccessKey,
+  createGroup,
+  createPolicy,
+  createPolicyVersion,
   createUser,
+  deleteBoundary,
   identities,
   modifyImds,
+  policyArn,
+  putBoundary,
   putEventSelectors,
+  putGroupPolicy,
   putRolePolicy,
+  putUserPolicy,
+  setDefaultPolicyVersion,
   stackCall,
   trailCall,
   updateTrail,
@@ -29,15 +43,94 @@ export interface RuleCase {
   /** Fields the finding's details must contain (deep partial match). */
   readonly details?: Json;
   readonly remediation?: Json;
+  /** Records before it that the offline knowledge learns from (a CreatePolicy before its attachment). */
+  readonly trail?: readonly Json[];
+}
+
+/** Why a negative case gives no finding: evaluated, this rule quiet; or skipped, with the engine's reason. */
+export type NotFired = 'quiet' | { readonly skipped: string };
+
+export interface NegativeCase {
+  readonly name: string;
+  readonly record: Json;
+  /** YAML of a baseline to use instead of infra/baseline.example.yml. */
+  readonly baseline?: string;
+  readonly expect: NotFired;
+  /** Records before it that the offline knowledge learns from. */
+  readonly trail?: readonly Json[];
 }
 
 export interface RuleCases {
   readonly positive: readonly RuleCase[];
-  readonly negative: readonly RuleCase[];
+  readonly negative: readonly NegativeCase[];
 }
 
 const ephemeral = 'temporaryaccessAImodelshare0123456789abcdef0123456789abcdef';
 const doc = (...Statement: Json[]): Json => ({ Version: '2012-10-17', Statement });
+
+/** A real record of ../shared/corpus/target-events/stratus-red-team; undefined (its cases left out) without the corpus. */
+function stratus(file: string, eventName: string): Json | undefined {
+  if (!corpus) return undefined;
+  const text = readFileSync(corpusPath('target-events', 'stratus-red-team', file), 'utf8');
+  return (JSON.parse(text) as { Records: Json[] }).Records.find((r) => r.eventName === eventName);
+}
+/** Cases on real records, when the corpus is there. */
+function real(
+  name: string,
+  record: Json | undefined,
+  rest: Omit<RuleCase, 'name' | 'record'> = {},
+): RuleCase[] {
+  return record ? [{ name: `real record: ${name}`, record, ...rest }] : [];
+}
+/** stratus-red-team's iam-create-admin-user: AdministratorAccess attached to a new user, malicious-iam-user. */
+const STRATUS_ADMIN_USER = stratus('aws.persistence.iam-create-admin-user.json', 'AttachUserPolicy');
+/** stratus-red-team's iam-create-backdoor-role: AdministratorAccess attached to the role it created. */
+const STRATUS_ADMIN_ROLE = stratus('aws.persistence.iam-create-backdoor-role.json', 'AttachRolePolicy');
+
+const ADMINISTRATOR_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
+const S3_READ_ONLY = 'arn:aws:iam::aws:policy/AmazonS3ReadOnlyAccess';
+const imageGeneratorPolicy = doc({
+  Effect: 'Allow',
+  Action: ['s3:PutObject', 's3:GetObject', 's3:DeleteObject', 's3:ListBucket'],
+  Resource: ['arn:aws:s3:::short-drama-assets', 'arn:aws:s3:::short-drama-assets/*'],
+});
+const EARLIER = { eventTime: '2026-11-20T10:00:00Z' };
+/** The issue's example: a new default version granting iam:PassRole and iam:AttachRolePolicy on `*`. */
+const escalatingVersion = doc({
+  Effect: 'Allow',
+  Action: ['iam:PassRole', 'iam:AttachRolePolicy'],
+  Resource: '*',
+});
+
+/** Principals of every kind, with envelopes, groups and a boundary, for the paths the example baseline lacks. */
+const PATHS_BASELINE = `version: 1
+roles:
+  reader:
+    managedPolicies: [${S3_READ_ONLY}]
+  data-role:
+    permissions:
+      - {Effect: Allow, Action: ["s3:*", "s3-object-lambda:*"], Resource: "*"}
+    boundary: arn:aws:iam::123456789012:policy/DataBoundary
+groups:
+  analysts:
+    permissions:
+      - {Effect: Allow, Action: "athena:*", Resource: "*"}
+users:
+  approved:
+    - name: alice
+      permissions:
+        - {Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*"}
+      groups: [analysts]
+      boundary: arn:aws:iam::123456789012:policy/UserBoundary
+    - name: bob
+      permissions:
+        - {Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*"}
+policies:
+  Reports:
+    permissions:
+      - {Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*"}
+    attachTo: { users: [bob] }
+`;
 
 export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
   'iam.user.ephemeral': {
@@ -71,11 +164,16 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
     ],
     negative: [
-      { name: 'approved user', record: createUser('chatbot-dev-bob') },
-      { name: 'unknown user', record: createUser('backdoor') },
-      { name: 'uppercase hex is not the pattern', record: createUser(ephemeral.toUpperCase()) },
+      { name: 'approved user', expect: 'quiet', record: createUser('chatbot-dev-bob') },
+      { name: 'unknown user', expect: 'quiet', record: createUser('backdoor') },
+      {
+        name: 'uppercase hex is not the pattern',
+        expect: 'quiet',
+        record: createUser(ephemeral.toUpperCase()),
+      },
       {
         name: 'ephemeral pattern with creators, made by someone else',
+        expect: 'quiet',
         record: createUser(ephemeral),
         baseline: `version: 1\nusers:\n  ephemeral:\n    - regex: temporaryaccess.*\n      ttl: 1d\n      creators: ["arn:aws:iam::*:user/aimodelshare-*"]\n`,
       },
@@ -98,10 +196,11 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       { name: 'created by root', record: createUser('tmp', { userIdentity: identities.root }) },
     ],
     negative: [
-      { name: 'approved by glob, any case', record: createUser('ChatBot-Dev-Carol') },
-      { name: 'approved by exact name', record: createUser('cml-cloud-manager-service') },
+      { name: 'approved by glob, any case', expect: 'quiet', record: createUser('ChatBot-Dev-Carol') },
+      { name: 'approved by exact name', expect: 'quiet', record: createUser('cml-cloud-manager-service') },
       {
         name: 'ephemeral from an allowed creator',
+        expect: 'quiet',
         record: createUser(ephemeral, { userIdentity: identities.aimodelshareAutomation }),
       },
     ],
@@ -142,9 +241,14 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'seed 003 service user, keys allowed by the baseline',
+        expect: 'quiet',
         record: createAccessKey('cml-cloud-manager-service'),
       },
-      { name: 'seed 002 dev user, keys allowed', record: createAccessKey('chatbot-dev-dana') },
+      {
+        name: 'seed 002 dev user, keys allowed',
+        expect: 'quiet',
+        record: createAccessKey('chatbot-dev-dana'),
+      },
     ],
   },
   'iam.policy.drift': {
@@ -183,6 +287,117 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         ),
       },
       {
+        name: 'managed: AdministratorAccess attached to a seed role, judged on its document at the event time',
+        record: attachPolicy('Role', 'XploreEC2Role', ADMINISTRATOR_ACCESS),
+        details: {
+          path: 'managed',
+          policyArn: ADMINISTRATOR_ACCESS,
+          versionId: 'v1',
+          reaches: ['roles.XploreEC2Role'],
+          baselinePath: 'roles.XploreEC2Role',
+        },
+      },
+      {
+        name: 'managed: an AWS managed policy beyond the role envelope (AmazonS3ReadOnlyAccess on the image generator)',
+        record: attachPolicy('Role', 'ImageGeneratorEC2Role', S3_READ_ONLY),
+        details: { path: 'managed', policyArn: S3_READ_ONLY },
+      },
+      {
+        name: 'inline: a user policy beyond the dev user envelope',
+        record: putUserPolicy(
+          'chatbot-dev-alice',
+          'p',
+          doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::other-bucket/*' }),
+        ),
+        details: { path: 'inline', userName: 'chatbot-dev-alice', baselinePath: 'users.approved[1]' },
+      },
+      {
+        name: 'inline: a group policy beyond the group envelope',
+        record: putGroupPolicy(
+          'analysts',
+          'p',
+          doc({ Effect: 'Allow', Action: 'glue:GetTable', Resource: '*' }),
+        ),
+        baseline: PATHS_BASELINE,
+        details: { path: 'inline', groupName: 'analysts', baselinePath: 'groups.analysts' },
+      },
+      {
+        name: 'group: a user joins a group whose policy (seen in the trail) it may not have',
+        trail: [
+          createGroup('ops', EARLIER),
+          putGroupPolicy(
+            'ops',
+            'ops-admin',
+            doc({ Effect: 'Allow', Action: 'ec2:*', Resource: '*' }),
+            EARLIER,
+          ),
+        ],
+        record: addUserToGroup('bob', 'ops'),
+        baseline: PATHS_BASELINE,
+        details: {
+          path: 'group',
+          userName: 'bob',
+          groupName: 'ops',
+          document: 'inline policy ops-admin of group ops',
+        },
+      },
+      {
+        name: 'policy-version: ImageGeneratorS3Access rewritten to s3:* by a new default version',
+        trail: [createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, EARLIER)],
+        record: createPolicyVersion(
+          policyArn('ImageGeneratorS3Access'),
+          doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }),
+          'v2',
+          true,
+        ),
+        details: {
+          path: 'policy-version',
+          policyArn: policyArn('ImageGeneratorS3Access'),
+          versionId: 'v2',
+          reaches: ['roles.ImageGeneratorEC2Role'],
+          baselinePath: 'policies.ImageGeneratorS3Access',
+          judged: [
+            { principal: 'policy ImageGeneratorS3Access', baselinePath: 'policies.ImageGeneratorS3Access' },
+            { principal: 'role ImageGeneratorEC2Role', baselinePath: 'roles.ImageGeneratorEC2Role' },
+          ],
+        },
+      },
+      {
+        name: 'policy-version: a version that is not the default still leaves its policy envelope',
+        record: createPolicyVersion(
+          policyArn('ImageGeneratorS3Access'),
+          doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+          'v3',
+          false,
+        ),
+        details: { path: 'policy-version', setAsDefault: false, principals: [] },
+      },
+      {
+        name: 'policy-version: SetDefaultPolicyVersion back to a broad version the trail created',
+        trail: [
+          createPolicy('Reports', doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }), EARLIER),
+          createPolicyVersion(
+            policyArn('Reports'),
+            doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' }),
+            'v2',
+            true,
+            EARLIER,
+          ),
+          attachPolicy('User', 'bob', policyArn('Reports'), EARLIER),
+        ],
+        record: setDefaultPolicyVersion(policyArn('Reports'), 'v1'),
+        baseline: PATHS_BASELINE,
+        details: { path: 'policy-version', versionId: 'v1', principals: ['user/bob'] },
+      },
+      {
+        name: 'policy-version: CreatePolicy of a declared policy beyond its envelope',
+        record: createPolicy(
+          'ImageGeneratorS3Access',
+          doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+        ),
+        details: { path: 'policy-version', versionId: 'v1', principals: [] },
+      },
+      {
         name: 'something the envelope denies',
         record: putRolePolicy(
           'r',
@@ -195,6 +410,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'subset of the envelope wildcard',
+        expect: 'quiet',
         record: putRolePolicy(
           'aimodelshare-lambda-exec',
           'p',
@@ -203,6 +419,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'a Statement object, only Denies added',
+        expect: 'quiet',
         record: putRolePolicy('XploreEC2Role', 'p', {
           Version: '2012-10-17',
           Statement: { Effect: 'Deny', Action: '*', Resource: '*' },
@@ -210,12 +427,97 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'a role without baseline is not drift (no-baseline says it)',
+        expect: 'quiet',
         record: putRolePolicy('unknown-role', 'p', doc({ Effect: 'Allow', Action: '*', Resource: '*' })),
+      },
+      {
+        expect: 'quiet',
+        name: 'managed: seed 000 attaches ImageGeneratorS3Access after creating it',
+        trail: [createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, EARLIER)],
+        record: attachPolicy('Role', 'ImageGeneratorEC2Role', policyArn('ImageGeneratorS3Access')),
+      },
+      {
+        expect: 'quiet',
+        name: 'managed: an AWS managed policy the role lists',
+        record: attachPolicy('Role', 'reader', S3_READ_ONLY),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        expect: 'quiet',
+        name: 'managed: an AWS managed policy whose document fits the envelope',
+        record: attachPolicy('Role', 'data-role', S3_READ_ONLY),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        expect: 'quiet',
+        name: 'managed: a declared policy attachTo lets the user carry, never seen in the trail',
+        record: attachPolicy('User', 'bob', policyArn('Reports')),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        expect: 'quiet',
+        name: 'group: a user joins a group the baseline lets it join',
+        record: addUserToGroup('alice', 'analysts'),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        expect: 'quiet',
+        name: 'group: the group policies (from the trail) fit the user envelope',
+        trail: [
+          createGroup('readers', EARLIER),
+          putGroupPolicy(
+            'readers',
+            'r',
+            doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/2026/*' }),
+            EARLIER,
+          ),
+        ],
+        record: addUserToGroup('bob', 'readers'),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        expect: 'quiet',
+        name: 'policy-version: a new default version within the policy envelope',
+        trail: [createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, EARLIER)],
+        record: createPolicyVersion(
+          policyArn('ImageGeneratorS3Access'),
+          doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::short-drama-assets/*' }),
+          'v2',
+          true,
+        ),
+      },
+      {
+        expect: 'quiet',
+        name: 'boundary: offline, a removed boundary is left to iam.boundary.removed',
+        record: deleteBoundary('Role', 'data-role'),
+        baseline: PATHS_BASELINE,
       },
     ],
   },
   'iam.policy.wildcard': {
     positive: [
+      ...real('AttachUserPolicy of AdministratorAccess to a backdoor user', STRATUS_ADMIN_USER, {
+        severity: 'critical',
+        details: { path: 'managed', userName: 'malicious-iam-user', policyArn: ADMINISTRATOR_ACCESS },
+      }),
+      {
+        name: 'policy-version: s3:* in a new default version of a seed policy',
+        trail: [createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, EARLIER)],
+        record: createPolicyVersion(
+          policyArn('ImageGeneratorS3Access'),
+          doc({ Effect: 'Allow', Action: 's3:*', Resource: '*' }),
+          'v2',
+          true,
+        ),
+        severity: 'high',
+        details: { path: 'policy-version', statements: [{ path: 'Statement[0]', action: ['s3:*'] }] },
+      },
+      {
+        name: 'inline: a group policy with ec2:* on *',
+        record: putGroupPolicy('analysts', 'p', doc({ Effect: 'Allow', Action: 'ec2:*', Resource: '*' })),
+        baseline: PATHS_BASELINE,
+        details: { path: 'inline', groupName: 'analysts' },
+      },
       {
         name: '* on * is critical',
         record: putRolePolicy('unknown-role', 'admin', doc({ Effect: 'Allow', Action: '*', Resource: '*' })),
@@ -250,6 +552,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'read-only actions on *',
+        expect: 'quiet',
         record: putRolePolicy(
           'unknown-role',
           'p',
@@ -258,6 +561,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'prefix wildcard of read actions on *',
+        expect: 'quiet',
         record: putRolePolicy(
           'unknown-role',
           'p',
@@ -266,10 +570,31 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'wildcards only in a Deny',
+        expect: 'quiet',
         record: putRolePolicy('unknown-role', 'p', doc({ Effect: 'Deny', Action: '*', Resource: '*' })),
       },
       {
+        expect: 'quiet',
+        name: 'managed: the seed policy the role may carry',
+        record: attachPolicy('Role', 'ImageGeneratorEC2Role', policyArn('ImageGeneratorS3Access')),
+      },
+      {
+        expect: 'quiet',
+        name: 'managed: a read-only AWS managed policy on * (AmazonS3ReadOnlyAccess)',
+        record: attachPolicy('Role', 'unknown-role', S3_READ_ONLY),
+      },
+      {
+        name: 'a service wildcard on resources none of its actions can act on',
+        expect: 'quiet',
+        record: putRolePolicy(
+          'unknown-role',
+          'p',
+          doc({ Effect: 'Allow', Action: 'lambda:*', Resource: 'arn:aws:s3:::xplore-face-auth-refs/*' }),
+        ),
+      },
+      {
         name: 'approved by the baseline (ecr:GetAuthorizationToken on * for codebuild)',
+        expect: 'quiet',
         record: putRolePolicy(
           'aimodelshare-codebuild-role',
           'p',
@@ -280,6 +605,27 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
   },
   'iam.policy.privesc': {
     positive: [
+      ...real('AttachRolePolicy of AdministratorAccess to a backdoor role', STRATUS_ADMIN_ROLE, {
+        severity: 'critical',
+        details: { path: 'managed', roleName: 'stratus-red-team-malicious-iam-role', versionId: 'v1' },
+      }),
+      {
+        name: 'policy-version: iam:PassRole and iam:AttachRolePolicy on * in a policy whose holders are unknown',
+        record: createPolicyVersion(policyArn('SomeTeamPolicy'), escalatingVersion, 'v4', true),
+        severity: 'high',
+        details: { path: 'policy-version', versionId: 'v4' },
+      },
+      {
+        name: 'group: joining a group that holds AdministratorAccess (from the trail)',
+        trail: [
+          createGroup('admins', EARLIER),
+          attachPolicy('Group', 'admins', ADMINISTRATOR_ACCESS, EARLIER),
+        ],
+        record: addUserToGroup('bob', 'admins'),
+        baseline: PATHS_BASELINE,
+        severity: 'critical',
+        details: { path: 'group', groupName: 'admins' },
+      },
       {
         name: 'PassRole',
         record: putRolePolicy(
@@ -288,6 +634,25 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
           doc({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }),
         ),
         severity: 'high',
+      },
+      {
+        name: 'PassRole and CreateFunction on *, with the resources that open it',
+        record: putRolePolicy(
+          'unknown-role',
+          'p',
+          doc({ Effect: 'Allow', Action: ['iam:PassRole', 'lambda:CreateFunction'], Resource: '*' }),
+        ),
+        severity: 'high',
+        details: {
+          escalations: [
+            {
+              id: 'iam-pass-any-role',
+              grants: [
+                { action: 'iam:PassRole', grantedBy: [{ statement: 'Statement[0]', resources: ['*'] }] },
+              ],
+            },
+          ],
+        },
       },
       {
         name: 'iam:* is critical',
@@ -313,7 +678,21 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     ],
     negative: [
       {
+        name: 'NotAction on one bucket reaches no escalation action (drift, not privesc)',
+        expect: 'quiet',
+        record: putRolePolicy(
+          'XploreEC2Role',
+          'p',
+          doc({
+            Effect: 'Allow',
+            NotAction: ['iam:*', 'sts:*', 's3:Delete*'],
+            Resource: 'arn:aws:s3:::xplore-face-auth-refs/*',
+          }),
+        ),
+      },
+      {
         name: 'AssumeRole of one named role',
+        expect: 'quiet',
         record: putRolePolicy(
           'unknown-role',
           'p',
@@ -326,6 +705,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'read-only IAM',
+        expect: 'quiet',
         record: putRolePolicy(
           'unknown-role',
           'p',
@@ -333,7 +713,18 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         ),
       },
       {
+        expect: 'quiet',
+        name: 'policy-version: the same grant in a version that is not the default (nobody holds it yet)',
+        record: createPolicyVersion(policyArn('SomeTeamPolicy'), escalatingVersion, 'v4', false),
+      },
+      {
+        expect: 'quiet',
+        name: 'managed: a read-only AWS managed policy',
+        record: attachPolicy('Role', 'unknown-role', S3_READ_ONLY),
+      },
+      {
         name: 'escalation only denied',
+        expect: 'quiet',
         record: putRolePolicy('unknown-role', 'p', doc({ Effect: 'Deny', Action: 'iam:*', Resource: '*' })),
       },
     ],
@@ -353,6 +744,35 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
           statements: [{ path: 'Statement[0]', effect: 'Allow', action: ['s3:GetObject'] }],
         },
       },
+      ...real('AttachUserPolicy to a user the baseline does not know', STRATUS_ADMIN_USER, {
+        details: { path: 'managed', withoutBaseline: [{ principal: 'user malicious-iam-user' }] },
+      }),
+      {
+        name: 'inline: a user policy on an unknown user',
+        record: putUserPolicy(
+          'backdoor',
+          'p',
+          doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+        ),
+        details: { path: 'inline', userName: 'backdoor' },
+      },
+      {
+        name: 'managed: a policy attached to an ephemeral user, which has no envelope',
+        trail: [
+          createPolicy(
+            'run-policy',
+            doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+            EARLIER,
+          ),
+        ],
+        record: attachPolicy('User', ephemeral, policyArn('run-policy')),
+        details: { path: 'managed' },
+      },
+      {
+        name: 'policy-version: a new default version of an undeclared policy whose holders are unknown',
+        record: createPolicyVersion(policyArn('SomeTeamPolicy'), escalatingVersion, 'v4', true),
+        details: { path: 'policy-version', principals: [] },
+      },
       {
         name: "someone else writing the guardrail's own role",
         record: putRolePolicy(
@@ -365,11 +785,124 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'a baseline role',
+        expect: 'quiet',
         record: putRolePolicy(
           'XploreEC2Role',
           'p',
           doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::xplore-face-auth-refs/a' }),
         ),
+      },
+      {
+        expect: 'quiet',
+        name: 'managed: AdministratorAccess on a baseline role is drift, not no-baseline',
+        record: attachPolicy('Role', 'XploreEC2Role', ADMINISTRATOR_ACCESS),
+      },
+      {
+        expect: 'quiet',
+        name: 'policy-version: an undeclared policy the trail shows was never attached',
+        trail: [
+          createPolicy(
+            'SomeTeamPolicy',
+            doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }),
+            EARLIER,
+          ),
+        ],
+        record: createPolicyVersion(policyArn('SomeTeamPolicy'), escalatingVersion, 'v2', true),
+      },
+      {
+        expect: 'quiet',
+        name: 'policy-version: CreatePolicy of an undeclared policy (attaching it is what is judged)',
+        record: createPolicy('SomeTeamPolicy', escalatingVersion),
+      },
+    ],
+  },
+  'iam.policy.unknown-document': {
+    positive: [
+      {
+        name: 'managed: a customer-managed policy neither declared nor seen in the trail',
+        record: attachPolicy('Role', 'XploreEC2Role', policyArn('Mystery')),
+        severity: 'medium',
+        details: {
+          path: 'managed',
+          unread: [
+            { policyArn: policyArn('Mystery'), principal: 'arn:aws:iam::123456789012:role/XploreEC2Role' },
+          ],
+        },
+      },
+      {
+        name: 'policy-version: SetDefaultPolicyVersion to a version the trail does not show',
+        record: setDefaultPolicyVersion(policyArn('ImageGeneratorS3Access'), 'v7'),
+        details: { path: 'policy-version', unread: [{ versionId: 'v7' }] },
+      },
+      {
+        name: 'group: a group whose policies are unknown',
+        record: addUserToGroup('chatbot-dev-alice', 'ops'),
+        details: { path: 'group', unread: [{ groupName: 'ops' }] },
+      },
+      {
+        name: 'managed: an AWS managed policy the data does not know',
+        record: attachPolicy('Role', 'XploreEC2Role', 'arn:aws:iam::aws:policy/NotAnAwsManagedPolicy'),
+      },
+    ],
+    negative: [
+      {
+        expect: 'quiet',
+        name: 'managed: a declared policy stands in with its envelope',
+        record: attachPolicy('Role', 'XploreEC2Role', policyArn('CMLWorkerManagementPolicy')),
+      },
+      {
+        expect: 'quiet',
+        name: 'managed: a policy the trail created',
+        trail: [
+          createPolicy('Mystery', doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: '*' }), EARLIER),
+        ],
+        record: attachPolicy('Role', 'XploreEC2Role', policyArn('Mystery')),
+      },
+      {
+        expect: 'quiet',
+        name: 'group: a baseline group stands in with its envelope',
+        record: addUserToGroup('bob', 'analysts'),
+        baseline: PATHS_BASELINE,
+      },
+    ],
+  },
+  'iam.boundary.removed': {
+    positive: [
+      {
+        name: 'the boundary of a role removed',
+        record: deleteBoundary('Role', 'data-role'),
+        baseline: PATHS_BASELINE,
+        severity: 'high',
+        details: {
+          roleName: 'data-role',
+          expected: 'arn:aws:iam::123456789012:policy/DataBoundary',
+          removed: true,
+        },
+      },
+      {
+        name: 'the boundary of a user replaced by another policy',
+        record: putBoundary('User', 'alice', ADMINISTRATOR_ACCESS),
+        baseline: PATHS_BASELINE,
+        details: { userName: 'alice', replacement: ADMINISTRATOR_ACCESS },
+      },
+    ],
+    negative: [
+      {
+        expect: 'quiet',
+        name: 'the baseline boundary put (back)',
+        record: putBoundary('Role', 'data-role', 'arn:aws:iam::123456789012:policy/DataBoundary'),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        expect: 'quiet',
+        name: 'a boundary removed from a principal the baseline gives none',
+        record: deleteBoundary('User', 'bob'),
+        baseline: PATHS_BASELINE,
+      },
+      {
+        expect: 'quiet',
+        name: 'an unknown role',
+        record: deleteBoundary('Role', 'somebody'),
       },
     ],
   },
@@ -413,6 +946,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'required',
+        expect: 'quiet',
         record: modifyImds(
           'i-0abc1234def567890',
           { HttpTokens: 'required' },
@@ -421,14 +955,17 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'endpoint disabled altogether',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional', HttpEndpoint: 'disabled' }),
       },
       {
         name: 'tokens unchanged and unknown',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpPutResponseHopLimit: 2 }),
       },
       {
         name: 'rule disabled in the baseline',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional' }),
         baseline: `version: 1\nrules:\n  ec2.imds.v1-allowed:\n    enabled: false\n`,
       },
@@ -451,14 +988,17 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'hop limit 2 for containers (seed 002)',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'required', HttpPutResponseHopLimit: 2 }),
       },
       {
         name: 'no hop limit in the change',
+        expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'required' }),
       },
       {
         name: "the guardrail's own remediation call",
+        expect: { skipped: "made by guardrail's own role guardrail-prod-remediator" },
         record: modifyImds(
           'i-0abc1234def567890',
           { HttpTokens: 'required', HttpPutResponseHopLimit: 9 },
@@ -605,19 +1145,23 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'UpdateTrail changing only the key prefix inside the same bucket',
+        expect: 'quiet',
         record: updateTrail('org-trail', { s3KeyPrefix: 'audit/2026' }),
       },
       {
         name: 'UpdateTrail naming the same bucket as the baseline, with a new prefix',
+        expect: 'quiet',
         record: updateTrail('org-trail', { s3BucketName: 'org-cloudtrail-logs', s3KeyPrefix: 'audit' }),
         baseline: 'version: 1\ntrails:\n  - name: org-trail\n    bucket: org-cloudtrail-logs\n',
       },
       {
         name: 'UpdateTrail keeping the trail multi-region with global events',
+        expect: 'quiet',
         record: updateTrail('org-trail', { isMultiRegionTrail: true, includeGlobalServiceEvents: true }),
       },
       {
         name: 'PutEventSelectors that keeps write management events and adds S3 data events',
+        expect: 'quiet',
         record: putEventSelectors('org-trail', {
           eventSelectors: [
             {
@@ -630,6 +1174,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'advanced selectors: write-only management events, plus data events',
+        expect: 'quiet',
         record: putEventSelectors('org-trail', {
           advancedEventSelectors: [
             {
@@ -644,6 +1189,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'two selectors excluding different sources still record every write',
+        expect: 'quiet',
         record: putEventSelectors('org-trail', {
           advancedEventSelectors: [
             {
@@ -663,11 +1209,13 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'a trail the baseline does not name, when it names some',
+        expect: 'quiet',
         record: trailCall('StopLogging', { name: 'sandbox-trail' }),
         baseline: 'version: 1\ntrails:\n  - name: org-trail\n',
       },
       {
         name: 'PutInsightSelectors keeping an Insights type',
+        expect: 'quiet',
         record: trailCall('PutInsightSelectors', {
           trailName: 'org-trail',
           insightSelectors: [{ insightType: 'ApiCallRateInsight' }],
@@ -675,6 +1223,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'PutInsightSelectors on a CloudTrail Lake event data store, not a trail',
+        expect: 'quiet',
         record: trailCall('PutInsightSelectors', {
           eventDataStore: 'arn:aws:cloudtrail:eu-west-1:123456789012:eventdatastore/abc',
           insightSelectors: [],
@@ -682,6 +1231,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'StopLogging that failed',
+        expect: { skipped: 'failed call (errorCode AccessDenied)' },
         record: trailCall('StopLogging', { name: 'org-trail' }, null, { errorCode: 'AccessDenied' }),
       },
     ],
@@ -816,6 +1366,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
     negative: [
       {
         name: 'a deployment: the caller is a role the baseline names in guardrail.deployers',
+        expect: 'quiet',
         record: stackCall(
           'PutRule',
           'events',
@@ -826,6 +1377,7 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: 'a reserved concurrency above 0',
+        expect: 'quiet',
         record: stackCall('PutFunctionConcurrency20171031', 'lambda', {
           functionName: 'guardrail-prod-iam-events',
           reservedConcurrentExecutions: 5,
@@ -833,14 +1385,17 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       },
       {
         name: "a rule that is not guardrail's",
+        expect: 'quiet',
         record: stackCall('DisableRule', 'events', { name: 'nightly-backup' }),
       },
       {
         name: "another application's function",
+        expect: 'quiet',
         record: stackCall('DeleteFunction20150331', 'lambda', { functionName: 'image-generator-resize' }),
       },
       {
         name: 'a DisableRule that failed',
+        expect: { skipped: 'failed call (errorCode AccessDeniedException)' },
         record: stackCall(
           'DisableRule',
           'events',

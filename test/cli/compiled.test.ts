@@ -10,7 +10,9 @@ import { EXAMPLE_BASELINE_PATH } from '../helpers/baseline.ts';
 import { createUser, putRolePolicy } from '../helpers/records.ts';
 import { captureIo, tempDir, writeLog } from '../helpers/replay.ts';
 
-const out = tempDir('guardrail-cli-build-');
+// Inside the repository, as dist/cli is: the compiled CLI finds the installed packages (the AWS managed-policy
+// data under node_modules/.cache) the way the real one does.
+const out = tempDir('guardrail-cli-build-', join(process.cwd(), 'node_modules', '.cache', 'guardrail-test'));
 const logs = tempDir('guardrail-cli-logs-');
 let compiled: typeof run;
 

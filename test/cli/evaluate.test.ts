@@ -4,10 +4,23 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import { run } from '../../src/cli/main.ts';
 import { EXAMPLE_BASELINE_PATH } from '../helpers/baseline.ts';
-import { createUser, eventBridge, modifyImds, putRolePolicy } from '../helpers/records.ts';
+import { ensureManagedPolicyData } from '../helpers/policyManaged.ts';
+import {
+  attachPolicy,
+  createPolicy,
+  createPolicyVersion,
+  createUser,
+  eventBridge,
+  modifyImds,
+  policyArn,
+  putRolePolicy,
+} from '../helpers/records.ts';
+
+// The AWS managed-policy data the bin would otherwise compact on its first evaluate (saying so on stderr).
+beforeAll(() => ensureManagedPolicyData(), 120_000);
 
 const BIN = fileURLToPath(new URL('../../bin/guardrail.js', import.meta.url));
 const dir = mkdtempSync(join(tmpdir(), 'guardrail-cli-'));
@@ -132,6 +145,56 @@ describe('guardrail evaluate', () => {
     expect(stdout).toBe('');
     expect(stderr).toMatch(message);
     expect(stderr.trim().split('\n')).toHaveLength(1);
+  });
+});
+
+describe('guardrail evaluate, every path to a permission', () => {
+  it('learns the whole input first, then judges each record as of its own time, whatever the order', async () => {
+    const seedPolicy = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::short-drama-assets/*' }],
+    };
+    const arn = policyArn('ImageGeneratorS3Access');
+    const log = file(
+      'paths.json',
+      JSON.stringify({
+        Records: [
+          // Newest first, as LookupEvents returns them.
+          createPolicyVersion(
+            arn,
+            { Version: '2012-10-17', Statement: { Effect: 'Allow', Action: 's3:*', Resource: '*' } },
+            'v2',
+            true,
+            {
+              eventTime: '2026-11-20T10:20:00Z',
+            },
+          ),
+          attachPolicy('Role', 'ImageGeneratorEC2Role', arn, { eventTime: '2026-11-20T10:11:00Z' }),
+          createPolicy('ImageGeneratorS3Access', seedPolicy, { eventTime: '2026-11-20T10:10:00Z' }),
+          attachPolicy('Role', 'XploreEC2Role', 'arn:aws:iam::aws:policy/AdministratorAccess'),
+        ],
+      }),
+    );
+    const { code, stdout } = await cli('evaluate', log, '-b', EXAMPLE_BASELINE_PATH);
+    expect(code).toBe(0);
+    const findings = JSON.parse(stdout).findings as {
+      ruleId: string;
+      eventName: string;
+      details: Record<string, unknown>;
+    }[];
+    expect(findings.map((f) => `${f.eventName} ${f.ruleId}`).sort()).toEqual([
+      'AttachRolePolicy iam.policy.drift',
+      'AttachRolePolicy iam.policy.privesc',
+      'AttachRolePolicy iam.policy.wildcard',
+      'CreatePolicyVersion iam.policy.drift',
+      'CreatePolicyVersion iam.policy.wildcard',
+    ]);
+    // The trail showed who held the policy at the new version's time: the role is judged too.
+    expect(findings.find((f) => f.eventName === 'CreatePolicyVersion')?.details).toMatchObject({
+      path: 'policy-version',
+      principals: ['role/ImageGeneratorEC2Role'],
+      reaches: ['roles.ImageGeneratorEC2Role'],
+    });
   });
 });
 

@@ -1,12 +1,8 @@
-import { readFileSync } from 'node:fs';
-import { fileURLToPath } from 'node:url';
-import { parseDocument } from 'yaml';
+import { EXAMPLE_BASELINE_PATH } from '../../scripts/lib/baseline.ts';
 import type { Baseline } from '../../src/baseline/baseline.ts';
 import { loadBaseline, parseBaseline } from '../../src/baseline/load.ts';
 
-export const EXAMPLE_BASELINE_PATH = fileURLToPath(
-  new URL('../../infra/baseline.example.yml', import.meta.url),
-);
+export { EXAMPLE_BASELINE_PATH, exampleBaselineEnforcing } from '../../scripts/lib/baseline.ts';
 
 let example: Baseline | undefined;
 /** The example baseline from infra/, loaded once per test file. */
@@ -18,14 +14,4 @@ export function exampleBaseline(): Baseline {
 /** A baseline from inline YAML, for cases that need a variation. */
 export function baselineFrom(yaml: string): Baseline {
   return parseBaseline(yaml, 'test-baseline.yml');
-}
-
-/**
- * The example baseline's YAML with the given rules switched to `mode: enforce` (it ships most in dry-run),
- * edited as a YAML document so its comments stay and a renamed key cannot go unnoticed.
- */
-export function exampleBaselineEnforcing(ruleIds: readonly string[]): string {
-  const doc = parseDocument(readFileSync(EXAMPLE_BASELINE_PATH, 'utf8'));
-  for (const id of ruleIds) doc.setIn(['rules', id, 'mode'], 'enforce');
-  return doc.toString();
 }

@@ -90,3 +90,41 @@ export function documentArb(shape: StatementShape = {}): fc.Arbitrary<Json> {
       ),
     );
 }
+
+/** One piece of a catalogue ARN template: literal text, a `${Name}` placeholder, or the data's `*`. */
+type TemplatePart =
+  | { readonly kind: 'text'; readonly text: string }
+  | { readonly kind: 'name'; readonly name: string; readonly head: boolean }
+  | { readonly kind: 'star'; readonly head: boolean };
+
+function templateParts(template: string): TemplatePart[] {
+  const parts: TemplatePart[] = [];
+  let colons = 0;
+  for (const piece of template.split(/(\$?\{[^}]*\}|\*)/).filter((p) => p !== '')) {
+    const head = colons < 5;
+    if (piece === '*') parts.push({ kind: 'star', head });
+    else if (/^\$?\{/.test(piece)) parts.push({ kind: 'name', name: piece.replace(/^\$?\{|\}$/g, ''), head });
+    else {
+      parts.push({ kind: 'text', text: piece });
+      colons += [...piece].filter((c) => c === ':').length;
+    }
+  }
+  return parts;
+}
+
+/** A value for a placeholder: never empty, never a colon in the first five ARN segments, no `/` in a bucket name. */
+function valueArb(part: Exclude<TemplatePart, { kind: 'text' }>): fc.Arbitrary<string> {
+  if (part.kind === 'name' && part.name === 'Partition') return fc.constant('aws');
+  if (part.head) return fc.stringMatching(/^[a-z0-9][a-z0-9-]{0,11}$/);
+  if (part.kind === 'name' && part.name === 'BucketName')
+    return fc.stringMatching(/^[a-z0-9][a-z0-9.-]{0,11}$/);
+  return fc.stringMatching(/^[A-Za-z0-9][A-Za-z0-9._\-/:+]{0,11}$/);
+}
+
+/** A concrete ARN of a catalogue template: every placeholder and `*` filled with a plausible identifier. */
+export function concreteArnArb(template: string): fc.Arbitrary<string> {
+  const parts = templateParts(template);
+  return fc
+    .tuple(...parts.map((part) => (part.kind === 'text' ? fc.constant(part.text) : valueArb(part))))
+    .map((values) => values.join(''));
+}

@@ -9,8 +9,12 @@ import type { Json } from './records.ts';
 export { CORPUS_MISSING, corpus, corpusPath } from './corpus.ts';
 
 /** A temporary folder removed by the returned cleanup. */
-export function tempDir(prefix = 'guardrail-replay-'): { dir: string; cleanup: () => void } {
-  const dir = mkdtempSync(join(tmpdir(), prefix));
+export function tempDir(
+  prefix = 'guardrail-replay-',
+  parent: string = tmpdir(),
+): { dir: string; cleanup: () => void } {
+  mkdirSync(parent, { recursive: true });
+  const dir = mkdtempSync(join(parent, prefix));
   return { dir, cleanup: () => rmSync(dir, { recursive: true, force: true }) };
 }
 

@@ -338,6 +338,8 @@ describe('iam-events with GUARDRAIL_ROLE_ARN, as deployed', () => {
     });
     expect(iamMock.calls()).toHaveLength(0);
     const message = JSON.parse(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.Message ?? '{}');
-    expect(message.email).toContain('this run did not act on it');
+    expect(message.email).toContain(
+      `Proposed tag-ephemeral (enforce), not acted on: the event is from account ${MEMBER}, and no member role is configured`,
+    );
   });
 });

@@ -5,6 +5,7 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { permissionsFor } from '../../src/actions/permissions.ts';
+import { IAM_FACT_PERMISSIONS } from '../../src/knowledge/iam.ts';
 import { globMatch } from '../../src/policy/glob.ts';
 import { listenedEvents, RULES } from '../../src/rules/index.ts';
 import { SWEEP_READ_PERMISSIONS } from '../../src/sweep/fetch.ts';
@@ -161,13 +162,14 @@ describe('infra/member-account.yml', () => {
         );
       }
     }
-    // Exactly the calls the central functions' remediations and sweep make.
+    // Exactly the calls the central functions' remediations, sweep and policy reads make.
     const granted = statements.flatMap((statement) => [statement.Action].flat()).sort();
     expect(granted).toEqual(
       [
         ...new Set([
           ...permissionsFor([...RULES, ...SWEEP_RULES].map((rule) => rule.remediation)),
           ...SWEEP_READ_PERMISSIONS,
+          ...IAM_FACT_PERMISSIONS,
         ]),
       ].sort(),
     );

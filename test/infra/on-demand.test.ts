@@ -54,6 +54,14 @@ describe('a cold start', () => {
     },
   );
 
+  it('of orphan-sweep carries neither the catalogue nor its loader: the sweep judges no policy', () => {
+    const files = packageFiles('orphan-sweep');
+    expect(files.filter((file) => file.endsWith(CATALOGUE_BUNDLED_FILE))).toEqual([]);
+    for (const file of files.filter((f) => f.endsWith('.js'))) {
+      expect(readFileSync(join(DIST_DIR, file), 'utf8')).not.toContain(CATALOGUE_BUNDLED_FILE);
+    }
+  });
+
   it.each(handlerNames().filter((name) => !CATALOGUE_READERS.has(name)))(
     'of %s ships no action catalogue, which none of its rules reads',
     (name) => {

@@ -19,6 +19,7 @@ import { permissionsFor } from '../../src/actions/permissions.ts';
 import { isOwnRole } from '../../src/baseline/baseline.ts';
 import { parseBaseline } from '../../src/baseline/load.ts';
 import { eventNameMatchers, WATCHED_EVENTS } from '../../src/events/subjects/index.ts';
+import { IAM_FACT_PERMISSIONS } from '../../src/knowledge/iam.ts';
 import { REPLAY_READ_PERMISSIONS } from '../../src/replay/permissions.ts';
 import { listenedEvents, RULES } from '../../src/rules/index.ts';
 import { SWEEP_READ_PERMISSIONS } from '../../src/sweep/fetch.ts';
@@ -48,7 +49,7 @@ const remediationsOf = (...eventSources: string[]) =>
  * remediations (src/actions/permissions.ts), the sweep's reads, the replay's reads and writes.
  */
 const CALLS: Record<string, readonly string[]> = {
-  'iam-events': permissionsFor(remediationsOf('iam.amazonaws.com')),
+  'iam-events': [...permissionsFor(remediationsOf('iam.amazonaws.com')), ...IAM_FACT_PERMISSIONS],
   'ec2-events': permissionsFor(remediationsOf('ec2.amazonaws.com')),
   'tamper-events': permissionsFor(
     remediationsOf(
@@ -83,9 +84,9 @@ function handlerSource(name: string): string {
   return readFileSync(join(ROOT, 'handlers', `${name}.ts`), 'utf8');
 }
 
-/** Exactly-once handlers (they wrap themselves in `idempotent(...)`) also read and write the table. */
+/** Exactly-once handlers (they wrap themselves in `oncePerKey(...)`) also read and write the table. */
 function commonFor(name: string): string[] {
-  return [...COMMON, ...(handlerSource(name).includes('idempotent(') ? powertoolsDynamoActions() : [])];
+  return [...COMMON, ...(handlerSource(name).includes('oncePerKey(') ? powertoolsDynamoActions() : [])];
 }
 
 /** The CloudTrail services a handler file declares it handles (`eventSources` in handlers/<name>.ts). */

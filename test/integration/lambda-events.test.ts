@@ -106,20 +106,20 @@ describe('built iam-events on moto', () => {
     });
     expect(published[0]?.attributes).toMatchObject({
       severity: { Type: 'String', Value: 'low' },
-      ruleId: { Type: 'String', Value: 'iam.user.ephemeral' },
+      ruleId: { Type: 'String.Array', Value: '["iam.user.ephemeral"]' },
     });
     expect(published[0]?.subject).toMatch(
-      /^\[guardrail\] LOW iam.user.ephemeral temporaryaccessAImodelshare/,
+      /^\[guardrail\] LOW temporaryaccessAImodelshare\w+: iam.user.ephemeral$/,
     );
 
     // What was published carries a plain email body beside the chat one (MessageStructure json).
     const [sent] = await account.topicMessages();
     expect(Object.keys(sent?.bodies ?? {}).sort()).toEqual(['default', 'email']);
     expect(sent?.bodies.email).toMatch(
-      /^guardrail: LOW iam.user.ephemeral: Ephemeral IAM user created\n\nWhat happened\n/,
+      /^guardrail: LOW Ephemeral IAM user created: temporaryaccessAImodelshare\w+\n\nWhat happened\n/,
     );
     expect(sent?.bodies.email).toContain(
-      'What guardrail did\n  Applied tag-ephemeral: tagged user temporaryaccessAImodelshare',
+      '  What guardrail did: Applied tag-ephemeral: tagged user temporaryaccessAImodelshare',
     );
 
     // Structured JSON logs carrying the CloudTrail eventId.

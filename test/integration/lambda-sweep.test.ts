@@ -86,7 +86,7 @@ describe('built orphan-sweep on moto', () => {
     const published = await account.drain();
     expect(published).toHaveLength(1);
     expect(published[0]?.subject).toBe('[guardrail] Orphan sweep of 123456789012: 1 finding');
-    expect(published[0]?.attributes.ruleId).toEqual({ Type: 'String', Value: 'iam.user.orphaned' });
+    expect(published[0]?.attributes.ruleId).toEqual({ Type: 'String.Array', Value: '["iam.user.orphaned"]' });
     for (const line of run.logs.filter((l) => l.service === 'guardrail'))
       expect(line.eventId).toBe(scheduled.id);
   });

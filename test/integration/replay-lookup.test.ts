@@ -9,6 +9,7 @@ import { run } from '../../src/cli/main.ts';
 import { lookupEventNames } from '../../src/replay/lookup.ts';
 import { EXAMPLE_BASELINE_PATH } from '../helpers/baseline.ts';
 import { MOTO_ENV } from '../helpers/moto.ts';
+import { paced } from '../helpers/paced.ts';
 import { createAccessKey, createUser } from '../helpers/records.ts';
 import { captureIo } from '../helpers/replay.ts';
 
@@ -28,7 +29,7 @@ const lookupEvent = (record: Record<string, unknown>) => ({
 });
 
 describe('guardrail replay --lookup', () => {
-  it('reads the watched events of each region, paginated, into one report', async () => {
+  it('reads every watched event of each region, paginated, into one report', async () => {
     const user = createUser('lookup-backdoor', { eventTime: '2026-03-01T10:00:00Z' });
     const key = createAccessKey('lookup-backdoor', { eventTime: '2026-03-01T10:02:00Z' });
     trail.on(LookupEventsCommand).resolves({ Events: [] });
@@ -46,9 +47,8 @@ describe('guardrail replay --lookup', () => {
       .resolves({ Events: [lookupEvent(key)] });
 
     const io = captureIo({ env: { AWS_REGION: 'us-east-1' } });
-    const code = await run(
-      ['replay', '--lookup', '--baseline', EXAMPLE_BASELINE_PATH, '--since', '2026-02-01'],
-      io,
+    const code = await paced(() =>
+      run(['replay', '--lookup', '--baseline', EXAMPLE_BASELINE_PATH, '--since', '2026-02-01'], io),
     );
     expect(io.err()).toBe('');
     expect(code).toBe(0);

@@ -85,4 +85,8 @@ describe('module layers', () => {
       ),
     ).toEqual([]);
   });
+
+  it('the demo and the scripts import no test module (their fixtures live in scripts/lib)', () => {
+    expect(violations(filesUnder('scripts'), (i) => under('test')(i.target))).toEqual([]);
+  });
 });

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { RULE_IDS } from '../../src/core/types.ts';
 import { WATCHED_EVENTS } from '../../src/events/subjects/index.ts';
 import { RULES } from '../../src/rules/index.ts';
+import { SWEEP_RULES } from '../../src/sweep/rules.ts';
 import { RULE_CASES } from '../cases/rules.ts';
 
 describe('rule registry', () => {
@@ -36,4 +37,15 @@ describe('rule registry', () => {
     );
     expect(files.map((f) => f.replace(/\.ts$/, '')).sort()).toEqual(RULES.map((rule) => rule.id).sort());
   });
+
+  it.each([...RULES, ...SWEEP_RULES].map((rule) => [rule.id, rule] as const))(
+    '%s speaks to people: no internal reference, Markdown code spans paired',
+    (_id, rule) => {
+      for (const text of [rule.title, rule.rationale, ...rule.nextSteps]) {
+        // "seed 004" means something to guardrail's authors, nothing to the person reading an alert.
+        expect(text).not.toMatch(/\bseeds?\b/i);
+        expect((text.match(/`/g) ?? []).length % 2, text).toBe(0);
+      }
+    },
+  );
 });

@@ -2,6 +2,12 @@ import { describe, expect, it } from 'vitest';
 import { findApprovedUser, findRole } from '../../src/baseline/baseline.ts';
 import { loadBaseline, parseBaseline } from '../../src/baseline/load.ts';
 import { BaselineError } from '../../src/core/errors.ts';
+import { NO_KNOWLEDGE } from '../../src/engine/knowledge.ts';
+import type { NormalizedStatement } from '../../src/policy/parse.ts';
+import { normalizeStatements } from '../../src/policy/parse.ts';
+import { lookupPrincipal, wholeEnvelope } from '../../src/rules/envelopes.ts';
+import type { PolicyJson } from '../cases/seeds.ts';
+import { SEED_POLICIES } from '../cases/seeds.ts';
 import { EXAMPLE_BASELINE_PATH, exampleBaseline } from '../helpers/baseline.ts';
 
 function errorOf(yaml: string): BaselineError {
@@ -150,31 +156,44 @@ describe('infra/baseline.example.yml encodes the five seed systems', () => {
     ]);
   });
 
-  it('has exactly the seed permissions of ImageGeneratorEC2Role and XploreEC2Role', () => {
-    const view = (name: string) =>
-      baseline.roles.get(name)?.statements.map((s) => ({
-        effect: s.effect,
-        actions: s.actions.patterns,
-        resources: s.resources.patterns,
-      }));
-    expect(view('ImageGeneratorEC2Role')).toEqual([
-      {
-        effect: 'Allow',
-        actions: ['s3:deleteobject', 's3:getobject', 's3:listbucket', 's3:putobject'],
-        resources: ['arn:aws:s3:::short-drama-assets', 'arn:aws:s3:::short-drama-assets/*'],
-      },
-    ]);
-    expect(view('XploreEC2Role')).toEqual([
-      {
-        effect: 'Allow',
-        actions: ['s3:getobject', 's3:listbucket', 's3:putobject'],
-        resources: ['arn:aws:s3:::xplore-face-auth-refs', 'arn:aws:s3:::xplore-face-auth-refs/*'],
-      },
-      {
-        effect: 'Allow',
-        actions: ['secretsmanager:getsecretvalue'],
-        resources: ['arn:aws:secretsmanager:us-east-1:123456789012:secret:xplore/*'],
-      },
+  it.each([
+    ['role', 'ImageGeneratorEC2Role', [SEED_POLICIES.imageGenerator]],
+    ['role', 'XploreEC2Role', [SEED_POLICIES.xplore]],
+    ['role', 'kdcube-ec2-role', [SEED_POLICIES.kdcube, SEED_POLICIES.kdcubeKms]],
+    ['role', 'aimodelshare-lambda-exec', [SEED_POLICIES.aimodelshareScoped]],
+    ['user', 'cml-cloud-manager-service', [SEED_POLICIES.cml]],
+    ['user', 'chatbot-dev-alice', [SEED_POLICIES.kdcubeDev]],
+  ] satisfies ['role' | 'user', string, readonly PolicyJson[]][])(
+    'gives %s %s exactly the permissions of its seed policies (its whole envelope)',
+    (kind, name, policies: readonly PolicyJson[]) => {
+      const view = (statements: readonly NormalizedStatement[] | undefined) =>
+        statements?.map((s) => ({
+          effect: s.effect,
+          actions: s.actions.patterns,
+          resources: s.resources.patterns,
+        }));
+      const seed = normalizeStatements(
+        policies.flatMap((policy) => policy.Statement),
+        'seed',
+      );
+      // Its own permissions with the envelopes of the customer-managed policies it may carry.
+      const found = lookupPrincipal(baseline, kind, name);
+      if (!found || found.kind === 'ephemeral') throw new Error(`${kind} ${name}: not in the baseline`);
+      const whole = wholeEnvelope(baseline, found, name, NO_KNOWLEDGE, '2026-01-01T00:00:00Z');
+      expect(view(whole.statements)).toEqual(view(seed));
+      expect(whole.notes).toEqual([]);
+    },
+  );
+
+  it("declares the seeds' customer-managed policies, each carried by its principal", () => {
+    expect([...baseline.policies.keys()].sort()).toEqual([
+      'CMLWorkerManagementPolicy',
+      'ImageGeneratorS3Access',
+      'aimodelshare-api-lambda-policy',
+      'aimodelshare-apigw-invoke-policy',
+      'aimodelshare-codebuild-policy',
+      'aimodelshare-lambda-exec-policy',
+      'kdcube-dev-bucket-access',
     ]);
   });
 

@@ -6,12 +6,15 @@
  */
 import { readdirSync, readFileSync } from 'node:fs';
 import { pathToFileURL } from 'node:url';
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
+import type { Knowledge } from '../../src/core/knowledge.ts';
 import { evaluate } from '../../src/engine/evaluate.ts';
 import type { Decoded } from '../../src/events/decode.ts';
 import { decodeText } from '../../src/events/decode.ts';
+import { offlineKnowledge } from '../../src/knowledge/offline.ts';
 import { exampleBaseline } from '../helpers/baseline.ts';
 import { CORPUS_MISSING, corpus, corpusPath } from '../helpers/corpus.ts';
+import { ensureManagedPolicyData } from '../helpers/policyManaged.ts';
 
 const DIR = corpus ? pathToFileURL(`${corpusPath('target-events')}/`) : new URL('file:///nonexistent/');
 const FIXTURES = new URL('../fixtures/records/', import.meta.url);
@@ -56,6 +59,14 @@ const EXPECTED: Record<string, Record<number, Expectation>> = {
   'stratus-red-team/aws.defense-evasion.cloudtrail-event-selectors.json': {
     0: ['cloudtrail.logging-impaired:critical'],
   },
+  // AdministratorAccess (its document from the AWS managed-policy data as of 2024-08-01) attached to a user
+  // and to a role the baseline does not know.
+  'stratus-red-team/aws.persistence.iam-create-admin-user.json': {
+    0: ['iam.policy.no-baseline:medium', 'iam.policy.privesc:critical', 'iam.policy.wildcard:critical'],
+  },
+  'stratus-red-team/aws.persistence.iam-create-backdoor-role.json': {
+    0: ['iam.policy.no-baseline:medium', 'iam.policy.privesc:critical', 'iam.policy.wildcard:critical'],
+  },
   'fixtures:boundary-records.json': {
     0: { skip: /^not an API call \(eventType "AwsCloudTrailInsight"\)$/ }, // Insights: no eventSource
     1: { skip: /^not an API call \(eventType "AwsServiceEvent"\)$/ }, // no eventSource nor eventName
@@ -88,23 +99,32 @@ function read(file: string): string {
   return readFileSync(url, 'utf8');
 }
 
-function outcome(item: Decoded): string[] | { skip: string } | { malformed: string } {
+/** What `guardrail evaluate FILE` knows: the AWS managed-policy data, and what the file's records teach. */
+function knowledgeOf(items: readonly Decoded[]): Knowledge {
+  const trail = offlineKnowledge();
+  for (const item of items) if (item.kind === 'record') trail.learn(item.record);
+  return trail.knowledge();
+}
+
+function outcome(item: Decoded, knowledge: Knowledge): string[] | { skip: string } | { malformed: string } {
   if (item.kind === 'malformed') return { malformed: item.reason };
   if (item.kind === 'skipped') return { skip: item.reason };
-  const result = evaluate(item.record, exampleBaseline());
+  const result = evaluate(item.record, exampleBaseline(), { knowledge });
   if (result.kind === 'skipped') return { skip: result.skip.reason };
   return result.findings.map((f) => `${f.ruleId}:${f.severity}`).sort();
 }
 
 describe.skipIf(!present)('real CloudTrail records (../shared/corpus/target-events)', () => {
+  beforeAll(() => ensureManagedPolicyData(), 120_000);
   const list = present ? files() : [];
 
   it.each(list.map((file) => [file] as const))('%s', (file) => {
     const items = [...decodeText(read(file), file)];
     expect(items.length).toBeGreaterThan(0);
     const expected = EXPECTED[file] ?? {};
+    const knowledge = knowledgeOf(items);
     for (const [index, item] of items.entries()) {
-      const got = outcome(item);
+      const got = outcome(item, knowledge);
       const want = expected[index];
       const label = `${file} record ${index}`;
       if (want === undefined) {

@@ -6,7 +6,7 @@
  */
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { cloudTrailHandler } from '../../handlers/lib/cloudTrailHandler.ts';
-import { idempotent } from '../../handlers/lib/idempotency.ts';
+import { oncePerKey } from '../../handlers/lib/idempotency.ts';
 import { createLogger } from '../../handlers/lib/logger.ts';
 import { createRemediator } from '../../src/actions/index.ts';
 import { evaluate } from '../../src/engine/evaluate.ts';
@@ -205,7 +205,7 @@ describe('tamper-events and tamper-watch receiving the same events', () => {
       baseline: async () => exampleBaseline(),
       remediate: createRemediator({}),
       notifier,
-      idempotency: idempotent({
+      idempotency: oncePerKey({
         persistenceStore: new MemoryPersistenceLayer(),
         key: 'record.eventID',
         keyPrefix: self,

@@ -42,9 +42,11 @@ const context = (policy: PolicyAnalysis): RuleContext<'PutRolePolicy'> => ({
 describe('per-record inputs', () => {
   it('prepares the policy analysis of a PutRolePolicy, and nothing for other events', () => {
     const { policy } = prepareInputs(subject, baseline, NO_KNOWLEDGE, record.eventTime);
-    expect(policy.role?.name).toBe('XploreEC2Role');
-    expect(policy.drift?.newAccess.length).toBeGreaterThan(0);
-    expect(policy.unapprovedStatements).toHaveLength(1);
+    expect(policy.path).toBe('inline');
+    const [target] = policy.targets;
+    expect(target?.baselinePath).toBe('roles.XploreEC2Role');
+    expect(target?.judgements[0]?.drift?.newAccess.length).toBeGreaterThan(0);
+    expect(target?.judgements[0]?.unapprovedStatements).toHaveLength(1);
     expect(
       prepareInputs(
         { kind: 'CreateUser', userName: 'u', userArn: 'arn:aws:iam::1:user/u', tags: [] },
@@ -62,9 +64,15 @@ describe('per-record inputs', () => {
     expect(policyPrivesc.evaluate(subject, context(real))).toHaveLength(1);
     // The same record, with an analysis that says every statement is approved and nothing is new.
     const approved: PolicyAnalysis = {
-      role: real.role,
-      drift: { newAccess: [], coveredStatements: ['Statement[0]'], notes: [], unknownActions: [] },
-      unapprovedStatements: [],
+      ...real,
+      targets: real.targets.map((target) => ({
+        ...target,
+        judgements: target.judgements.map((judgement) => ({
+          ...judgement,
+          drift: { newAccess: [], coveredStatements: ['Statement[0]'], notes: [], unknownActions: [] },
+          unapprovedStatements: [],
+        })),
+      })),
     };
     expect(policyDrift.evaluate(subject, context(approved))).toEqual([]);
     expect(policyWildcard.evaluate(subject, context(approved))).toEqual([]);

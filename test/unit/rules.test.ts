@@ -1,25 +1,38 @@
-import { describe, expect, it } from 'vitest';
+import { beforeAll, describe, expect, it } from 'vitest';
 import type { Baseline } from '../../src/baseline/baseline.ts';
 import type { Finding, RuleId } from '../../src/core/types.ts';
+import type { Evaluation } from '../../src/engine/evaluate.ts';
 import { evaluate } from '../../src/engine/evaluate.ts';
 import { checkRecord } from '../../src/events/record.ts';
-import type { RuleCase } from '../cases/rules.ts';
+import { offlineKnowledge } from '../../src/knowledge/offline.ts';
+import type { NegativeCase, RuleCase } from '../cases/rules.ts';
 import { RULE_CASES } from '../cases/rules.ts';
 import { baselineFrom, exampleBaseline } from '../helpers/baseline.ts';
+import { ensureManagedPolicyData } from '../helpers/policyManaged.ts';
 
-function findingsFor(ruleId: RuleId, ruleCase: RuleCase): Finding[] {
-  const checked = checkRecord(ruleCase.record);
-  if (!checked.ok) throw new Error(`fixture is not a valid record: ${checked.reason}`);
+beforeAll(() => ensureManagedPolicyData(), 120_000);
+
+/** Judged as `guardrail evaluate` judges it: with what the case's trail (and the record itself) teach. */
+function evaluationOf(ruleCase: RuleCase | NegativeCase): Evaluation {
+  const trail = offlineKnowledge();
+  const records = [...(ruleCase.trail ?? []), ruleCase.record].map((json) => {
+    const checked = checkRecord(json);
+    if (!checked.ok) throw new Error(`fixture is not a valid record: ${checked.reason}`);
+    trail.learn(checked.record);
+    return checked.record;
+  });
+  const record = records[records.length - 1] as (typeof records)[number];
   const baseline: Baseline = ruleCase.baseline ? baselineFrom(ruleCase.baseline) : exampleBaseline();
-  const result = evaluate(checked.record, baseline);
-  return result.kind === 'evaluated' ? result.findings.filter((f) => f.ruleId === ruleId) : [];
+  return evaluate(record, baseline, { knowledge: trail.knowledge() });
 }
 
 const entries = Object.entries(RULE_CASES) as [RuleId, NonNullable<(typeof RULE_CASES)[RuleId]>][];
 
 describe.each(entries)('%s', (ruleId, cases) => {
   it.each(cases.positive.map((c) => [c.name, c] as const))('fires: %s', (_name, ruleCase) => {
-    const findings = findingsFor(ruleId, ruleCase);
+    const evaluation = evaluationOf(ruleCase);
+    const findings =
+      evaluation.kind === 'evaluated' ? evaluation.findings.filter((f) => f.ruleId === ruleId) : [];
     expect(findings).toHaveLength(1);
     const [finding] = findings as [Finding];
     const record = ruleCase.record as { eventID: string; eventTime: string; eventName: string };
@@ -34,7 +47,17 @@ describe.each(entries)('%s', (ruleId, cases) => {
     if (ruleCase.remediation) expect(finding.remediation).toMatchObject(ruleCase.remediation);
   });
 
-  it.each(cases.negative.map((c) => [c.name, c] as const))('stays quiet: %s', (_name, ruleCase) => {
-    expect(findingsFor(ruleId, ruleCase)).toEqual([]);
+  it.each(cases.negative.map((c) => [c.name, c] as const))('does not fire: %s', (_name, ruleCase) => {
+    const evaluation = evaluationOf(ruleCase);
+    if (ruleCase.expect === 'quiet') {
+      // Evaluated (not skipped for some other reason), and this rule had nothing to say.
+      expect(evaluation.kind).toBe('evaluated');
+      if (evaluation.kind === 'evaluated') {
+        expect(evaluation.findings.filter((f) => f.ruleId === ruleId)).toEqual([]);
+        expect(evaluation.suppressed.filter((s) => s.finding.ruleId === ruleId)).toEqual([]);
+      }
+    } else {
+      expect(evaluation).toMatchObject({ kind: 'skipped', skip: { reason: ruleCase.expect.skipped } });
+    }
   });
 });

@@ -1,6 +1,7 @@
 /** The one list of watched events, and event names as services version them. */
 import { describe, expect, it } from 'vitest';
 import { canonicalEventName, WATCHED_EVENTS, watchedEventOf } from '../../src/events/subjects/index.ts';
+import { offlineKnowledge } from '../../src/knowledge/offline.ts';
 import { listenedEvents, RULES } from '../../src/rules/index.ts';
 
 describe('watched events', () => {
@@ -22,9 +23,13 @@ describe('watched events', () => {
     ).toBeUndefined();
   });
 
-  it('every watched event is listened to by a rule, and every rule event is watched', () => {
+  it('every watched event is listened to by a rule or learned by a ledger, and every rule event is watched', () => {
     const listened = listenedEvents().map((e) => e.eventName);
-    expect([...listened].sort()).toEqual(Object.keys(WATCHED_EVENTS).sort());
+    const trail = offlineKnowledge();
+    const learned = Object.entries(WATCHED_EVENTS)
+      .filter(([eventName, eventSource]) => trail.teaches({ eventName, eventSource }))
+      .map(([name]) => name);
+    expect([...new Set([...listened, ...learned])].sort()).toEqual(Object.keys(WATCHED_EVENTS).sort());
     for (const rule of RULES) for (const name of rule.events) expect(listened).toContain(name);
   });
 });

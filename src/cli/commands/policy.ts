@@ -57,10 +57,12 @@ function groupLines(groups: readonly WitnessGroup[], indent: string): string[] {
 
 export function renderDiffText(diff: PolicyDiff, role: string): string {
   const lines = [`${diff.verdict}: the document against roles.${role}`];
-  lines.push(`new access (${diff.newAccess.length}):${diff.newAccess.length === 0 ? ' none' : ''}`);
+  lines.push(
+    `new access: the document grants, roles.${role} does not (${diff.newAccess.length}):${diff.newAccess.length === 0 ? ' none' : ''}`,
+  );
   lines.push(...groupLines(diff.newAccessGroups, '  '));
   lines.push(
-    `narrower: baseline grants the document does not make (${diff.notGranted.length}):${diff.notGranted.length === 0 ? ' none' : ''}`,
+    `narrower: roles.${role} grants, the document does not (${diff.notGranted.length}):${diff.notGranted.length === 0 ? ' none' : ''}`,
   );
   lines.push(...groupLines(diff.notGrantedGroups, '  '));
   lines.push(`within the baseline: ${diff.withinBaseline.join(', ') || 'none'}`);

@@ -11,7 +11,8 @@ import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { S3Client } from '@aws-sdk/client-s3';
 import type { Command } from 'commander';
 import { InvalidArgumentError, Option } from 'commander';
-import { describeAwsError } from '../../actions/awsError.ts';
+import { CLIENT_CONFIG } from '../../aws/clientConfig.ts';
+import { describeAwsError } from '../../aws/errors.ts';
 import { loadBaseline } from '../../baseline/load.ts';
 import { UsageError } from '../../core/errors.ts';
 import type { Delivery } from '../../notify/notifier.ts';
@@ -43,9 +44,6 @@ interface ReplayCliOptions {
   readonly workgroup?: string;
   readonly output?: string;
 }
-
-/** The SDK's own retries for throttling and 5xx, as the Lambda functions set them (handlers/lib/aws.ts). */
-const QUERY_RETRY = { maxAttempts: 5, retryMode: 'adaptive' } as const;
 
 function collect(value: string, previous: string[]): string[] {
   return [...previous, value];
@@ -95,7 +93,11 @@ async function notifyReplay(
   ]);
   const region = topicArn.split(':')[3];
   const endpoint = env.AWS_ENDPOINT_URL_SNS ?? env.AWS_ENDPOINT_URL;
-  const sns = new SNSClient({ ...(region ? { region } : {}), ...(endpoint ? { endpoint } : {}) });
+  const sns = new SNSClient({
+    ...CLIENT_CONFIG,
+    ...(region ? { region } : {}),
+    ...(endpoint ? { endpoint } : {}),
+  });
   try {
     const digest = replayDigest(report, {
       id: `replay-${new Date().toISOString()}`,
@@ -207,7 +209,7 @@ export function registerReplay(program: Command, io: Io): void {
         const endpoint = endpointFor('ATHENA');
         athena ??= new AthenaClient({
           region: defaultRegion,
-          ...QUERY_RETRY,
+          ...CLIENT_CONFIG,
           ...(endpoint ? { endpoint } : {}),
         });
         return athena;
@@ -220,6 +222,7 @@ export function registerReplay(program: Command, io: Io): void {
         const endpoint = endpointFor('S3');
         // A local endpoint (moto, MinIO) cannot serve virtual-host bucket names.
         s3 ??= new S3Client({
+          ...CLIENT_CONFIG,
           region: defaultRegion,
           followRegionRedirects: true,
           ...(endpoint ? { endpoint, forcePathStyle: true } : {}),
@@ -233,7 +236,7 @@ export function registerReplay(program: Command, io: Io): void {
         const endpoint = endpointFor('CLOUDTRAIL');
         const client =
           trails.get(region) ??
-          new CloudTrailClient({ region, ...QUERY_RETRY, ...(endpoint ? { endpoint } : {}) });
+          new CloudTrailClient({ region, ...CLIENT_CONFIG, ...(endpoint ? { endpoint } : {}) });
         trails.set(region, client);
         return client;
       };

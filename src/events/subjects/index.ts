@@ -36,7 +36,21 @@ export { accountOf, partitionOfRecord } from './common.ts';
 export type { Ec2Subject, ImdsSettings, ModifyImdsSubject } from './ec2.ts';
 export type { GuardrailEventName, GuardrailSubject, StackResourceType } from './guardrail.ts';
 export { GUARDRAIL_EVENTS } from './guardrail.ts';
-export type { IamPolicySubject, PutRolePolicySubject } from './iam-policies.ts';
+export type {
+  AddUserToGroupSubject,
+  AttachmentSubject,
+  BoundarySubject,
+  CreatePolicySubject,
+  CreatePolicyVersionSubject,
+  IamPolicySubject,
+  PermissionEventName,
+  PermissionSubject,
+  PrincipalTarget,
+  PutPrincipalPolicySubject,
+  PutRolePolicySubject,
+  SetDefaultPolicyVersionSubject,
+} from './iam-policies.ts';
+export { BOUNDARY_EVENTS, PERMISSION_EVENTS } from './iam-policies.ts';
 export type { CreateAccessKeySubject, CreateUserSubject, IamUserSubject } from './iam-users.ts';
 
 /** The events guardrail listens to, with the service that emits them. */

@@ -10,7 +10,7 @@ import {
   GetQueryResultsCommand,
   StartQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
-import { describeAwsError } from '../../actions/awsError.ts';
+import { describeAwsError } from '../../aws/errors.ts';
 import { SourceError } from '../errors.ts';
 import { recordFromRow } from './rows.ts';
 import { athenaQuery } from './sql.ts';

@@ -5,7 +5,7 @@
  */
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import { GetQueryResultsCommand, StartQueryCommand } from '@aws-sdk/client-cloudtrail';
-import { describeAwsError } from '../../actions/awsError.ts';
+import { describeAwsError } from '../../aws/errors.ts';
 import { SourceError } from '../errors.ts';
 import { recordFromRow } from './rows.ts';
 import { lakeQuery } from './sql.ts';

@@ -5,6 +5,7 @@
  */
 import type { Severity } from '../../core/types.ts';
 import { WATCHED_EVENTS } from '../../events/subjects/index.ts';
+import { markdownToHtml } from '../../notify/markdown.ts';
 import type { ReplayReport, ReportFinding } from '../types.ts';
 import { escapeHtml as h, wrapHtml as w } from './escape.ts';
 import type { Chart } from './view.ts';
@@ -232,7 +233,7 @@ ${timeline.findings
       );
       if (!row.rule) continue;
       out.push(
-        `<p>${h(row.rule.rationale)}</p><ol class="steps">${row.rule.nextSteps.map((step) => `<li>${h(step)}</li>`).join('')}</ol>`,
+        `<p>${markdownToHtml(row.rule.rationale)}</p><ol class="steps">${row.rule.nextSteps.map((step) => `<li>${markdownToHtml(step)}</li>`).join('')}</ol>`,
       );
       if (row.rule.remediation)
         out.push(

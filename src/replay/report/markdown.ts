@@ -1,4 +1,6 @@
 /** The Markdown report: what a person reads in a pull request, a ticket or an auditor's folder. */
+
+import { markdownToMarkdown } from '../../notify/markdown.ts';
 import type { ReplayReport, ReportFinding } from '../types.ts';
 import { escapeMarkdown as md } from './escape.ts';
 import {
@@ -137,9 +139,9 @@ export function renderMarkdown(report: ReplayReport): string {
     for (const row of byRule(findings)) {
       lines.push(`### ${md(row.ruleId)}: ${md(row.title)} (${plural(row.count, 'finding')})`, '');
       if (row.rule) {
-        lines.push(md(row.rule.rationale, 2000), '');
+        lines.push(markdownToMarkdown(row.rule.rationale), '');
         row.rule.nextSteps.forEach((step, index) => {
-          lines.push(`${index + 1}. ${md(step, 2000)}`);
+          lines.push(`${index + 1}. ${markdownToMarkdown(step)}`);
         });
         if (row.rule.remediation)
           lines.push(

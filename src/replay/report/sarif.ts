@@ -9,6 +9,7 @@ import { isAbsolute } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import type { Log, ReportingDescriptor, Result } from 'sarif';
 import type { Severity } from '../../core/types.ts';
+import { markdownToPlain } from '../../notify/markdown.ts';
 import { RULES } from '../../rules/index.ts';
 import type { FindingSource, ReplayReport } from '../types.ts';
 
@@ -76,9 +77,9 @@ export function renderSarif(report: ReplayReport): string {
     id: rule.id,
     name: rule.title,
     shortDescription: { text: rule.title },
-    fullDescription: { text: rule.rationale },
+    fullDescription: { text: markdownToPlain(rule.rationale), markdown: rule.rationale },
     help: {
-      text: rule.nextSteps.map((step, index) => `${index + 1}. ${step}`).join('\n'),
+      text: rule.nextSteps.map((step, index) => `${index + 1}. ${markdownToPlain(step)}`).join('\n'),
       markdown: rule.nextSteps.map((step, index) => `${index + 1}. ${step}`).join('\n'),
     },
     defaultConfiguration: { level: LEVEL[rule.severity] },

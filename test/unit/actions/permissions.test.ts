@@ -11,6 +11,7 @@ import { ACTION_PERMISSIONS } from '../../../src/actions/permissions.ts';
 import { RESTORE_LOGGING_PERMISSIONS } from '../../../src/actions/restoreLogging.ts';
 import { TAG_USER_PERMISSIONS } from '../../../src/actions/tagUser.ts';
 import { RemediationAction } from '../../../src/core/types.ts';
+import { IAM_FACT_PERMISSIONS } from '../../../src/knowledge/iam.ts';
 import { SWEEP_READ_PERMISSIONS } from '../../../src/sweep/fetch.ts';
 
 function callsIn(path: string): string[] {
@@ -31,6 +32,7 @@ describe('AWS calls declared once, beside the code that makes them', () => {
     ['src/actions/restoreLogging.ts', RESTORE_LOGGING_PERMISSIONS],
     ['src/actions/member.ts', ASSUME_MEMBER_ROLE_PERMISSIONS],
     ['src/sweep/fetch.ts', SWEEP_READ_PERMISSIONS],
+    ['src/knowledge/iam.ts', IAM_FACT_PERMISSIONS],
   ] as const)('%s declares exactly the calls it makes', (path, declared) => {
     expect([...declared].sort()).toEqual(callsIn(path));
   });

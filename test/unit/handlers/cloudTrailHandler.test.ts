@@ -3,7 +3,7 @@ import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { withOverrides } from '../../../handlers/lib/baseline.ts';
 import { cloudTrailHandler } from '../../../handlers/lib/cloudTrailHandler.ts';
-import { idempotent } from '../../../handlers/lib/idempotency.ts';
+import { oncePerKey } from '../../../handlers/lib/idempotency.ts';
 import { createLogger } from '../../../handlers/lib/logger.ts';
 import { createRemediator } from '../../../src/actions/index.ts';
 import { tagUserAction } from '../../../src/actions/tagUser.ts';
@@ -34,7 +34,7 @@ function setup(options: { minSeverity?: Severity; store?: MemoryPersistenceLayer
     baseline: async () => withOverrides(exampleBaseline(), { minSeverity: options.minSeverity }),
     remediate: createRemediator({ 'tag-ephemeral': tagUserAction(new IAMClient({ region: 'us-east-1' })) }),
     notifier,
-    idempotency: idempotent({
+    idempotency: oncePerKey({
       persistenceStore: store,
       key: 'record.eventID',
       keyPrefix: 'test',

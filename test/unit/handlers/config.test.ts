@@ -6,6 +6,7 @@ import {
   forceDryRun,
   idempotencyTable,
   minSeverity,
+  s3PathStyle,
   sweepConcurrency,
   topicArn,
   watchedFunction,
@@ -99,5 +100,23 @@ describe('handler configuration', () => {
     expect(watchedFunction({ GUARDRAIL_WATCHED_FUNCTION: 'guardrail-prod-tamper-events' })).toBe(
       'guardrail-prod-tamper-events',
     );
+  });
+
+  it('addresses S3 buckets by path when AWS_ENDPOINT_URL points at a local endpoint', () => {
+    expect(s3PathStyle({ AWS_ENDPOINT_URL: 'http://127.0.0.1:5000' })).toBe(true);
+    expect(s3PathStyle({ AWS_ENDPOINT_URL: ' ' })).toBe(false);
+    expect(s3PathStyle({})).toBe(false);
+  });
+
+  it('is the only handler module that reads the environment', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const { join, relative } = await import('node:path');
+    const root = new URL('../../../', import.meta.url).pathname;
+    const readers = readdirSync(join(root, 'handlers'), { recursive: true, withFileTypes: true })
+      .filter((entry) => entry.isFile() && entry.name.endsWith('.ts'))
+      .map((entry) => join(entry.parentPath, entry.name))
+      .filter((file) => /process\.env\b/.test(readFileSync(file, 'utf8')))
+      .map((file) => relative(root, file));
+    expect(readers).toEqual(['handlers/config.ts']);
   });
 });

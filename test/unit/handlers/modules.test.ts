@@ -60,10 +60,13 @@ describe('handler modules', () => {
     });
     expect(iamMock.commandCalls(TagUserCommand)).toHaveLength(1);
     expect(snsMock.commandCalls(PublishCommand)[0]?.args[0].input.TopicArn).toBe(ENV.GUARDRAIL_TOPIC_ARN);
-    expect(dynamoMock.commandCalls(PutItemCommand)[0]?.args[0].input.TableName).toBe(
-      ENV.GUARDRAIL_IDEMPOTENCY_TABLE,
-    );
-    expect(dynamoMock.commandCalls(UpdateItemCommand)).toHaveLength(1);
+    // Two records in the table: the invocation's, and its message's (published once per event id).
+    const keys = dynamoMock.commandCalls(PutItemCommand).map((call) => {
+      expect(call.args[0].input.TableName).toBe(ENV.GUARDRAIL_IDEMPOTENCY_TABLE);
+      return String(call.args[0].input.Item?.id?.S).split('#')[0];
+    });
+    expect(keys.sort()).toEqual(['guardrail-iam-events', 'guardrail-iam-events-notify']);
+    expect(dynamoMock.commandCalls(UpdateItemCommand)).toHaveLength(2);
   });
 
   it('ec2-events reads the instance and, in the example baseline (dry-run), changes nothing', async () => {

@@ -1,7 +1,7 @@
 import { IAMClient, ListUserTagsCommand, TagUserCommand } from '@aws-sdk/client-iam';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { idempotent } from '../../../handlers/lib/idempotency.ts';
+import { oncePerKey } from '../../../handlers/lib/idempotency.ts';
 import { createLogger } from '../../../handlers/lib/logger.ts';
 import { sweepHandler } from '../../../handlers/lib/sweepHandler.ts';
 import { createRemediator } from '../../../src/actions/index.ts';
@@ -61,7 +61,7 @@ function setup(store = new MemoryPersistenceLayer()) {
     remediate: createRemediator({ 'tag-orphaned': tagUserAction(new IAMClient({ region: 'us-east-1' })) }),
     notifier,
     concurrency: 2,
-    idempotency: idempotent({
+    idempotency: oncePerKey({
       persistenceStore: store,
       key: 'sweepId',
       keyPrefix: 'test-sweep',

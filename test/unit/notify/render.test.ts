@@ -1,14 +1,10 @@
 import { describe, expect, it } from 'vitest';
 import type { Finding } from '../../../src/core/types.ts';
-import {
-  renderDigest,
-  renderFinding,
-  SNS_MAX_BYTES,
-  snsMessage,
-  snsSize,
-} from '../../../src/notify/render.ts';
+import { markdownToPlain } from '../../../src/notify/markdown.ts';
+import { renderDigest, renderEvent, SNS_MAX_BYTES, snsMessage, snsSize } from '../../../src/notify/render.ts';
+import { SEED_POLICIES } from '../../cases/seeds.ts';
 import { EPHEMERAL_USER, findingsFor, onlyFinding } from '../../helpers/findings.ts';
-import { createAccessKey, createUser, identities, modifyImds } from '../../helpers/records.ts';
+import { createAccessKey, createUser, identities, modifyImds, putRolePolicy } from '../../helpers/records.ts';
 
 const ephemeral = onlyFinding(
   createUser(EPHEMERAL_USER, { userIdentity: identities.aimodelshareAutomation }),
@@ -30,7 +26,19 @@ const applied: Finding = {
   } as Finding['remediation'],
 };
 
-describe('one finding, one message', () => {
+/** Seed 001's role given PassRole and * on *: one PutRolePolicy, three findings (drift, privesc, wildcard). */
+const passRole = findingsFor(
+  putRolePolicy('XploreEC2Role', 'XploreS3Access', {
+    Version: '2012-10-17',
+    Statement: [
+      ...SEED_POLICIES.xplore.Statement,
+      { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' },
+      { Effect: 'Allow', Action: '*', Resource: '*' },
+    ],
+  }),
+);
+
+describe('one event, one message', () => {
   it('takes the title, why it matters and the next steps from the finding itself', () => {
     const told: Finding = {
       ...ephemeral,
@@ -38,7 +46,7 @@ describe('one finding, one message', () => {
       rationale: 'A rationale only this finding has.',
       nextSteps: ['A step only this finding has.'],
     };
-    const { chat, email } = renderFinding(told);
+    const { chat, email } = renderEvent([told]);
     expect(chat.content.title).toContain('A title only this finding has');
     expect(chat.content.description).toContain('A rationale only this finding has.');
     expect(chat.content.nextSteps).toEqual(['A step only this finding has.']);
@@ -51,7 +59,7 @@ describe('one finding, one message', () => {
   });
 
   it('is an AWS Chatbot custom notification in the documented schema', () => {
-    const { chat } = renderFinding(applied);
+    const { chat } = renderEvent([applied]);
     expect(chat).toMatchObject({
       version: '1.0',
       source: 'custom',
@@ -75,12 +83,7 @@ describe('one finding, one message', () => {
       ':large_orange_circle: *HIGH* Instance allows IMDSv1: i-1234567890abcdef0',
     );
     expect(chat.content.nextSteps[0]).toMatch(/^Set HttpTokens to required/);
-    expect(chat.content.keywords).toEqual([
-      'ec2.imds.v1-allowed',
-      'high',
-      'ModifyInstanceMetadataOptions',
-      'applied',
-    ]);
+    expect(chat.content.keywords).toEqual(['ec2.imds.v1-allowed', 'high', 'ModifyInstanceMetadataOptions']);
     expect(chat.metadata.relatedResources).toEqual([imds.resource]);
     expect(chat.content.description).toContain(
       '*What guardrail did:* Applied enforce-imdsv2: set i-1234567890abcdef0',
@@ -88,21 +91,54 @@ describe('one finding, one message', () => {
     expect(chat.content.description).toContain(
       '<https://eu-west-1.console.aws.amazon.com/ec2/home?region=eu-west-1#InstanceDetails:instanceId=i-1234567890abcdef0|EC2 instance>',
     );
-    // The same rule on the same resource threads together; another resource gets its own thread.
-    expect(renderFinding(imds).chat.metadata.threadId).toBe(chat.metadata.threadId);
-    expect(renderFinding(ephemeral).chat.metadata.threadId).not.toBe(chat.metadata.threadId);
+    // Events on the same resource thread together; another resource gets its own thread.
+    expect(renderEvent([imds]).chat.metadata.threadId).toBe(chat.metadata.threadId);
+    expect(renderEvent([ephemeral]).chat.metadata.threadId).not.toBe(chat.metadata.threadId);
   });
 
-  it('has a plain email saying what, who, from where, why, what was done, what next, and links', () => {
-    const { email } = renderFinding(ephemeral);
-    const sections = [
-      'What happened',
-      'Who did it',
-      'Why it matters',
-      'What guardrail did',
-      'What to do next',
-      'Console',
-    ];
+  it('puts every finding of the event in one message, worst first, with what happened said once', () => {
+    expect(passRole.map((f) => f.ruleId).sort()).toEqual([
+      'iam.policy.drift',
+      'iam.policy.privesc',
+      'iam.policy.wildcard',
+    ]);
+    const rendered = renderEvent(passRole);
+    expect(rendered).toMatchObject({ shown: 3, omitted: 0 });
+    expect(rendered.subject).toBe(
+      '[guardrail] CRITICAL XploreEC2Role: iam.policy.privesc, iam.policy.wildcard, iam.policy.drift',
+    );
+    expect(rendered.attributes).toEqual({
+      severity: { DataType: 'String', StringValue: 'critical' },
+      ruleId: {
+        DataType: 'String.Array',
+        StringValue: '["iam.policy.drift","iam.policy.privesc","iam.policy.wildcard"]',
+      },
+      severityRank: { DataType: 'Number', StringValue: '4' },
+      kind: { DataType: 'String', StringValue: 'finding' },
+    });
+    const { title, description } = rendered.chat.content;
+    expect(title).toBe(':red_circle: *CRITICAL* PutRolePolicy on XploreEC2Role: 3 findings');
+    expect(rendered.email.split('\n')[0]).toBe(
+      'guardrail: CRITICAL PutRolePolicy on XploreEC2Role: 3 findings',
+    );
+    const numbered = description.split('\n').filter((line) => /^\*\d\. /.test(line));
+    expect(numbered.map((line) => line.slice(0, 14))).toEqual([
+      '*1. CRITICAL* ',
+      '*2. CRITICAL* ',
+      '*3. HIGH* *Pri',
+    ]);
+    expect(description.match(/\*Who:\*/g)).toHaveLength(1);
+    const { email } = rendered;
+    expect(email.match(/^What happened$/gm)).toHaveLength(1);
+    expect(email).toContain('What guardrail found (3 findings)');
+    const first = email.indexOf('  1. CRITICAL iam.policy.privesc: ');
+    expect(first).toBeGreaterThan(0);
+    expect(email.indexOf('  3. HIGH iam.policy.drift: ')).toBeGreaterThan(first);
+  });
+
+  it('has a plain email saying what happened, what was found and why, what was done, what next, and links', () => {
+    const { email } = renderEvent([ephemeral]);
+    const sections = ['What happened', 'What guardrail found', 'What to do next', 'Console'];
     let at = 0;
     for (const section of sections) {
       const found = email.indexOf(`\n${section}\n`, at);
@@ -110,15 +146,30 @@ describe('one finding, one message', () => {
       at = found;
     }
     expect(email).toContain(`created ephemeral user ${EPHEMERAL_USER}`);
-    expect(email).toContain('  arn:aws:iam::123456789012:user/aimodelshare-admin\n  from 203.0.113.10');
-    expect(email).toContain('Proposed tag-ephemeral (enforce); this run did not act on it.');
+    expect(email).toContain(
+      '  arn:aws:iam::123456789012:user/aimodelshare-admin called CreateUser at 2026-11-20T10:15:29Z',
+    );
+    expect(email).toContain(', from 203.0.113.10.');
+    expect(email).toContain(
+      'What guardrail did: Proposed tag-ephemeral (enforce); this run did not act on it.',
+    );
     expect(email).toContain(
       `IAM user: https://console.aws.amazon.com/iam/home#/users/details/${EPHEMERAL_USER}`,
     );
     expect(email).toContain(
       `CloudTrail event: https://us-east-1.console.aws.amazon.com/cloudtrailv2/home?region=us-east-1#/events/${ephemeral.eventId}`,
     );
-    expect(email).not.toMatch(/[<>*`]/);
+    expect(email).not.toMatch(/[<>*`ˋ]/);
+  });
+
+  it('says why a held remediation was not acted on', () => {
+    const held = {
+      ...ephemeral,
+      remediation: { ...ephemeral.remediation, note: 'not acted on: the event names no account' },
+    } as Finding;
+    expect(renderEvent([held]).email).toContain(
+      'Proposed tag-ephemeral (enforce), not acted on: the event names no account.',
+    );
   });
 
   it('says a dry run changed nothing and how to enforce; a failure gives the error', () => {
@@ -126,7 +177,7 @@ describe('one finding, one message', () => {
       ...imds,
       remediation: { ...imds.remediation, status: 'dry-run', note: 'would set i-1' },
     } as Finding;
-    expect(renderFinding(dry).email).toContain(
+    expect(renderEvent([dry]).email).toContain(
       'Dry run, nothing changed (enforce-imdsv2): would set i-1. Set rules["ec2.imds.v1-allowed"].mode: enforce in the baseline',
     );
     const failed = {
@@ -138,20 +189,33 @@ describe('one finding, one message', () => {
         error: 'UnauthorizedOperation: denied',
       },
     } as Finding;
-    expect(renderFinding(failed).email).toContain(
+    expect(renderEvent([failed]).email).toContain(
       'FAILED enforce-imdsv2 (enforce): UnauthorizedOperation: denied. Fix it by hand.',
     );
   });
 
   it('carries severity and ruleId attributes for subscription filter policies, and a short ASCII subject', () => {
-    const rendered = renderFinding(applied);
+    const rendered = renderEvent([applied]);
     expect(rendered.attributes.severity).toEqual({ DataType: 'String', StringValue: 'high' });
-    expect(rendered.attributes.ruleId).toEqual({ DataType: 'String', StringValue: 'ec2.imds.v1-allowed' });
+    expect(rendered.attributes.ruleId).toEqual({
+      DataType: 'String.Array',
+      StringValue: '["ec2.imds.v1-allowed"]',
+    });
     expect(rendered.attributes.severityRank).toEqual({ DataType: 'Number', StringValue: '3' });
-    expect(rendered.subject).toBe('[guardrail] HIGH ec2.imds.v1-allowed i-1234567890abcdef0');
+    expect(rendered.subject).toBe('[guardrail] HIGH i-1234567890abcdef0: ec2.imds.v1-allowed');
     const message = JSON.parse(snsMessage(rendered));
     expect(Object.keys(message).sort()).toEqual(['default', 'email']);
     expect(JSON.parse(message.default)).toEqual(rendered.chat);
+  });
+
+  it("renders guardrail's own Markdown per channel: code spans in chat, their text in email, no backtick stand-in", () => {
+    const wildcard = passRole.find((f) => f.ruleId === 'iam.policy.wildcard') as Finding;
+    expect(wildcard.rationale).toContain('`s3:*`');
+    const rendered = renderEvent([wildcard]);
+    expect(rendered.chat.content.description).toContain('`s3:*`');
+    expect(rendered.email).toContain(markdownToPlain(wildcard.rationale));
+    expect(rendered.email).not.toContain('`');
+    expect(snsMessage(rendered)).not.toContain('ˋ');
   });
 
   it('escapes attacker-controlled names everywhere in chat, and keeps them one line in email and subject', () => {
@@ -161,11 +225,12 @@ describe('one finding, one message', () => {
     const [finding] = findingsFor(
       createUser('new-user', { userIdentity: { ...identities.developer, arn: evil }, sourceIPAddress: evil }),
     );
-    const rendered = renderFinding(finding as Finding);
+    const rendered = renderEvent([finding as Finding]);
     const chatText = JSON.stringify(rendered.chat);
     expect(chatText).not.toContain('<!channel>');
     expect(chatText).not.toMatch(/\]\s*\(javascript/);
     expect(chatText).toContain('&lt;!channel&gt;');
+    expect(chatText).not.toContain('`x`');
     expect(rendered.email).not.toContain('\nSubject: spoofed');
     expect(rendered.subject).not.toMatch(/[\r\n]/);
     expect(rendered.subject.length).toBeLessThanOrEqual(99);
@@ -176,7 +241,7 @@ describe('one finding, one message', () => {
     const secret = 'wJalrXUtnFEMI/K7MDENG/bPxRfiCYEXAMPLEKEY';
     (record.responseElements as { accessKey: Record<string, string> }).accessKey.secretAccessKey = secret;
     const [finding] = findingsFor(record);
-    const rendered = renderFinding(finding as Finding);
+    const rendered = renderEvent([finding as Finding]);
     expect(snsMessage(rendered)).not.toContain(secret);
     expect(rendered.subject).not.toContain(secret);
   });

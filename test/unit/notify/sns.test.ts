@@ -18,10 +18,12 @@ describe('SNS notifier', () => {
 
   it('publishes one JSON-structured message with subject and attributes', async () => {
     snsMock.on(PublishCommand).resolves({ MessageId: 'msg-1' });
-    const delivery = await new SnsNotifier(new SNSClient({ region: 'us-east-1' }), TOPIC).notify(finding);
+    const delivery = await new SnsNotifier(new SNSClient({ region: 'us-east-1' }), TOPIC).notifyEvent([
+      finding,
+    ]);
     expect(delivery).toEqual({
       messageId: 'msg-1',
-      subject: expect.stringMatching(/^\[guardrail\] LOW iam.user.ephemeral /),
+      subject: expect.stringMatching(/^\[guardrail\] LOW temporaryaccess\w+: iam.user.ephemeral$/),
       shown: 1,
       omitted: 0,
     });
@@ -29,10 +31,10 @@ describe('SNS notifier', () => {
     expect(input).toMatchObject({ TopicArn: TOPIC, MessageStructure: 'json', Subject: delivery.subject });
     const message = JSON.parse(input?.Message ?? '');
     expect(JSON.parse(message.default)).toMatchObject({ version: '1.0', source: 'custom' });
-    expect(message.email).toMatch(/^guardrail: LOW iam.user.ephemeral: Ephemeral IAM user created\n/);
+    expect(message.email).toMatch(/^guardrail: LOW Ephemeral IAM user created: temporaryaccess\w+\n/);
     expect(input?.MessageAttributes).toMatchObject({
       severity: { DataType: 'String', StringValue: 'low' },
-      ruleId: { DataType: 'String', StringValue: 'iam.user.ephemeral' },
+      ruleId: { DataType: 'String.Array', StringValue: '["iam.user.ephemeral"]' },
     });
   });
 
@@ -48,7 +50,7 @@ describe('SNS notifier', () => {
     async (_name, error, message) => {
       snsMock.on(PublishCommand).rejects(error);
       const notifier = new SnsNotifier(new SNSClient({ region: 'us-east-1' }), TOPIC);
-      const thrown = await notifier.notify(finding).catch((e: unknown) => e);
+      const thrown = await notifier.notifyEvent([finding]).catch((e: unknown) => e);
       expect(thrown).toBeInstanceOf(NotifyError);
       expect((thrown as Error).message).toMatch(message);
       expect((thrown as Error).message).not.toContain('\n');
@@ -73,7 +75,7 @@ describe('SNS notifier', () => {
 describe('in-memory notifier and minimum severity', () => {
   it('keeps what it would have sent', async () => {
     const notifier = new InMemoryNotifier();
-    const delivery = await notifier.notify(finding);
+    const delivery = await notifier.notifyEvent([finding]);
     expect(delivery.messageId).toBe('memory-1');
     expect(notifier.sent[0]?.rendered.chat.content.keywords[0]).toBe('iam.user.ephemeral');
   });

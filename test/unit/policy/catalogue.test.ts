@@ -55,6 +55,10 @@ describe('the IAM action catalogue', () => {
 
   it('writes actions in the catalogue case', () => {
     expect(displayAction('s3:putbucketpolicy')).toBe('s3:PutBucketPolicy');
-    expect(displayAction('s3:get*')).toBe('s3:get*');
+    expect(displayAction('s3:get*')).toBe('s3:Get*');
+    expect(displayAction('iam:passrole')).toBe('iam:PassRole');
+    expect(displayAction('cloudtrail:startlogging')).toBe('cloudtrail:StartLogging');
+    expect(displayAction('iam:*policy*')).toBe('iam:*Policy*');
+    expect(displayAction('s3:getobjekt')).toBe('s3:getobjekt');
   });
 });

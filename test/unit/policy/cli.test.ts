@@ -137,6 +137,37 @@ describe('guardrail policy diff', () => {
     expect(result.fullyGranted).toEqual(['roles.XploreEC2Role.permissions[0]']);
   });
 
+  it('reports a Lex v2 bot ARN as new access (issue 16)', async () => {
+    const result = JSON.parse(
+      (
+        await diff({
+          Version: '2012-10-17',
+          Statement: {
+            Effect: 'Allow',
+            Action: 'lex:DeleteBot',
+            Resource: 'arn:aws:lex:us-east-1:123456789012:bot/ABCDEF1234',
+          },
+        })
+      ).out,
+    );
+    expect(result.verdict).toBe('different');
+    expect(result.newAccess).toEqual([
+      expect.objectContaining({
+        action: 'lex:DeleteBot',
+        resource: 'arn:aws:lex:us-east-1:123456789012:bot/ABCDEF1234',
+      }),
+    ]);
+  });
+
+  it('says in which direction access differs: narrower reasons speak of the document', async () => {
+    const result = await diff({ ...xplore, Statement: xplore.Statement.slice(0, 1) }, '--format', 'text');
+    expect(result.out).toContain(
+      'narrower: roles.XploreEC2Role grants, the document does not (1):\n  roles.XploreEC2Role.permissions[1]: secretsmanager:GetSecretValue on arn:aws:secretsmanager:us-east-1:123456789012:secret:xplore/*',
+    );
+    expect(result.out).toContain(': no document statement allows this action');
+    expect(result.out).not.toContain('no baseline statement allows');
+  });
+
   it('prints the witnesses in text', async () => {
     const result = await diff(
       {
@@ -150,7 +181,7 @@ describe('guardrail policy diff', () => {
       'text',
     );
     expect(result.out).toContain(
-      'broader: the document against roles.XploreEC2Role\nnew access (1):\n  Statement[2]: s3:PutBucketPolicy on arn:aws:s3:::xplore-face-auth-refs: no baseline statement allows this action\n',
+      'broader: the document against roles.XploreEC2Role\nnew access: the document grants, roles.XploreEC2Role does not (1):\n  Statement[2]: s3:PutBucketPolicy on arn:aws:s3:::xplore-face-auth-refs: no baseline statement allows this action\n',
     );
     expect(result.out).toContain('within the baseline: Statement[0], Statement[1]');
   });

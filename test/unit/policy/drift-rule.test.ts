@@ -76,4 +76,21 @@ describe('iam.policy.drift findings', () => {
       'Statement has a Condition; it was counted as granting everything it lists',
     ]);
   });
+
+  it.each([
+    ['lex:DeleteBot', 'arn:aws:lex:us-east-1:123456789012:bot/ABCDEF1234'],
+    ['apigateway:GET', 'arn:aws:apigateway:us-east-1::/apis/abc/stages/prod'],
+    ['greengrass:CancelDeployment', 'arn:aws:greengrass:us-east-1:123456789012:deployments:d1'],
+  ])(
+    'report %s on a resource type with two ARN formats (issue 16: no finding before)',
+    (action, resource) => {
+      const finding = driftFinding('ImageGeneratorEC2Role', {
+        Version: '2012-10-17',
+        Statement: { Effect: 'Allow', Action: action, Resource: resource },
+      });
+      expect(finding?.details.newAccess).toEqual([
+        expect.objectContaining({ action, resource, reason: 'no baseline statement allows this action' }),
+      ]);
+    },
+  );
 });

@@ -3,7 +3,7 @@ import { evaluate } from '../../../src/engine/evaluate.ts';
 import { checkRecord } from '../../../src/events/record.ts';
 import { actionCatalogue } from '../../../src/policy/catalogue.ts';
 import { ESCALATION_PATHS, escalationsIn } from '../../../src/policy/privesc.ts';
-import { baselineFrom } from '../../helpers/baseline.ts';
+import { baselineFrom, exampleBaseline } from '../../helpers/baseline.ts';
 import { envelopeOf } from '../../helpers/policy.ts';
 import { putRolePolicy } from '../../helpers/records.ts';
 
@@ -85,10 +85,23 @@ describe('the escalation path catalogue', () => {
       approved,
     );
     expect(hits.map((h) => h.id)).toEqual(['lambda-create-and-invoke']);
+    const by = (resource: string) => [{ statement: 'roles.test.permissions[0]', resources: [resource] }];
     expect(hits[0]?.grants).toEqual([
-      { action: 'iam:PassRole', statements: ['roles.test.permissions[0]'] },
-      { action: 'lambda:CreateFunction', statements: ['roles.test.permissions[0]'] },
-      { action: 'lambda:InvokeFunction', statements: ['roles.test.permissions[0]'] },
+      {
+        action: 'iam:PassRole',
+        statements: ['roles.test.permissions[0]'],
+        grantedBy: by('arn:aws:iam::123456789012:role/app-*'),
+      },
+      {
+        action: 'lambda:CreateFunction',
+        statements: ['roles.test.permissions[0]'],
+        grantedBy: by('arn:aws:lambda:*:*:function:*'),
+      },
+      {
+        action: 'lambda:InvokeFunction',
+        statements: ['roles.test.permissions[0]'],
+        grantedBy: by('arn:aws:lambda:*:*:function:*'),
+      },
     ]);
     expect(escalationsIn([], approved)).toEqual([]);
   });
@@ -120,10 +133,21 @@ roles:
     });
     expect(finding?.severity).toBe('high');
     expect(finding?.summary).toBe(
-      'Inline policy inline on app opens privilege escalation: Create a Lambda function with a role and invoke it (iam:PassRole + lambda:CreateFunction + lambda:InvokeFunction): runs its own code as a stronger role.',
+      'Inline policy inline on app opens privilege escalation: Create a Lambda function with a role and invoke it: iam:PassRole (Statement on arn:aws:iam::123456789012:role/app-*) + lambda:CreateFunction (roles.app.permissions[0] on arn:aws:lambda:*:*:function:app-*) + lambda:InvokeFunction (roles.app.permissions[0] on arn:aws:lambda:*:*:function:app-*): runs its own code as a stronger role.',
     );
     expect(finding?.details.escalations).toEqual([
-      expect.objectContaining({ id: 'lambda-create-and-invoke', newStatements: ['Statement'] }),
+      expect.objectContaining({
+        id: 'lambda-create-and-invoke',
+        newStatements: ['Statement'],
+        grants: [
+          expect.objectContaining({
+            action: 'iam:PassRole',
+            grantedBy: [{ statement: 'Statement', resources: ['arn:aws:iam::123456789012:role/app-*'] }],
+          }),
+          expect.objectContaining({ action: 'lambda:CreateFunction' }),
+          expect.objectContaining({ action: 'lambda:InvokeFunction' }),
+        ],
+      }),
     ]);
   });
 
@@ -139,5 +163,79 @@ roles:
     expect(run({ Version: '2012-10-17', Statement: allow(['s3:GetObject'], 'arn:aws:s3:::b/*') })).toEqual(
       [],
     );
+  });
+
+  it('opens no path through actions that cannot act on the statement resources (issue 15)', () => {
+    // The Xplore case: a NotAction on one bucket's objects reaches only S3 object actions.
+    const notAction = {
+      Version: '2012-10-17',
+      Statement: {
+        Effect: 'Allow',
+        NotAction: ['iam:*', 'sts:*', 's3:Delete*'],
+        Resource: 'arn:aws:s3:::xplore-face-auth-refs/*',
+      },
+    };
+    expect(run(notAction)).toEqual([]);
+    expect(
+      run({ Version: '2012-10-17', Statement: allow(['lambda:UpdateFunctionCode'], 'arn:aws:s3:::b/*') }),
+    ).toEqual([]);
+    expect(run({ Version: '2012-10-17', Statement: allow(['iam:*'], 'arn:aws:s3:::b') })).toEqual([]);
+  });
+
+  it('opens a path on resources of the action type, naming them', () => {
+    const [finding] = run({
+      Version: '2012-10-17',
+      Statement: allow(
+        ['lambda:UpdateFunctionCode'],
+        ['arn:aws:s3:::b/*', 'arn:aws:lambda:us-east-1:123456789012:function:x'],
+      ),
+    });
+    expect(finding?.details.escalations).toEqual([
+      expect.objectContaining({
+        id: 'lambda-update-function-code',
+        grants: [
+          {
+            action: 'lambda:UpdateFunctionCode',
+            statements: ['Statement'],
+            grantedBy: [
+              { statement: 'Statement', resources: ['arn:aws:lambda:us-east-1:123456789012:function:x'] },
+            ],
+          },
+        ],
+      }),
+    ]);
+  });
+
+  it('still reports PassRole and CreateFunction on *, and counts NotResource as reaching everything', () => {
+    const ids = (statement: Record<string, unknown>) =>
+      (
+        (run({ Version: '2012-10-17', Statement: statement })[0]?.details.escalations ?? []) as {
+          id: string;
+        }[]
+      ).map((h) => h.id);
+    expect(ids(allow(['iam:PassRole', 'lambda:CreateFunction']))).toContain('iam-pass-any-role');
+    expect(
+      ids({ Effect: 'Allow', Action: 'lambda:UpdateFunctionCode', NotResource: 'arn:aws:s3:::b/*' }),
+    ).toEqual(['lambda-update-function-code']);
+  });
+});
+
+describe('the NotAction-on-a-bucket policy of issue 15 on XploreEC2Role', () => {
+  it('is drift without privesc', () => {
+    const checked = checkRecord(
+      putRolePolicy('XploreEC2Role', 'inline', {
+        Version: '2012-10-17',
+        Statement: {
+          Effect: 'Allow',
+          NotAction: ['iam:*', 'sts:*', 's3:Delete*'],
+          Resource: 'arn:aws:s3:::xplore-face-auth-refs/*',
+        },
+      }),
+    );
+    if (!checked.ok) throw new Error(checked.reason);
+    const result = evaluate(checked.record, exampleBaseline());
+    const ids = result.kind === 'evaluated' ? result.findings.map((f) => f.ruleId) : [];
+    expect(ids).toContain('iam.policy.drift');
+    expect(ids).not.toContain('iam.policy.privesc');
   });
 });

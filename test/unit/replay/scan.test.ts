@@ -2,6 +2,7 @@ import { readFileSync } from 'node:fs';
 import { gzipSync } from 'node:zlib';
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
+import { offlineKnowledge } from '../../../src/knowledge/offline.ts';
 import type { ScanSettings } from '../../../src/replay/scan.ts';
 import { scanBytes, scanValues } from '../../../src/replay/scan.ts';
 import { RULES } from '../../../src/rules/index.ts';
@@ -12,6 +13,7 @@ import { CORPUS_MISSING, corpus, corpusPath } from '../../helpers/replay.ts';
 const settings = (extra: Partial<ScanSettings> = {}): ScanSettings => ({
   baseline: exampleBaseline(),
   rules: RULES,
+  knowledge: offlineKnowledge().knowledge(),
   ...extra,
 });
 
@@ -207,7 +209,14 @@ describe.skipIf(!corpus)('scanBytes on the real corpus', () => {
   it.each([
     [
       'stratus-red-team/aws.persistence.iam-create-admin-user.json',
-      ['iam.accesskey.long-lived', 'iam.user.unexpected'],
+      // AdministratorAccess read from the AWS managed-policy data, as of the record's time.
+      [
+        'iam.accesskey.long-lived',
+        'iam.policy.no-baseline',
+        'iam.policy.privesc',
+        'iam.policy.wildcard',
+        'iam.user.unexpected',
+      ],
     ],
     ['stratus-red-team/aws.persistence.iam-backdoor-user.json', ['iam.accesskey.long-lived']],
     ['stratus-red-team/aws.defense-evasion.cloudtrail-stop.json', ['cloudtrail.logging-impaired']],

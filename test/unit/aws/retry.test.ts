@@ -7,8 +7,8 @@ import type { AddressInfo } from 'node:net';
 import { IAMClient, TagUserCommand } from '@aws-sdk/client-iam';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
-import { isTransientAwsError } from '../../../src/actions/awsError.ts';
 import { CLIENT_CONFIG } from '../../../src/aws/clientConfig.ts';
+import { isTransientAwsError } from '../../../src/aws/errors.ts';
 
 const THROTTLED = `<ErrorResponse><Error><Type>Sender</Type><Code>Throttling</Code><Message>Rate exceeded</Message></Error><RequestId>r</RequestId></ErrorResponse>`;
 const TAGGED = `<TagUserResponse xmlns="https://iam.amazonaws.com/doc/2010-05-08/"><ResponseMetadata><RequestId>r</RequestId></ResponseMetadata></TagUserResponse>`;
@@ -72,5 +72,25 @@ describe('SDK retry settings of the handlers', () => {
     expect((error as Error).name).toBe('InternalFailure');
     expect(isTransientAwsError(error)).toBe(true);
     expect(requests).toBe(CLIENT_CONFIG.maxAttempts);
+  });
+});
+
+describe('one retry layer', () => {
+  it('builds every SDK client of the functions, the CLI and src/ with CLIENT_CONFIG', async () => {
+    const { readdirSync, readFileSync } = await import('node:fs');
+    const root = new URL('../../../', import.meta.url);
+    const files = ['handlers', 'src'].flatMap((dir) =>
+      readdirSync(new URL(dir, root), { recursive: true, withFileTypes: true })
+        .filter((e) => e.isFile() && e.name.endsWith('.ts'))
+        .map((e) => `${e.parentPath}/${e.name}`),
+    );
+    const unconfigured: string[] = [];
+    for (const file of files) {
+      const text = readFileSync(file, 'utf8');
+      for (const match of text.matchAll(/new (\w+Client)\(([^)]*)\)?/g)) {
+        if (!match[2]?.includes('CLIENT_CONFIG')) unconfigured.push(`${file}: ${match[0]}`);
+      }
+    }
+    expect(unconfigured).toEqual([]);
   });
 });

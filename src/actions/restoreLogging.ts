@@ -37,7 +37,8 @@ export async function restoreLogging(
   if (mode !== 'enforce') {
     return { status: 'dry-run', note: `would start logging on trail ${params.trailName} (${params.region})` };
   }
-  await cloudtrail.send(new StartLoggingCommand({ Name: params.trailArn }));
+  // In its home region, with its own account's credentials, the name is the trail; moto (5.x) takes no ARN here.
+  await cloudtrail.send(new StartLoggingCommand({ Name: params.trailName }));
   return { status: 'applied', note: `started logging on trail ${params.trailName} (${params.region})` };
 }
 

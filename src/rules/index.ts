@@ -12,6 +12,7 @@ import { guardrailTamper } from './guardrail.tamper.ts';
 import { accessKeyLongLived } from './iam.accesskey.long-lived.ts';
 import { boundaryRemoved } from './iam.boundary.removed.ts';
 import { policyDrift } from './iam.policy.drift.ts';
+import { policyNeverGrant } from './iam.policy.never-grant.ts';
 import { policyNoBaseline } from './iam.policy.no-baseline.ts';
 import { policyPrivesc } from './iam.policy.privesc.ts';
 import { policyUnknownDocument } from './iam.policy.unknown-document.ts';
@@ -28,6 +29,7 @@ export const RULES: readonly AnyRule[] = [
   policyWildcard,
   policyPrivesc,
   policyUnknownDocument,
+  policyNeverGrant,
   boundaryRemoved,
   imdsV1Allowed,
   imdsHopLimit,

@@ -132,6 +132,12 @@ policies:
     attachTo: { users: [bob] }
 `;
 
+/** PATHS_BASELINE with a never-grant list (iam.policy.never-grant). */
+const PATHS_NEVER_GRANT = `${PATHS_BASELINE}neverGrant:
+  - {Effect: Allow, Action: iam:PassRole, Resource: "*"}
+  - {Effect: Allow, Action: organizations:LeaveOrganization, Resource: "*"}
+`;
+
 export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
   'iam.user.ephemeral': {
     positive: [
@@ -1402,6 +1408,276 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
           { name: 'guardrail-prod-iam-events' },
           { errorCode: 'AccessDeniedException' },
         ),
+      },
+    ],
+  },
+  'iam.policy.never-grant': {
+    positive: [
+      {
+        name: 'inline: iam:PassRole on * put on a seed role',
+        record: putRolePolicy(
+          'XploreEC2Role',
+          'pass',
+          doc({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }),
+        ),
+        severity: 'critical',
+        details: {
+          path: 'inline',
+          neverGrant: ['neverGrant[0] (NoPassRoleOnStar)'],
+          gainedBy: [{ principal: 'role XploreEC2Role', baselinePath: 'roles.XploreEC2Role' }],
+          violations: [
+            { neverGrant: 'neverGrant[0]', action: 'iam:PassRole', resource: '*', statement: 'Statement[0]' },
+          ],
+        },
+      },
+      {
+        name: 'inline: a role the baseline does not know, allowed to schedule key deletion through kms:*',
+        record: putRolePolicy(
+          'build-runner',
+          'kms',
+          doc({ Effect: 'Allow', Action: 'kms:*', Resource: '*' }),
+        ),
+        details: {
+          neverGrant: ['neverGrant[2] (NoKeyDeletion)'],
+          gainedBy: [{ principal: 'role build-runner', baselinePath: null }],
+          violations: expect.arrayContaining([
+            expect.objectContaining({ action: 'kms:ScheduleKeyDeletion', resource: '*' }),
+          ]),
+        },
+      },
+      {
+        name: "inline: s3:DeleteBucket on a seed's bucket through a bucket wildcard",
+        record: putUserPolicy(
+          'chatbot-dev-alice',
+          'cleanup',
+          doc({ Effect: 'Allow', Action: 's3:Delete*', Resource: 'arn:aws:s3:::kdcube-*' }),
+        ),
+        details: {
+          path: 'inline',
+          neverGrant: ['neverGrant[1] (NoSeedBucketDeletion)'],
+          violations: expect.arrayContaining([
+            expect.objectContaining({ action: 's3:DeleteBucket', resource: 'arn:aws:s3:::kdcube-*' }),
+          ]),
+        },
+      },
+      {
+        name: 'managed: AdministratorAccess attached to a seed role breaks every never-grant statement',
+        record: attachPolicy('Role', 'XploreEC2Role', ADMINISTRATOR_ACCESS),
+        details: {
+          path: 'managed',
+          policyArn: ADMINISTRATOR_ACCESS,
+          neverGrant: [
+            'neverGrant[0] (NoPassRoleOnStar)',
+            'neverGrant[1] (NoSeedBucketDeletion)',
+            'neverGrant[2] (NoKeyDeletion)',
+            'neverGrant[3] (NoTrailTampering)',
+            'neverGrant[4] (NoLeavingOrganization)',
+          ],
+        },
+      },
+      ...real(
+        'stratus-red-team AdministratorAccess attached to a role the baseline does not know',
+        STRATUS_ADMIN_ROLE,
+        {
+          details: { path: 'managed', policyArn: ADMINISTRATOR_ACCESS, gainedBy: [{ baselinePath: null }] },
+        },
+      ),
+      {
+        name: 'managed: a policy the role may carry is still judged (its document, learnt from the trail, passes any role)',
+        trail: [
+          createPolicy(
+            'ImageGeneratorS3Access',
+            doc({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }),
+            EARLIER,
+          ),
+        ],
+        record: attachPolicy('Role', 'ImageGeneratorEC2Role', policyArn('ImageGeneratorS3Access')),
+        details: {
+          path: 'managed',
+          documents: [`${policyArn('ImageGeneratorS3Access')} (v1)`],
+          violations: expect.arrayContaining([
+            expect.objectContaining({ action: 'iam:PassRole', resource: '*' }),
+          ]),
+        },
+      },
+      {
+        name: 'policy-version: a new default version of a seed policy that may delete its bucket',
+        trail: [createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, EARLIER)],
+        record: createPolicyVersion(
+          policyArn('ImageGeneratorS3Access'),
+          doc({
+            Effect: 'Allow',
+            Action: 's3:*',
+            Resource: ['arn:aws:s3:::short-drama-assets', 'arn:aws:s3:::short-drama-assets/*'],
+          }),
+          'v2',
+          true,
+        ),
+        details: {
+          path: 'policy-version',
+          gainedBy: [{ principal: 'role ImageGeneratorEC2Role' }],
+          violations: expect.arrayContaining([
+            expect.objectContaining({
+              action: 's3:DeleteBucket',
+              resource: 'arn:aws:s3:::short-drama-assets',
+            }),
+          ]),
+        },
+      },
+      {
+        name: 'policy-version: SetDefaultPolicyVersion back to a version that passes any role',
+        trail: [
+          createPolicy(
+            'Reports',
+            doc({ Effect: 'Allow', Action: ['s3:GetObject', 'iam:PassRole'], Resource: '*' }),
+            EARLIER,
+          ),
+          createPolicyVersion(
+            policyArn('Reports'),
+            doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' }),
+            'v2',
+            true,
+            EARLIER,
+          ),
+          attachPolicy('User', 'bob', policyArn('Reports'), EARLIER),
+        ],
+        record: setDefaultPolicyVersion(policyArn('Reports'), 'v1'),
+        baseline: PATHS_NEVER_GRANT,
+        details: {
+          path: 'policy-version',
+          versionId: 'v1',
+          violations: expect.arrayContaining([
+            expect.objectContaining({ action: 'iam:PassRole', resource: '*' }),
+          ]),
+        },
+      },
+      {
+        name: 'group: a user joins a group whose policy (seen in the trail) may leave the organisation',
+        trail: [
+          createGroup('ops', EARLIER),
+          putGroupPolicy(
+            'ops',
+            'ops-admin',
+            doc({ Effect: 'Allow', Action: 'organizations:*', Resource: '*' }),
+            EARLIER,
+          ),
+        ],
+        record: addUserToGroup('bob', 'ops'),
+        baseline: PATHS_NEVER_GRANT,
+        details: {
+          path: 'group',
+          groupName: 'ops',
+          violations: expect.arrayContaining([
+            expect.objectContaining({ action: 'organizations:LeaveOrganization' }),
+          ]),
+        },
+      },
+      {
+        name: 'group: a baseline group the user may join is still judged',
+        trail: [
+          createGroup('analysts', EARLIER),
+          putGroupPolicy(
+            'analysts',
+            'escape',
+            doc({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }),
+            EARLIER,
+          ),
+        ],
+        record: addUserToGroup('alice', 'analysts'),
+        baseline: PATHS_NEVER_GRANT,
+        details: {
+          path: 'group',
+          groupName: 'analysts',
+          violations: expect.arrayContaining([expect.objectContaining({ action: 'iam:PassRole' })]),
+        },
+      },
+      {
+        name: 'a conditioned Allow counts as its unconditioned self',
+        record: putRolePolicy(
+          'XploreEC2Role',
+          'pass',
+          doc({
+            Effect: 'Allow',
+            Action: 'iam:PassRole',
+            Resource: '*',
+            Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+          }),
+        ),
+        details: {
+          violations: expect.arrayContaining([expect.objectContaining({ action: 'iam:PassRole' })]),
+        },
+      },
+    ],
+    negative: [
+      {
+        name: 'the baseline names no neverGrant statement',
+        record: putRolePolicy(
+          'XploreEC2Role',
+          'pass',
+          doc({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }),
+        ),
+        baseline: 'version: 1\n',
+        expect: 'quiet',
+      },
+      {
+        name: "s3:DeleteBucket on a bucket that is not a seed's",
+        record: putRolePolicy(
+          'XploreEC2Role',
+          'p',
+          doc({ Effect: 'Allow', Action: 's3:DeleteBucket', Resource: 'arn:aws:s3:::scratch-bucket' }),
+        ),
+        expect: 'quiet',
+      },
+      {
+        name: 'object deletion in a seed bucket is not bucket deletion',
+        record: putRolePolicy(
+          'XploreEC2Role',
+          'p',
+          doc({
+            Effect: 'Allow',
+            Action: 's3:DeleteObject',
+            Resource: 'arn:aws:s3:::xplore-face-auth-refs/*',
+          }),
+        ),
+        expect: 'quiet',
+      },
+      {
+        name: 'the document denies what it allows',
+        record: putRolePolicy(
+          'XploreEC2Role',
+          'p',
+          doc(
+            { Effect: 'Allow', Action: ['iam:PassRole', 'iam:GetRole'], Resource: '*' },
+            { Effect: 'Deny', Action: 'iam:PassRole', Resource: '*' },
+          ),
+        ),
+        expect: 'quiet',
+      },
+      {
+        name: 'CreatePolicy: a new policy grants nobody anything until attached',
+        record: createPolicy('Escape', doc({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' })),
+        expect: 'quiet',
+      },
+      {
+        name: 'a policy version that is not made the default',
+        record: createPolicyVersion(
+          policyArn('ImageGeneratorS3Access'),
+          doc({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }),
+          'v3',
+          false,
+        ),
+        expect: 'quiet',
+      },
+      {
+        name: "seed 000's own policy attached to its role",
+        trail: [createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, EARLIER)],
+        record: attachPolicy('Role', 'ImageGeneratorEC2Role', policyArn('ImageGeneratorS3Access')),
+        expect: 'quiet',
+      },
+      {
+        name: 'a read-only AWS managed policy on a role the baseline does not know',
+        record: attachPolicy('Role', 'build-runner', S3_READ_ONLY),
+        expect: 'quiet',
       },
     ],
   },

@@ -60,12 +60,22 @@ const EXPECTED: Record<string, Record<number, Expectation>> = {
     0: ['cloudtrail.logging-impaired:critical'],
   },
   // AdministratorAccess (its document from the AWS managed-policy data as of 2024-08-01) attached to a user
-  // and to a role the baseline does not know.
+  // and to a role the baseline does not know: it also allows what the example baseline never grants anyone.
   'stratus-red-team/aws.persistence.iam-create-admin-user.json': {
-    0: ['iam.policy.no-baseline:medium', 'iam.policy.privesc:critical', 'iam.policy.wildcard:critical'],
+    0: [
+      'iam.policy.never-grant:critical',
+      'iam.policy.no-baseline:medium',
+      'iam.policy.privesc:critical',
+      'iam.policy.wildcard:critical',
+    ],
   },
   'stratus-red-team/aws.persistence.iam-create-backdoor-role.json': {
-    0: ['iam.policy.no-baseline:medium', 'iam.policy.privesc:critical', 'iam.policy.wildcard:critical'],
+    0: [
+      'iam.policy.never-grant:critical',
+      'iam.policy.no-baseline:medium',
+      'iam.policy.privesc:critical',
+      'iam.policy.wildcard:critical',
+    ],
   },
   'fixtures:boundary-records.json': {
     0: { skip: /^not an API call \(eventType "AwsCloudTrailInsight"\)$/ }, // Insights: no eventSource

@@ -29,7 +29,7 @@ describe('restore-logging', () => {
     cloudtrailMock.on(StartLoggingCommand).resolves({});
   });
 
-  it('starts a stopped trail when enforcing, in its home region, by ARN', async () => {
+  it('starts a stopped trail when enforcing, in its home region: status read by ARN, started by name', async () => {
     cloudtrailMock.on(GetTrailStatusCommand).resolves({ IsLogging: false });
     const result = await remediate(finding);
     expect(result.remediation).toMatchObject({
@@ -40,7 +40,7 @@ describe('restore-logging', () => {
     });
     expect(regions).toEqual(['eu-west-1']);
     expect(cloudtrailMock.commandCalls(GetTrailStatusCommand)[0]?.args[0].input).toEqual({ Name: TRAIL_ARN });
-    expect(cloudtrailMock.commandCalls(StartLoggingCommand)[0]?.args[0].input).toEqual({ Name: TRAIL_ARN });
+    expect(cloudtrailMock.commandCalls(StartLoggingCommand)[0]?.args[0].input).toEqual({ Name: 'org-trail' });
   });
 
   it('only reads in dry-run', async () => {

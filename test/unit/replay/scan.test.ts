@@ -212,6 +212,7 @@ describe.skipIf(!corpus)('scanBytes on the real corpus', () => {
       // AdministratorAccess read from the AWS managed-policy data, as of the record's time.
       [
         'iam.accesskey.long-lived',
+        'iam.policy.never-grant',
         'iam.policy.no-baseline',
         'iam.policy.privesc',
         'iam.policy.wildcard',

@@ -1,6 +1,7 @@
 /**
- * EC2 CloudTrail events from EventBridge (each region where instances run): ModifyInstanceMetadataOptions.
- * Remediation: enforce-imdsv2 in the instance's region.
+ * EC2 CloudTrail events from EventBridge (each region where instances run): ModifyInstanceMetadataOptions,
+ * RunInstances, CreateLaunchTemplate(Version), ModifyInstanceMetadataDefaults. Reads an instance's tags when its
+ * IMDS profile depends on them (DescribeInstances). Remediation: enforce-imdsv2 in the instances' region.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { EC2Client } from '@aws-sdk/client-ec2';
@@ -8,8 +9,11 @@ import { SNSClient } from '@aws-sdk/client-sns';
 import { enforceImdsV2Action } from '../src/actions/enforceImdsV2.ts';
 import { createRemediator } from '../src/actions/index.ts';
 import type { CredentialsProvider } from '../src/actions/member.ts';
+import { memberCredentials } from '../src/actions/member.ts';
 import { CLIENT_CONFIG } from '../src/aws/clientConfig.ts';
-import { dryRunProbe, forceDryRun, functionRole, idempotencyTable } from './config.ts';
+import { instanceTagsLoader } from '../src/knowledge/ec2.ts';
+import { recordKnowledge } from '../src/knowledge/lambda.ts';
+import { dryRunProbe, forceDryRun, functionRole, idempotencyTable, memberAccess } from './config.ts';
 import { baselineFromEnv } from './lib/baseline.ts';
 import { cloudTrailHandler } from './lib/cloudTrailHandler.ts';
 import { dynamoPersistence, notifyOncePerEvent, oncePerKey } from './lib/idempotency.ts';
@@ -34,13 +38,15 @@ function ec2Clients(credentials?: CredentialsProvider): (region: string) => EC2C
   };
 }
 
+const ownEc2 = ec2Clients();
+const members = memberAccess();
 export const handler = cloudTrailHandler({
   logger,
   eventSources: ['ec2.amazonaws.com'],
   baseline: baselineFromEnv(logger),
   // A member account's instance is fixed there, through its guardrail-remediator role (src/actions/plan.ts).
   remediate: createRemediator(
-    { 'enforce-imdsv2': enforceImdsV2Action(ec2Clients(), { dryRunProbe: probe }) },
+    { 'enforce-imdsv2': enforceImdsV2Action(ownEc2, { dryRunProbe: probe }) },
     {
       forceDryRun: forceDryRun(),
       ...withMembers((credentials) => ({
@@ -49,6 +55,17 @@ export const handler = cloudTrailHandler({
     },
   ),
   roleAccount: functionRole()?.account,
+  // Instance tags are read in the event's account: with the function's own role, or a member's remediation role.
+  knowledge: recordKnowledge({
+    own: { instanceTags: instanceTagsLoader(ownEc2) },
+    ...(members
+      ? {
+          member: (account: string) => ({
+            instanceTags: instanceTagsLoader(ec2Clients(memberCredentials(account, members))),
+          }),
+        }
+      : {}),
+  }),
   // One message per event, published once per event id even when Lambda retries a partly failed invocation.
   notifier: notifyOncePerEvent(snsNotifierFromEnv(sns), {
     persistenceStore: dynamoPersistence(idempotencyTable(), dynamo),

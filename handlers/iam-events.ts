@@ -1,8 +1,9 @@
 /**
- * IAM CloudTrail events from EventBridge (us-east-1: IAM is global): users, access keys, and every path to a
- * permission (inline and managed policies, policy versions, groups, boundaries). Remediation: tag-ephemeral
- * (TagUser). The policy rules' facts (a managed policy's document, its holders, a group's policies) are read
- * from IAM before evaluating (src/knowledge/iam.ts), cached while the container is warm.
+ * IAM CloudTrail events from EventBridge (us-east-1: IAM is global): users, access keys, login profiles, roles
+ * and their trust, and every path to a permission (inline and managed policies, policy versions, groups,
+ * boundaries). Remediation: tag-ephemeral (TagUser). The rules' facts (a managed policy's document, its holders,
+ * a group's policies, a user's access keys) are read from IAM before evaluating (src/knowledge/iam.ts,
+ * iam-keys.ts), cached while the container is warm.
  */
 import { DynamoDBClient } from '@aws-sdk/client-dynamodb';
 import { IAMClient } from '@aws-sdk/client-iam';
@@ -12,6 +13,7 @@ import { memberCredentials } from '../src/actions/member.ts';
 import { tagUserAction } from '../src/actions/tagUser.ts';
 import { CLIENT_CONFIG } from '../src/aws/clientConfig.ts';
 import { iamFactLoaders } from '../src/knowledge/iam.ts';
+import { accessKeysLoader } from '../src/knowledge/iam-keys.ts';
 import { recordKnowledge } from '../src/knowledge/lambda.ts';
 import { forceDryRun, functionRole, idempotencyTable, memberAccess } from './config.ts';
 import { baselineFromEnv } from './lib/baseline.ts';
@@ -25,6 +27,12 @@ const iam = new IAMClient(CLIENT_CONFIG);
 const sns = new SNSClient(CLIENT_CONFIG);
 const dynamo = new DynamoDBClient(CLIENT_CONFIG);
 const members = memberAccess();
+
+/** Everything iam-events reads from an account's IAM before judging a record. */
+const iamLoaders = (client: IAMClient) => ({
+  ...iamFactLoaders(client),
+  accessKeys: accessKeysLoader(client),
+});
 
 export const handler = cloudTrailHandler({
   logger,
@@ -43,13 +51,11 @@ export const handler = cloudTrailHandler({
   roleAccount: functionRole()?.account,
   // A member account's facts are read there, through the same role the remediations use.
   knowledge: recordKnowledge({
-    own: iamFactLoaders(iam),
+    own: iamLoaders(iam),
     ...(members
       ? {
           member: (account: string) =>
-            iamFactLoaders(
-              new IAMClient({ ...CLIENT_CONFIG, credentials: memberCredentials(account, members) }),
-            ),
+            iamLoaders(new IAMClient({ ...CLIENT_CONFIG, credentials: memberCredentials(account, members) })),
         }
       : {}),
   }),

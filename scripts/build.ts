@@ -69,6 +69,35 @@ export const yamlAsEsm: Plugin = {
   },
 };
 
+/**
+ * `@aws-sdk/core` re-exports its browser user-agent parser, which imports `bowser` (35 KB) when called. Nothing
+ * calls it on Node (the clients' user agent comes from the Node provider), but esbuild still writes a chunk for
+ * that dynamic import into every package: about 10 KB of each zip. A stand-in with the same exports takes its
+ * place (were it ever called, the user agent would say "other" instead of a browser's name).
+ */
+export const noBrowserUserAgent: Plugin = {
+  name: 'no-browser-user-agent',
+  setup(esbuild) {
+    esbuild.onResolve({ filter: /^bowser$/ }, () => ({ path: 'bowser', namespace: 'browser-only' }));
+    esbuild.onLoad({ filter: /.*/, namespace: 'browser-only' }, () => ({
+      contents: 'export const parse = () => ({}); export default { parse };',
+      loader: 'js',
+    }));
+  },
+};
+
+/**
+ * The SDK's default credential chain, reduced to the environment for the Lambda bundles (what the runtime
+ * provides; handlers/lib/envCredentials.ts says why).
+ */
+export const envCredentials: Plugin = {
+  name: 'env-credentials',
+  setup(esbuild) {
+    const standIn = join(HANDLERS_DIR, 'lib', 'envCredentials.ts');
+    esbuild.onResolve({ filter: /^@aws-sdk\/credential-provider-node$/ }, () => ({ path: standIn }));
+  },
+};
+
 export interface BundleSize {
   readonly name: string;
   /** Everything the function's package holds, relative to the output folder: entry, chunks, assets, package.json. */
@@ -100,19 +129,6 @@ function zipOverhead(files: readonly string[]): number {
 }
 
 /**
- * Modules the SDK imports on demand that Lambda never reaches, left out of every package: the browser
- * user-agent parser (@aws-sdk/core imports it in browsers only; ~10 KB of every zip), and the clients of the
- * SSO, SSO-OIDC and console sign-in credential providers (~12 KB zipped), which the default chain imports only
- * when the environment holds no credentials: Lambda always gives the function's role's there.
- */
-export const NEVER_LOADED_IN_LAMBDA: readonly string[] = [
-  'bowser',
-  '@aws-sdk/nested-clients/sso',
-  '@aws-sdk/nested-clients/sso-oidc',
-  '@aws-sdk/nested-clients/signin',
-];
-
-/**
  * One esbuild build per handler, so each function's package is its entry plus its own chunks. Code
  * splitting keeps what a handler may never need in chunks loaded on first use (the SDK's credential
  * providers other than the environment's, the S3 and SSM baseline readers, a remediation's client):
@@ -137,8 +153,7 @@ async function buildOne(outdir: string, name: string): Promise<void> {
     sourcesContent: false,
     legalComments: 'none',
     logLevel: 'warning',
-    plugins: [literalSchemaKeys, yamlAsEsm],
-    external: [...NEVER_LOADED_IN_LAMBDA],
+    plugins: [literalSchemaKeys, yamlAsEsm, noBrowserUserAgent, envCredentials],
     // CommonJS dependencies bundled into ESM still call require() for Node built-ins.
     banner: { js: "import{createRequire as __cr}from'node:module';const require=__cr(import.meta.url);" },
   });

@@ -36,7 +36,7 @@ import type { Moto } from './lib/moto.ts';
 import { startMoto } from './lib/moto.ts';
 import type { Json } from './lib/records.ts';
 import { ACCOUNT, assumedRole, eventBridge, modifyImds } from './lib/records.ts';
-import { SEED_CASES, SEED_INSTANCES, SEED_SYSTEMS } from './lib/seeds.ts';
+import { SEED_CASES, SEED_INSTANCE_TAGS, SEED_INSTANCES, SEED_KEY_ID, SEED_SYSTEMS } from './lib/seeds.ts';
 
 type Handler<R> = (event: unknown, context: ReturnType<typeof lambdaContext>) => Promise<R>;
 
@@ -87,7 +87,8 @@ async function createSeedResources(account: LocalAccount): Promise<Instances> {
     await account.iam.send(new CreateRoleCommand({ RoleName: role, AssumeRolePolicyDocument: TRUST }));
   }
   await account.iam.send(new CreateUserCommand({ UserName: 'cml-cloud-manager-service' }));
-  await account.iam.send(new CreateAccessKeyCommand({ UserName: 'cml-cloud-manager-service' }));
+  const key = await account.iam.send(new CreateAccessKeyCommand({ UserName: 'cml-cloud-manager-service' }));
+  seedKeyId = key.AccessKey?.AccessKeyId ?? seedKeyId;
   await account.iam.send(new CreateUserCommand({ UserName: 'chatbot-dev-alice' }));
   // The per-run user the deprecated AIModelShare path creates (its CreateUser event comes below) ...
   await account.iam.send(new CreateUserCommand({ UserName: EPHEMERAL_RUN }));
@@ -104,34 +105,77 @@ async function createSeedResources(account: LocalAccount): Promise<Instances> {
     }),
   );
   const ec2 = account.ec2('eu-west-1');
-  const run = async (hopLimit: number): Promise<string> => {
-    const reply = await ec2.send(
-      new RunInstancesCommand({
-        ImageId: 'ami-12c6146b',
-        MinCount: 1,
-        MaxCount: 1,
-        InstanceType: 't3.medium',
-        MetadataOptions: {
-          HttpTokens: 'required',
-          HttpPutResponseHopLimit: hopLimit,
-          HttpEndpoint: 'enabled',
-        },
-      }),
-    );
-    return reply.Instances?.[0]?.InstanceId ?? '';
+  // Seed 000 runs IMDSv2 with hop limit 1; seed 002's containers need hop limit 2, which its IMDS profile
+  // allows the instances tagged for it (SEED_INSTANCE_TAGS).
+  return {
+    imageGenerator: await launch(
+      ec2,
+      { httpTokens: 'required', httpPutResponseHopLimit: 1 },
+      seedTags('imageGenerator'),
+    ),
+    kdcube: await launch(ec2, { httpTokens: 'required', httpPutResponseHopLimit: 2 }, seedTags('kdcube')),
   };
-  // The image generator runs IMDSv2 with hop limit 1; KDCube's containers need hop limit 2.
-  return { imageGenerator: await run(1), kdcube: await run(2) };
+}
+
+function seedTags(seed: keyof typeof SEED_INSTANCES): Record<string, string> {
+  return { ...(SEED_INSTANCE_TAGS[SEED_INSTANCES[seed]] ?? {}) };
+}
+
+interface LaunchOptions {
+  readonly httpTokens?: string;
+  readonly httpPutResponseHopLimit?: number;
+}
+
+async function launch(ec2: EC2Client, options: LaunchOptions, tags: Record<string, string>): Promise<string> {
+  const reply = await ec2.send(
+    new RunInstancesCommand({
+      ImageId: 'ami-12c6146b',
+      MinCount: 1,
+      MaxCount: 1,
+      InstanceType: 't3.medium',
+      MetadataOptions: {
+        HttpTokens: (options.httpTokens as 'required' | 'optional' | undefined) ?? 'optional',
+        HttpPutResponseHopLimit: options.httpPutResponseHopLimit ?? 1,
+        HttpEndpoint: 'enabled',
+      },
+      TagSpecifications: [
+        { ResourceType: 'instance', Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })) },
+      ],
+    }),
+  );
+  return reply.Instances?.[0]?.InstanceId ?? '';
+}
+
+/**
+ * A RunInstances seed event happens: the instance it records is launched in moto, as it says (metadata options
+ * and tags from its response), and the record then names the instance moto created.
+ */
+async function launchRecorded(account: LocalAccount, record: Json): Promise<Json> {
+  const items = (record.responseElements as { instancesSet: { items: Json[] } }).instancesSet.items;
+  const [item] = items as [
+    {
+      instanceId: string;
+      metadataOptions?: LaunchOptions;
+      tagSet?: { items: { key: string; value: string }[] };
+    },
+  ];
+  const tags = Object.fromEntries((item.tagSet?.items ?? []).map((t) => [t.key, t.value]));
+  const id = await launch(account.ec2(String(record.awsRegion)), item.metadataOptions ?? {}, tags);
+  return JSON.parse(JSON.stringify(record).replaceAll(item.instanceId, id)) as Json;
 }
 
 /**
  * A seed case as it would happen now: the fixture's instance ids mapped onto the instances moto created,
  * and its time set to the present (the fixtures are dated 2026-11-20; expiry and the sweep use real time).
  */
+/** The service user's key made above: the seed's "generate its access keys" event is about this key. */
+let seedKeyId = SEED_KEY_ID;
+
 function happeningNow(record: Json, instances: Instances): Json {
   const text = JSON.stringify(record)
     .replaceAll(SEED_INSTANCES.imageGenerator, instances.imageGenerator)
-    .replaceAll(SEED_INSTANCES.kdcube, instances.kdcube);
+    .replaceAll(SEED_INSTANCES.kdcube, instances.kdcube)
+    .replaceAll(SEED_KEY_ID, seedKeyId);
   return { ...(JSON.parse(text) as Json), eventTime: `${new Date().toISOString().slice(0, 19)}Z` };
 }
 
@@ -175,7 +219,10 @@ async function quietly<T>(logs: string[], run: () => Promise<T>): Promise<T> {
 function targetOf(record: Json): string {
   const p = (record.requestParameters ?? {}) as Record<string, unknown>;
   const imds = p.ModifyInstanceMetadataOptionsRequest as { InstanceId?: string } | undefined;
-  return String(p.userName ?? p.roleName ?? imds?.InstanceId ?? '-');
+  const launched = (
+    record.responseElements as { instancesSet?: { items?: { instanceId?: string }[] } } | null
+  )?.instancesSet?.items?.[0]?.instanceId;
+  return String(p.userName ?? p.roleName ?? imds?.InstanceId ?? launched ?? '-');
 }
 
 /** The demo's table is read in a terminal: every line fits this many columns. */
@@ -308,8 +355,13 @@ async function main(): Promise<void> {
     out(
       `              and ${EPHEMERAL_OLD.slice(0, 31)}… left over from an earlier run (expired yesterday);`,
     );
-    out(`              instances ${instances.imageGenerator} (image generator, IMDSv2, hop limit 1) and`);
-    out(`              ${instances.kdcube} (KDCube, IMDSv2, hop limit 2 for its containers), in eu-west-1`);
+    out(
+      `              instances ${instances.imageGenerator} (image generator, IMDSv2, hop limit 1) and ${instances.kdcube} (KDCube,`,
+    );
+    out(
+      '              IMDSv2, hop limit 2, tagged guardrail:imds-profile=containers: the example baseline allows it 2,',
+    );
+    out('              every other instance 1) in eu-west-1');
 
     Object.assign(process.env, account.env, { GUARDRAIL_BASELINE: baseline, POWERTOOLS_LOG_LEVEL: 'INFO' });
     const load = async <R>(name: string): Promise<Handler<R>> =>
@@ -325,10 +377,14 @@ async function main(): Promise<void> {
     );
     const ec2 = account.ec2('eu-west-1');
     let ephemeralEvent: Json | undefined;
+    const launched: string[] = [];
     for (const seedCase of SEED_CASES) {
-      const record = happeningNow(seedCase.record, instances);
+      let record = happeningNow(seedCase.record, instances);
       const isEc2 = record.eventSource === 'ec2.amazonaws.com';
-      if (isEc2) await applyRecordedChange(ec2, record);
+      if (record.eventName === 'RunInstances') {
+        record = await launchRecorded(account, record);
+        launched.push(`${targetOf(record)}@${String(record.awsRegion)}`);
+      } else if (record.eventName === 'ModifyInstanceMetadataOptions') await applyRecordedChange(ec2, record);
       const event = eventBridge(record);
       if (targetOf(record) === EPHEMERAL_RUN && record.eventName === 'CreateUser' && !ephemeralEvent)
         ephemeralEvent = event;
@@ -351,8 +407,8 @@ async function main(): Promise<void> {
     // guardrail's own fix shows up in CloudTrail too; its role is in guardrail.ownRoles, so it is skipped.
     const ownFix = modifyImds(
       instances.imageGenerator,
-      { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
-      { httpTokens: 'required', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
+      { HttpTokens: 'required', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' },
+      { httpTokens: 'required', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
       { userIdentity: assumedRole('guardrail-prod-remediator', 'guardrail-ec2-events') },
     );
     printEvent(
@@ -386,11 +442,12 @@ async function main(): Promise<void> {
       out(`user ${user}${shown.length > 0 ? ':' : ': untouched (approved by the baseline)'}`);
       for (const tag of shown) out(`  ${tag}`);
     }
-    for (const [label, id] of [
-      ['image generator', instances.imageGenerator],
-      ['KDCube', instances.kdcube],
+    for (const [label, id, region] of [
+      ['image generator', instances.imageGenerator, 'eu-west-1'],
+      ['KDCube', instances.kdcube, 'eu-west-1'],
+      ...launched.map((at) => ['Xplore, launched', ...at.split('@')] as const),
     ] as const) {
-      const m = await metadata(ec2, id);
+      const m = await metadata(account.ec2(region), id);
       out(`instance ${id} (${label}): HttpTokens ${m.tokens}, hop limit ${m.hop}`);
     }
 

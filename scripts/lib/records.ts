@@ -41,6 +41,15 @@ export const identities = {
     accessKeyId: 'AKIAEXAMPLECML000001',
     userName: 'cml-cloud-manager-service',
   },
+  /** A user of the account with no say over other users' credentials. */
+  intern: {
+    type: 'IAMUser',
+    principalId: 'AIDAEXAMPLEINTERN001',
+    arn: `arn:aws:iam::${ACCOUNT}:user/intern`,
+    accountId: ACCOUNT,
+    accessKeyId: 'AKIAEXAMPLEINTERN001',
+    userName: 'intern',
+  },
   guardrail: assumedRole('guardrail-prod-remediator', 'guardrail-iam-events'),
   developer: assumedRole('AWSReservedSSO_AdministratorAccess_0123456789abcdef', 'dev@example.com'),
 } as const;
@@ -170,21 +179,25 @@ export function createUser(userName: string, extra: Partial<RecordOptions> = {})
   });
 }
 
-export function createAccessKey(userName: string | undefined, extra: Partial<RecordOptions> = {}): Json {
-  const owner = userName ?? (extra.userIdentity as { userName?: string } | undefined)?.userName;
+export function createAccessKey(
+  userName: string | undefined,
+  extra: Partial<RecordOptions> & { readonly accessKeyId?: string } = {},
+): Json {
+  const { accessKeyId = 'AKIAEXAMPLENEWKEY001', ...options } = extra;
+  const owner = userName ?? (options.userIdentity as { userName?: string } | undefined)?.userName;
   return record({
     eventName: 'CreateAccessKey',
     eventSource: 'iam.amazonaws.com',
     requestParameters: userName ? { userName } : {},
     responseElements: {
       accessKey: {
-        accessKeyId: 'AKIAEXAMPLENEWKEY001',
+        accessKeyId,
         status: 'Active',
         ...(owner ? { userName: owner } : {}),
         createDate: 'Nov 20, 2026, 10:15:29 AM',
       },
     },
-    ...extra,
+    ...options,
   });
 }
 
@@ -423,4 +436,112 @@ export function putEventSelectors(
     { trailARN: `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/${trailName}`, ...selectors },
     extra,
   );
+}
+
+/** CreateRole as CloudTrail writes it: the trust policy as JSON text in the request, URL-encoded in the response. */
+export function createRole(
+  roleName: string,
+  trust: Json | string,
+  extra: Partial<RecordOptions> & { readonly path?: string } = {},
+): Json {
+  const text = typeof trust === 'string' ? trust : JSON.stringify(trust, null, 2);
+  const { path = '/', ...options } = extra;
+  return record({
+    eventName: 'CreateRole',
+    eventSource: 'iam.amazonaws.com',
+    requestParameters: { roleName, assumeRolePolicyDocument: text, ...(path !== '/' ? { path } : {}) },
+    responseElements: {
+      role: {
+        path,
+        roleName,
+        roleId: 'AROAEXAMPLENEWROLE01',
+        arn: `arn:aws:iam::${ACCOUNT}:role${path}${roleName}`,
+        createDate: 'Nov 20, 2026, 10:15:29 AM',
+        assumeRolePolicyDocument: encodeURIComponent(text),
+      },
+    },
+    ...options,
+  });
+}
+
+export function updateAssumeRolePolicy(
+  roleName: string,
+  trust: Json | string,
+  extra: Partial<RecordOptions> = {},
+): Json {
+  return record({
+    eventName: 'UpdateAssumeRolePolicy',
+    eventSource: 'iam.amazonaws.com',
+    requestParameters: {
+      roleName,
+      policyDocument: typeof trust === 'string' ? trust : JSON.stringify(trust, null, 2),
+    },
+    ...extra,
+  });
+}
+
+/** A trust policy letting one service assume a role, as the seeds write it. */
+export function serviceTrust(...services: string[]): Json {
+  return {
+    Version: '2012-10-17',
+    Statement: [
+      {
+        Effect: 'Allow',
+        Principal: { Service: services.length === 1 ? services[0] : services },
+        Action: 'sts:AssumeRole',
+      },
+    ],
+  };
+}
+
+/** CreateLoginProfile / UpdateLoginProfile: CloudTrail never carries the password. */
+export function loginProfile(
+  eventName: 'CreateLoginProfile' | 'UpdateLoginProfile',
+  userName: string | undefined,
+  extra: Partial<RecordOptions> = {},
+): Json {
+  const owner = userName ?? (extra.userIdentity as { userName?: string } | undefined)?.userName;
+  return record({
+    eventName,
+    eventSource: 'iam.amazonaws.com',
+    requestParameters: { ...(userName ? { userName } : {}), passwordResetRequired: false },
+    responseElements:
+      eventName === 'CreateLoginProfile'
+        ? {
+            loginProfile: {
+              ...(owner ? { userName: owner } : {}),
+              createDate: 'Nov 20, 2026, 10:15:29 AM',
+              passwordResetRequired: false,
+            },
+          }
+        : null,
+    ...extra,
+  });
+}
+
+export function deleteAccessKey(
+  userName: string | undefined,
+  accessKeyId: string,
+  extra: Partial<RecordOptions> = {},
+): Json {
+  return record({
+    eventName: 'DeleteAccessKey',
+    eventSource: 'iam.amazonaws.com',
+    requestParameters: { ...(userName ? { userName } : {}), accessKeyId },
+    ...extra,
+  });
+}
+
+export function updateAccessKey(
+  userName: string | undefined,
+  accessKeyId: string,
+  status: 'Active' | 'Inactive',
+  extra: Partial<RecordOptions> = {},
+): Json {
+  return record({
+    eventName: 'UpdateAccessKey',
+    eventSource: 'iam.amazonaws.com',
+    requestParameters: { ...(userName ? { userName } : {}), accessKeyId, status },
+    ...extra,
+  });
 }

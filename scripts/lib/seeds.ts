@@ -2,26 +2,44 @@
  * The five seed systems (../shared/seeds/): the events their own instructions produce, which must give no
  * finding against infra/baseline.example.yml, and drifted variants with the rule ids they must give.
  */
+import { runInstances } from './ec2Records.ts';
 import type { Json } from './records.ts';
 import {
+  ACCOUNT,
   assumedRole,
   attachPolicy,
   createAccessKey,
   createPolicy,
   createPolicyVersion,
+  createRole,
   createUser,
   identities,
+  loginProfile,
   modifyImds,
   policyArn,
   putRolePolicy,
   putUserPolicy,
+  serviceTrust,
+  updateAssumeRolePolicy,
 } from './records.ts';
 
 /** Instance ids the seed events name; the demo maps them onto the instances it launches. */
 export const SEED_INSTANCES = {
   imageGenerator: 'i-1234567890abcdef0',
   kdcube: 'i-0a1b2c3d4e5f60718',
+  xplore: 'i-0f1e2d3c4b5a69788',
 } as const;
+
+/**
+ * The tags the seed instances carry in the account (the demo launches them so): seed 002's KDCube host is
+ * tagged for the baseline's `kdcube-containers` IMDS profile (hop limit 2), the others match no profile
+ * (hop limit 1). The Lambda reads them with DescribeInstances; the seed tests hand them over as that fact.
+ */
+export const SEED_INSTANCE_TAGS: Readonly<Record<string, Readonly<Record<string, string>>>> = {
+  [SEED_INSTANCES.imageGenerator]: { Name: 'image-generator' },
+  [SEED_INSTANCES.kdcube]: { Name: 'kdcube', 'guardrail:imds-profile': 'containers' },
+  [SEED_INSTANCES.xplore]: { Name: 'xplore-face-auth' },
+};
 
 /** The systems by seed number, as people call them (user-facing output names these, never the numbers). */
 export const SEED_SYSTEMS: Readonly<Record<string, string>> = {
@@ -32,12 +50,17 @@ export const SEED_SYSTEMS: Readonly<Record<string, string>> = {
   '004': 'AIModelShare',
 };
 
+/** The access key id seed key events name (createAccessKey's default); the demo maps it onto the key it makes. */
+export const SEED_KEY_ID = 'AKIAEXAMPLENEWKEY001';
+
 export interface SeedCase {
   readonly seed: string;
   readonly name: string;
   readonly record: Json;
-  /** Rule ids expected, sorted; empty means the event is clean. */
+  /** Rule ids expected above `info`, sorted; empty means the event is clean (nothing worth a notification). */
   readonly expect: readonly string[];
+  /** Rule ids of `info` findings: in every report, below any notification threshold (an approved user's key). */
+  readonly info?: readonly string[];
   /** The seed's earlier calls, learned before the record is judged (its create-policy before the attach). */
   readonly trail?: readonly Json[];
 }
@@ -219,6 +242,7 @@ export const SEED_POLICIES = {
 } as const satisfies Record<string, PolicyJson>;
 
 const imageGeneratorPolicy = SEED_POLICIES.imageGenerator;
+const ec2Trust = serviceTrust('ec2.amazonaws.com');
 const xplorePolicy = SEED_POLICIES.xplore;
 const kdcubePolicy = SEED_POLICIES.kdcube;
 const aimodelshareScoped = SEED_POLICIES.aimodelshareScoped;
@@ -249,6 +273,12 @@ const createDevPolicy = createPolicy('kdcube-dev-bucket-access', kdcubeDevPolicy
 
 export const SEED_CASES: readonly SeedCase[] = [
   // Seed 000: image generator, S3 only.
+  {
+    seed: '000',
+    name: 'create-role ImageGeneratorEC2Role with the EC2 trust policy of the seed',
+    record: createRole('ImageGeneratorEC2Role', ec2Trust),
+    expect: [],
+  },
   {
     seed: '000',
     name: 'the seed policy as an inline policy',
@@ -327,6 +357,24 @@ export const SEED_CASES: readonly SeedCase[] = [
   // Seed 001: Xplore, `aws iam put-role-policy --role-name XploreEC2Role --policy-name XploreS3Access`.
   {
     seed: '001',
+    name: 'create-role XploreEC2Role as documented',
+    record: createRole('XploreEC2Role', ec2Trust),
+    expect: [],
+  },
+  {
+    seed: '001',
+    name: 'trust opened to another account (update-assume-role-policy)',
+    record: updateAssumeRolePolicy('XploreEC2Role', {
+      Version: '2012-10-17',
+      Statement: [
+        ...(ec2Trust.Statement as unknown[]),
+        { Effect: 'Allow', Principal: { AWS: 'arn:aws:iam::193672423079:root' }, Action: 'sts:AssumeRole' },
+      ],
+    }),
+    expect: ['iam.role.trust'],
+  },
+  {
+    seed: '001',
     name: 'put-role-policy XploreS3Access as documented',
     record: putRolePolicy('XploreEC2Role', 'XploreS3Access', xplorePolicy),
     expect: [],
@@ -394,6 +442,42 @@ export const SEED_CASES: readonly SeedCase[] = [
     expect: ['iam.policy.drift', 'iam.policy.never-grant', 'iam.policy.privesc', 'iam.policy.wildcard'],
   },
 
+  {
+    seed: '001',
+    name: 'run-instances as documented, no metadata options: EC2 launched it accepting IMDSv1',
+    record: runInstances(
+      [
+        {
+          id: SEED_INSTANCES.xplore,
+          metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
+          tags: SEED_INSTANCE_TAGS[SEED_INSTANCES.xplore] ?? {},
+        },
+      ],
+      { tags: SEED_INSTANCE_TAGS[SEED_INSTANCES.xplore] ?? {} },
+      { awsRegion: 'us-east-1' },
+    ),
+    expect: ['ec2.imds.v1-allowed'],
+  },
+  {
+    seed: '001',
+    name: 'run-instances with --metadata-options HttpTokens=required,HttpEndpoint=enabled',
+    record: runInstances(
+      [
+        {
+          id: SEED_INSTANCES.xplore,
+          metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
+          tags: SEED_INSTANCE_TAGS[SEED_INSTANCES.xplore] ?? {},
+        },
+      ],
+      {
+        metadataOptions: { httpTokens: 'required', httpEndpoint: 'enabled' },
+        tags: SEED_INSTANCE_TAGS[SEED_INSTANCES.xplore] ?? {},
+      },
+      { awsRegion: 'us-east-1' },
+    ),
+    expect: [],
+  },
+
   // Seed 002: KDCube, IMDSv2 with hop limit 2 for containers, chatbot-dev-* users.
   {
     seed: '002',
@@ -411,8 +495,26 @@ export const SEED_CASES: readonly SeedCase[] = [
     record: putRolePolicy('kdcube-ec2-role', 'kdcube-s3', kdcubePolicy),
     expect: [],
   },
+  {
+    seed: '002',
+    name: 'the instance role <ROLE_NAME>, trusted by EC2',
+    record: createRole('kdcube-ec2-role', ec2Trust),
+    expect: [],
+  },
   { seed: '002', name: 'a local development user', record: createUser('chatbot-dev-alice'), expect: [] },
-  { seed: '002', name: 'its access key', record: createAccessKey('chatbot-dev-alice'), expect: [] },
+  {
+    seed: '002',
+    name: 'its access key, made by DevOps',
+    record: createAccessKey('chatbot-dev-alice'),
+    expect: [],
+    info: ['iam.accesskey.long-lived'],
+  },
+  {
+    seed: '002',
+    name: 'a console password for the programmatic-only dev user',
+    record: loginProfile('CreateLoginProfile', 'chatbot-dev-alice'),
+    expect: ['iam.user.console-access'],
+  },
   { seed: '002', name: 'the dev-user policy created', record: createDevPolicy, expect: [] },
   {
     seed: '002',
@@ -451,9 +553,9 @@ export const SEED_CASES: readonly SeedCase[] = [
   },
   {
     seed: '002',
-    name: 'IMDSv1 back on (no response elements: the request alone decides)',
+    name: 'IMDSv1 back on with hop limit 3 (no response elements: the request alone decides): one finding for both',
     record: modifyImds(SEED_INSTANCES.kdcube, { HttpTokens: 'optional', HttpPutResponseHopLimit: 3 }),
-    expect: ['ec2.imds.hop-limit', 'ec2.imds.v1-allowed'],
+    expect: ['ec2.imds.v1-allowed'],
   },
 
   // Seed 003: CML Cloud Manager service user with access keys (approved, rotated every 90 days).
@@ -468,6 +570,32 @@ export const SEED_CASES: readonly SeedCase[] = [
     name: 'generate its access keys',
     record: createAccessKey('cml-cloud-manager-service'),
     expect: [],
+    info: ['iam.accesskey.long-lived'],
+  },
+  {
+    seed: '003',
+    name: 'the service user rotating its own key',
+    record: createAccessKey(undefined, {
+      userIdentity: identities.cmlService,
+      accessKeyId: 'AKIAEXAMPLEROTATED01',
+    }),
+    expect: [],
+    info: ['iam.accesskey.long-lived'],
+  },
+  {
+    seed: '003',
+    name: 'a console password on the programmatic-only service user',
+    record: loginProfile('CreateLoginProfile', 'cml-cloud-manager-service'),
+    expect: ['iam.user.console-access'],
+  },
+  {
+    seed: '003',
+    name: 'another user adds a second key to the service user',
+    record: createAccessKey('cml-cloud-manager-service', {
+      userIdentity: identities.intern,
+      accessKeyId: 'AKIAEXAMPLEBACKDOOR1',
+    }),
+    expect: ['iam.accesskey.long-lived'],
   },
   { seed: '003', name: 'create the policy CMLWorkerManagementPolicy', record: createCmlPolicy, expect: [] },
   {
@@ -515,6 +643,42 @@ export const SEED_CASES: readonly SeedCase[] = [
   },
 
   // Seed 004: AIModelShare's consolidated roles, and the deprecated per-run users.
+  ...(
+    [
+      ['aimodelshare-lambda-exec', 'lambda.amazonaws.com'],
+      ['aimodelshare-codebuild-role', 'codebuild.amazonaws.com'],
+      ['aimodelshare-api-lambda-role', 'lambda.amazonaws.com'],
+      ['aimodelshare-apigw-invoke-role', 'apigateway.amazonaws.com'],
+    ] as const
+  ).map(([role, service]) => ({
+    seed: '004',
+    name: `ensure_role ${role}, trusted by ${service}`,
+    record: createRole(role, serviceTrust(service), { userIdentity: identities.aimodelshareAutomation }),
+    expect: [],
+  })),
+  {
+    seed: '004',
+    name: 'the execution role (AIMODELSHARE_EXECUTION_ROLE_ARN), trusted by the automation user',
+    record: createRole('aimodelshare-execution-role', {
+      Version: '2012-10-17',
+      Statement: [
+        {
+          Effect: 'Allow',
+          Principal: { AWS: `arn:aws:iam::${ACCOUNT}:user/aimodelshare-admin` },
+          Action: 'sts:AssumeRole',
+        },
+      ],
+    }),
+    expect: [],
+  },
+  {
+    seed: '004',
+    name: 'an old per-run role created again',
+    record: createRole('lambda_role_7f3a9c', serviceTrust('lambda.amazonaws.com'), {
+      userIdentity: identities.aimodelshareAutomation,
+    }),
+    expect: ['iam.role.unexpected'],
+  },
   {
     seed: '004',
     name: 'ensure_inline_policy on aimodelshare-lambda-exec',

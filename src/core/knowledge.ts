@@ -74,7 +74,12 @@ export interface Knowledge {
   accessKeys(userName: string, at: string): Known<readonly AccessKeyFact[]>;
   /** A trail's settings just before `at` (by name or ARN). */
   trail(nameOrArn: string, at: string): Known<TrailFact>;
+  /** An EC2 instance's tags (key → value) at `at`: what IMDS profiles match on (baseline `imds.profiles`). */
+  instanceTags(instanceId: string, region: string, at: string): Known<InstanceTags>;
 }
+
+/** An instance's tags, key → value. */
+export type InstanceTags = Readonly<Record<string, string>>;
 
 /** A fact a record's evaluation needs, for callers that load facts before evaluating (the Lambda). */
 export type FactRequest =
@@ -83,4 +88,5 @@ export type FactRequest =
   | { readonly kind: 'policyEntities'; readonly policyArn: string }
   | { readonly kind: 'principalPolicies'; readonly principal: PrincipalRef }
   | { readonly kind: 'accessKeys'; readonly userName: string }
-  | { readonly kind: 'trail'; readonly nameOrArn: string };
+  | { readonly kind: 'trail'; readonly nameOrArn: string }
+  | { readonly kind: 'instanceTags'; readonly instanceId: string; readonly region: string };

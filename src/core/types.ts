@@ -74,11 +74,24 @@ export interface TagParams {
   readonly tags: Readonly<Record<string, string>>;
 }
 
-export interface ImdsParams {
+/**
+ * One instance `enforce-imdsv2` acts on, with what the baseline allows it (its IMDS profile, else the account).
+ * The action reads the instance first and never raises its hop limit: it keeps the current one when within
+ * `maxHopLimit` and lowers it to `maxHopLimit` only when above (src/actions/imdsChange.ts).
+ */
+export interface ImdsTarget {
   readonly instanceId: string;
+  /** `keep`: its profile allows IMDSv1 (a documented exception), so only the hop limit is corrected. */
+  readonly httpTokens: 'required' | 'keep';
+  readonly maxHopLimit: number;
+  /** What the event recorded, so the action can say when the instance has changed since. */
+  readonly seen?: { readonly httpTokens?: string; readonly hopLimit?: number };
+}
+
+/** Every instance of one event in one region (a RunInstances may launch several). */
+export interface ImdsParams {
   readonly region: string;
-  readonly httpTokens: 'required';
-  readonly hopLimit: number;
+  readonly instances: readonly ImdsTarget[];
 }
 
 /** A trail to start logging again (restore-logging), in its home region, where StartLogging must be called. */
@@ -104,7 +117,7 @@ interface RemediationBase<A extends RemediationAction, P> {
    * `dry-run` whose permission probe says the real call would be denied.
    */
   readonly error?: string;
-  /** What the action saw or did, one line for people: `HttpTokens optional → required, hop limit 1 → 2`. */
+  /** What the action saw or did, one line for people: `HttpTokens optional → required, hop limit 3 → 2`. */
   readonly note?: string;
 }
 

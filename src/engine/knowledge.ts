@@ -6,6 +6,7 @@
 import type {
   AccessKeyFact,
   HeldPolicy,
+  InstanceTags,
   Knowledge,
   Known,
   PolicyVersionFact,
@@ -29,6 +30,8 @@ export const NO_KNOWLEDGE: Knowledge = Object.freeze({
   accessKeys: (user: string) =>
     unknown<readonly AccessKeyFact[]>(`the access keys of ${user} are not available here`),
   trail: (trail: string) => unknown<TrailFact>(`the settings of trail ${trail} are not available here`),
+  instanceTags: (instanceId: string) =>
+    unknown<InstanceTags>(`the tags of instance ${instanceId} are not in the record and not available here`),
 });
 
 /** A knowledge that answers from `overrides` and falls back to `base` for the rest. */

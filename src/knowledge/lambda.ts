@@ -19,7 +19,7 @@ import { prefetchKnowledge } from './prefetched.ts';
 
 const AWS_POLICY = /^arn:aws[\w-]*:iam::aws:policy\//;
 
-/** Only what is the same in every account: AWS managed policy documents. */
+/** Only what is the same in every account: AWS managed policy documents; every other fact unknown, saying why. */
 function awsManagedOnly(loaders: FactLoaders, why: string): FactLoaders {
   const unknown = async (): Promise<Known<never>> => ({ known: false, why });
   return {
@@ -30,6 +30,9 @@ function awsManagedOnly(loaders: FactLoaders, why: string): FactLoaders {
     groupPolicies: unknown,
     policyEntities: unknown,
     principalPolicies: unknown,
+    accessKeys: unknown,
+    trail: unknown,
+    instanceTags: unknown,
   };
 }
 
@@ -55,7 +58,7 @@ export function recordKnowledge(options: RecordKnowledgeOptions): RecordKnowledg
     if (!options.member || !/^\d{12}$/.test(account)) {
       return awsManagedOnly(
         options.own,
-        `account ${account || '(none)'} is not this function's and no member role is configured to read its IAM`,
+        `account ${account || '(none)'} is not this function's and no member role is configured to read it`,
       );
     }
     let loaders = members.get(account);

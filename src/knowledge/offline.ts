@@ -1,13 +1,15 @@
 /**
  * The offline Knowledge of `guardrail evaluate` and `guardrail replay`: the AWS managed-policy data (every
  * version since 2015, src/policy/managed.ts) and what the records themselves say about customer-managed
- * policies, attachments and groups (iamLedgers.ts). The Lambda functions never load this module: they read IAM.
+ * policies, attachments and groups (iamLedgers.ts), and users' access keys (keys.ts). The Lambda functions never load this module: they read IAM.
  */
 
 import { ConfigError } from '../core/errors.ts';
 import type { Knowledge, Known, PolicyVersionFact } from '../core/knowledge.ts';
 import { MANAGED_PACKAGE, managedPolicyAt, managedPolicyVersion } from '../policy/managed.ts';
 import { attachmentLedger, policyVersionLedger } from './iamLedgers.ts';
+import { accessKeyLedger } from './keys.ts';
+import type { Ledger } from './ledger.ts';
 import { TrailKnowledge } from './trail.ts';
 
 /**
@@ -41,7 +43,15 @@ export function awsManagedPolicies(): Knowledge['managedPolicy'] {
   };
 }
 
-/** The ledgers over the records of one evaluation or replay, with the AWS managed-policy data. */
-export function offlineKnowledge(): TrailKnowledge {
-  return new TrailKnowledge([policyVersionLedger(awsManagedPolicies()), attachmentLedger()]);
+/** Fresh ledgers (each keeps what it learns); a new ledger is one line here. */
+export function offlineLedgers(): Ledger[] {
+  return [policyVersionLedger(awsManagedPolicies()), attachmentLedger(), accessKeyLedger()];
+}
+
+/**
+ * The ledgers over the records of one evaluation or replay, with the AWS managed-policy data; `base` answers
+ * what no ledger knows (tests give the facts a Lambda would read).
+ */
+export function offlineKnowledge(base?: Knowledge): TrailKnowledge {
+  return new TrailKnowledge(offlineLedgers(), base);
 }

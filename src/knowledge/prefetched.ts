@@ -74,6 +74,8 @@ export function knowledgeFromAnswers(
     accessKeys: (userName, at) =>
       lookup({ kind: 'accessKeys', userName }, () => base.accessKeys(userName, at)),
     trail: (nameOrArn, at) => lookup({ kind: 'trail', nameOrArn }, () => base.trail(nameOrArn, at)),
+    instanceTags: (instanceId, region, at) =>
+      lookup({ kind: 'instanceTags', instanceId, region }, () => base.instanceTags(instanceId, region, at)),
   };
 }
 

@@ -1,34 +1,26 @@
 import { defineRule } from '../core/rule.ts';
 import { RuleId } from '../core/types.ts';
-import { enforceImdsV2 } from './imds.ts';
+import { imdsMatches } from './imds.ts';
 
+/**
+ * An instance, a launch or a launch template left accepting IMDSv1 where the baseline requires IMDSv2. When the
+ * hop limit is also above the maximum, that is in this same finding (ec2.imds.hop-limit stays quiet for it).
+ */
 export const imdsV1Allowed = defineRule({
   id: RuleId.imdsV1Allowed,
   title: 'Instance allows IMDSv1',
   rationale:
     'With IMDSv1 any server-side request forgery on the instance can read its role credentials from 169.254.169.254 (the 2019 Capital One breach). IMDSv2 session tokens stop that.',
-  nextSteps: [
-    'Set HttpTokens to required (guardrail does it when the rule is in enforce mode).',
-    'Keep the hop limit the instance needs: 2 where containers reach IMDS through a bridge network.',
-  ],
+  nextSteps: ['Require IMDSv2: HttpTokens required (guardrail does it when the rule is in enforce mode).'],
   severity: 'high',
-  events: ['ModifyInstanceMetadataOptions'],
+  events: [
+    'ModifyInstanceMetadataOptions',
+    'RunInstances',
+    'CreateLaunchTemplate',
+    'CreateLaunchTemplateVersion',
+  ],
   remediation: 'enforce-imdsv2',
-  evaluate(subject, { record, baseline }) {
-    const { resulting } = subject;
-    if (resulting.httpTokens !== 'optional' || resulting.httpEndpoint === 'disabled') return [];
-    return [
-      {
-        summary: `Instance ${subject.instanceId} now accepts IMDSv1 (HttpTokens optional); the baseline requires IMDSv2.`,
-        resource: subject.instanceArn,
-        details: {
-          instanceId: subject.instanceId,
-          requested: subject.requested,
-          resulting,
-          required: { httpTokens: baseline.imds.httpTokens, hopLimit: baseline.imds.hopLimit },
-        },
-        remediation: enforceImdsV2(subject, record.awsRegion, baseline),
-      },
-    ];
+  evaluate(subject, { inputs }) {
+    return imdsMatches('v1', inputs.imds, subject.kind);
   },
 });

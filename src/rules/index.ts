@@ -6,6 +6,7 @@ import type { AnyRule } from '../core/rule.ts';
 import type { WatchedEventName } from '../events/subjects/index.ts';
 import { WATCHED_EVENTS } from '../events/subjects/index.ts';
 import { loggingImpaired } from './cloudtrail.logging-impaired.ts';
+import { imdsAccountDefault } from './ec2.imds.account-default.ts';
 import { imdsHopLimit } from './ec2.imds.hop-limit.ts';
 import { imdsV1Allowed } from './ec2.imds.v1-allowed.ts';
 import { guardrailTamper } from './guardrail.tamper.ts';
@@ -17,6 +18,9 @@ import { policyNoBaseline } from './iam.policy.no-baseline.ts';
 import { policyPrivesc } from './iam.policy.privesc.ts';
 import { policyUnknownDocument } from './iam.policy.unknown-document.ts';
 import { policyWildcard } from './iam.policy.wildcard.ts';
+import { roleTrust } from './iam.role.trust.ts';
+import { roleUnexpected } from './iam.role.unexpected.ts';
+import { userConsoleAccess } from './iam.user.console-access.ts';
 import { userEphemeral } from './iam.user.ephemeral.ts';
 import { userUnexpected } from './iam.user.unexpected.ts';
 
@@ -24,6 +28,9 @@ export const RULES: readonly AnyRule[] = [
   userEphemeral,
   userUnexpected,
   accessKeyLongLived,
+  userConsoleAccess,
+  roleUnexpected,
+  roleTrust,
   policyNoBaseline,
   policyDrift,
   policyWildcard,
@@ -32,6 +39,7 @@ export const RULES: readonly AnyRule[] = [
   policyNeverGrant,
   boundaryRemoved,
   imdsV1Allowed,
+  imdsAccountDefault,
   imdsHopLimit,
   loggingImpaired,
   guardrailTamper,

@@ -8,7 +8,8 @@
  * caller before evaluation, so the engine stays pure: give `prepare` what was resolved, next to the baseline.
  */
 import type { Baseline } from '../baseline/baseline.ts';
-import type { FactRequest, Knowledge } from '../core/knowledge.ts';
+import { findApprovedUser } from '../baseline/baseline.ts';
+import type { AccessKeyFact, FactRequest, Knowledge, Known } from '../core/knowledge.ts';
 import { NO_KNOWLEDGE } from '../engine/knowledge.ts';
 import type {
   PermissionEventName,
@@ -18,6 +19,9 @@ import type {
   WatchedEventName,
 } from '../events/subjects/index.ts';
 import { PERMISSION_EVENTS } from '../events/subjects/index.ts';
+import type { InstancesJudgement, TemplateJudgement } from './imds.ts';
+import { judgeModify, judgeRun, judgeTemplate } from './imds.ts';
+import { imdsFacts } from './imdsFacts.ts';
 import type { PolicyAnalysis } from './policyAnalysis.ts';
 import { analyzePermissions, permissionFacts } from './policyAnalysis.ts';
 
@@ -26,28 +30,64 @@ export interface PermissionInputs {
   readonly policy: PolicyAnalysis;
 }
 
-export type RecordInputs = { readonly [K in PermissionEventName]: PermissionInputs };
+/** Each instance's or template's IMDS settings against its profile, read by both instance IMDS rules. */
+interface ImdsInputs {
+  readonly ModifyInstanceMetadataOptions: { readonly imds: InstancesJudgement };
+  readonly RunInstances: { readonly imds: InstancesJudgement };
+  readonly CreateLaunchTemplate: { readonly imds: TemplateJudgement };
+  readonly CreateLaunchTemplateVersion: { readonly imds: TemplateJudgement };
+}
+
+interface KeyInputs {
+  readonly CreateAccessKey: {
+    /** The user's keys just before the call, for an approved user (iam.accesskey.long-lived); else null. */
+    readonly accessKeys: Known<readonly AccessKeyFact[]> | null;
+  };
+}
+
+export type RecordInputs = { readonly [K in PermissionEventName]: PermissionInputs } & ImdsInputs & KeyInputs;
 
 /** An event without inputs of its own. */
 export type NoInputs = Readonly<Record<never, never>>;
 
 export type InputsOf<K extends WatchedEventName> = K extends keyof RecordInputs ? RecordInputs[K] : NoInputs;
 
-const PREPARE: {
-  readonly [K in keyof RecordInputs]: (
-    subject: SubjectOf<K>,
-    baseline: Baseline,
-    knowledge: Knowledge,
-    at: string,
-  ) => RecordInputs[K];
-} = Object.fromEntries(
-  PERMISSION_EVENTS.map((name) => [
-    name,
-    (subject: PermissionSubject, baseline: Baseline, knowledge: Knowledge, at: string): PermissionInputs => ({
-      policy: analyzePermissions(subject, baseline, knowledge, at),
-    }),
-  ]),
-) as never;
+type Prepare<K extends keyof RecordInputs> = (
+  subject: SubjectOf<K>,
+  baseline: Baseline,
+  knowledge: Knowledge,
+  at: string,
+) => RecordInputs[K];
+
+const preparePermissions = (
+  subject: PermissionSubject,
+  baseline: Baseline,
+  knowledge: Knowledge,
+  at: string,
+): PermissionInputs => ({ policy: analyzePermissions(subject, baseline, knowledge, at) });
+
+const PREPARE: { readonly [K in keyof RecordInputs]: Prepare<K> } = {
+  ...(Object.fromEntries(PERMISSION_EVENTS.map((name) => [name, preparePermissions])) as {
+    readonly [K in PermissionEventName]: Prepare<K>;
+  }),
+  ModifyInstanceMetadataOptions: (subject, baseline, knowledge, at) => ({
+    imds: judgeModify(subject, baseline, knowledge, at),
+  }),
+  RunInstances: (subject, baseline, knowledge, at) => ({ imds: judgeRun(subject, baseline, knowledge, at) }),
+  CreateLaunchTemplate: (subject, baseline) => ({ imds: judgeTemplate(subject, baseline) }),
+  CreateLaunchTemplateVersion: (subject, baseline) => ({ imds: judgeTemplate(subject, baseline) }),
+  CreateAccessKey: (subject, baseline, knowledge, at) => ({
+    accessKeys: keysWanted(subject, baseline) ? knowledge.accessKeys(subject.userName, at) : null,
+  }),
+};
+
+/** An approved user's existing keys decide a new key's severity (issue 15.4); others' keys are judged without. */
+function keysWanted(
+  subject: SubjectOf<'CreateAccessKey'>,
+  baseline: Baseline,
+): subject is SubjectOf<'CreateAccessKey'> & { readonly userName: string } {
+  return subject.userName !== null && findApprovedUser(baseline, subject.userName) !== undefined;
+}
 
 const NONE: NoInputs = Object.freeze({});
 
@@ -72,9 +112,13 @@ export function prepareInputs<K extends WatchedEventName>(
  */
 type Facts<S> = (subject: S, baseline: Baseline, known: Knowledge, at: string) => readonly FactRequest[];
 
-const FACTS: { readonly [K in WatchedEventName]?: Facts<SubjectOf<K>> } = Object.fromEntries(
-  PERMISSION_EVENTS.map((name) => [name, permissionFacts]),
-);
+const FACTS: { readonly [K in WatchedEventName]?: Facts<SubjectOf<K>> } = {
+  ...Object.fromEntries(PERMISSION_EVENTS.map((name) => [name, permissionFacts])),
+  ModifyInstanceMetadataOptions: imdsFacts,
+  RunInstances: imdsFacts,
+  CreateAccessKey: (subject, baseline) =>
+    keysWanted(subject, baseline) ? [{ kind: 'accessKeys', userName: subject.userName }] : [],
+};
 
 /**
  * `known`: what earlier loads answered. Some facts are needed only once another is known (the envelopes of the

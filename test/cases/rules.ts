@@ -8,6 +8,12 @@ import { readFileSync } from 'node:fs';
 import { expect } from 'vitest';
 import type { RuleId, Severity } from '../../src/core/types.ts';
 import { corpus, corpusPath } from '../helpers/corpus.ts';
+import {
+  createLaunchTemplate,
+  createLaunchTemplateVersion,
+  modifyImdsDefaults,
+  runInstances,
+} from '../helpers/ec2Records.ts';
 import type { Json } from '../helpers/records.ts';
 import {
   ACCOUNT,
@@ -18,9 +24,11 @@ import {
   createGroup,
   createPolicy,
   createPolicyVersion,
+  createRole,
   createUser,
   deleteBoundary,
   identities,
+  loginProfile,
   modifyImds,
   policyArn,
   putBoundary,
@@ -28,9 +36,11 @@ import {
   putGroupPolicy,
   putRolePolicy,
   putUserPolicy,
+  serviceTrust,
   setDefaultPolicyVersion,
   stackCall,
   trailCall,
+  updateAssumeRolePolicy,
   updateTrail,
 } from '../helpers/records.ts';
 
@@ -42,7 +52,9 @@ export interface RuleCase {
   readonly severity?: Severity;
   /** Fields the finding's details must contain (deep partial match). */
   readonly details?: Json;
-  readonly remediation?: Json;
+  /** `null`: the finding proposes no remediation. */
+  readonly remediation?: Json | null;
+  readonly resource?: string;
   /** Records before it that the offline knowledge learns from (a CreatePolicy before its attachment). */
   readonly trail?: readonly Json[];
 }
@@ -65,8 +77,53 @@ export interface RuleCases {
   readonly negative: readonly NegativeCase[];
 }
 
+/** A baseline with IMDSv2 required, hop limit at most 2 and no profiles: every instance's maximum is known. */
+const NO_PROFILES = 'version: 1\nimds:\n  maxHopLimit: 2\n  hopLimit: 2\n';
+/** Matches a string containing `text` inside a deep partial match. */
+const expectText = (text: string): unknown => expect.stringContaining(text);
+
 const ephemeral = 'temporaryaccessAImodelshare0123456789abcdef0123456789abcdef';
 const doc = (...Statement: Json[]): Json => ({ Version: '2012-10-17', Statement });
+
+/** The account stratus-red-team's backdoors trust (its detonation logs). */
+const FOREIGN = '193672423079';
+const ec2Trust = serviceTrust('ec2.amazonaws.com');
+const assume = (Principal: Json | string, more: Json = {}): Json => ({
+  Effect: 'Allow',
+  Principal,
+  Action: 'sts:AssumeRole',
+  ...more,
+});
+const foreignRoot = assume({ AWS: `arn:aws:iam::${FOREIGN}:root` });
+const partnerBaseline = `version: 1\naccounts: ["${ACCOUNT}"]\nroles:\n  partner-read:\n    trust:\n      accounts: ["${FOREIGN}"]\n      externalId: required\n`;
+/** An IAM user identity for a name (a user acting on itself). */
+const userIdentity = (userName: string): Json => ({
+  type: 'IAMUser',
+  principalId: `AIDAEXAMPLE${userName.length}`,
+  arn: `arn:aws:iam::${ACCOUNT}:user/${userName}`,
+  accountId: ACCOUNT,
+  accessKeyId: 'AKIAEXAMPLESELF00001',
+  userName,
+});
+/** IAM Identity Center acting through its service-linked role (it creates the AWSReservedSSO_* roles). */
+const identityCenter: Json = {
+  ...assumedRole('AWSServiceRoleForSSO', 'sso'),
+  sessionContext: {
+    sessionIssuer: {
+      type: 'Role',
+      principalId: 'AROAEXAMPLESSO000001',
+      arn: `arn:aws:iam::${ACCOUNT}:role/aws-service-role/sso.amazonaws.com/AWSServiceRoleForSSO`,
+      accountId: ACCOUNT,
+      userName: 'AWSServiceRoleForSSO',
+    },
+  },
+};
+const ssoTrust = doc({
+  Effect: 'Allow',
+  Principal: { Federated: `arn:aws:iam::${ACCOUNT}:saml-provider/AWSSSO_0123456789abcdef_DO_NOT_DELETE` },
+  Action: ['sts:AssumeRoleWithSAML', 'sts:TagSession'],
+  Condition: { StringEquals: { 'SAML:aud': 'https://signin.aws.amazon.com/saml' } },
+});
 
 /** A real record of ../shared/corpus/target-events/stratus-red-team; undefined (its cases left out) without the corpus. */
 function stratus(file: string, eventName: string): Json | undefined {
@@ -237,23 +294,302 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         details: { userName: 'ops-admin', forSelf: true },
       },
       {
-        name: 'approved user not meant to hold keys',
-        record: createAccessKey('ci-deployer'),
+        name: 'approved user not meant to hold keys, making one itself',
+        record: createAccessKey(undefined, { userIdentity: userIdentity('ci-deployer') }),
         baseline: `version: 1\naccessKeys:\n  rotationDays: 30\nusers:\n  approved:\n    - name: ci-deployer\n`,
         severity: 'medium',
-        details: { rotationDays: 30 },
+        details: { rotationDays: 30, userClass: 'approved user not meant to hold keys' },
+      },
+      {
+        name: 'seed 003: the service user rotating its own key is info (in reports, not notified)',
+        record: createAccessKey(undefined, { userIdentity: identities.cmlService }),
+        severity: 'info',
+        details: {
+          userName: 'cml-cloud-manager-service',
+          createdByUser: true,
+          existingKeys: {
+            unknown:
+              'no access key of cml-cloud-manager-service appears in the trail before 2026-11-20T10:15:29Z; keys made earlier are not known offline',
+          },
+        },
+      },
+      {
+        name: 'seed 003: an administrator (a key manager) making its key is info',
+        record: createAccessKey('cml-cloud-manager-service'),
+        severity: 'info',
+        details: { createdByUser: false, createdByKeyManager: true },
+      },
+      {
+        name: 'seed 003: a key manager through an SSO session is info',
+        record: createAccessKey('cml-cloud-manager-service', { userIdentity: identities.developer }),
+        severity: 'info',
+        details: { createdByKeyManager: true },
+      },
+      {
+        name: 'seed 003: another user making a key for the service user is high',
+        record: createAccessKey('cml-cloud-manager-service', { userIdentity: identities.intern }),
+        severity: 'high',
+        details: {
+          createdByUser: false,
+          createdByKeyManager: false,
+          raisedBecause: ['created by someone other than the user or its key managers'],
+        },
+      },
+      {
+        name: 'seed 002: a dev user key provisioned by DevOps is info',
+        record: createAccessKey('chatbot-dev-dana'),
+        severity: 'info',
+      },
+      {
+        name: 'stratus-red-team iam-backdoor-user: a key for an approved user without key managers is high',
+        record: createAccessKey('svc-reports', { userIdentity: identities.intern }),
+        baseline: `version: 1\nusers:\n  approved:\n    - name: svc-reports\n      accessKeys: allowed\n`,
+        severity: 'high',
+        details: { keyManagers: null },
       },
     ],
     negative: [
       {
-        name: 'seed 003 service user, keys allowed by the baseline',
+        name: 'the rule switched off',
         expect: 'quiet',
-        record: createAccessKey('cml-cloud-manager-service'),
+        record: createAccessKey('cml-cloud-manager-service', { userIdentity: identities.intern }),
+        baseline: `version: 1\nrules:\n  iam.accesskey.long-lived:\n    enabled: false\n`,
       },
       {
-        name: 'seed 002 dev user, keys allowed',
+        name: 'a failed call',
+        expect: { skipped: 'failed call (errorCode LimitExceeded)' },
+        record: createAccessKey('cml-cloud-manager-service', {
+          userIdentity: identities.intern,
+          errorCode: 'LimitExceeded',
+        }),
+      },
+    ],
+  },
+  'iam.user.console-access': {
+    positive: [
+      {
+        name: 'seed 003: a console password on the programmatic-only service user',
+        record: loginProfile('CreateLoginProfile', 'cml-cloud-manager-service'),
+        severity: 'high',
+        details: {
+          userName: 'cml-cloud-manager-service',
+          userClass: 'programmatic-only user',
+          reasons: ['programmatic-only', 'set by someone else'],
+          baselinePath: 'users.approved[0]',
+        },
+      },
+      {
+        name: 'seed 002: a dev user setting a password for itself is still programmatic-only',
+        record: loginProfile('CreateLoginProfile', undefined, {
+          userIdentity: userIdentity('chatbot-dev-bob'),
+        }),
+        severity: 'high',
+        details: { userName: 'chatbot-dev-bob', reasons: ['programmatic-only'] },
+      },
+      {
+        name: "resetting another user's password (takeover)",
+        record: loginProfile('UpdateLoginProfile', 'bob', { userIdentity: identities.intern }),
+        severity: 'high',
+        details: { userClass: 'user unknown to the baseline', reasons: ['set by someone else'] },
+      },
+      {
+        name: 'an ephemeral user is always programmatic-only',
+        record: loginProfile('CreateLoginProfile', ephemeral, { userIdentity: userIdentity(ephemeral) }),
+        details: { reasons: ['ephemeral'] },
+      },
+      {
+        name: "an administrator creating a console user's first password is medium",
+        record: loginProfile('CreateLoginProfile', 'alice'),
+        baseline: `version: 1\nusers:\n  approved:\n    - name: alice\n`,
+        severity: 'medium',
+        details: { userClass: 'approved user', reasons: ['set by someone else'] },
+      },
+      {
+        name: "the root user's password (an AssumeRoot session) is critical",
+        record: loginProfile('CreateLoginProfile', undefined, { userIdentity: identities.root }),
+        severity: 'critical',
+        details: { userName: null, reasons: ['root'] },
+      },
+    ],
+    negative: [
+      {
+        name: 'a user the baseline allows on the console creating its own password',
         expect: 'quiet',
-        record: createAccessKey('chatbot-dev-dana'),
+        record: loginProfile('CreateLoginProfile', undefined, { userIdentity: userIdentity('alice') }),
+        baseline: `version: 1\nusers:\n  approved:\n    - name: alice\n`,
+      },
+      {
+        name: 'a user not in the baseline changing its own password',
+        expect: 'quiet',
+        record: loginProfile('UpdateLoginProfile', 'ops-admin', { userIdentity: identities.admin }),
+      },
+    ],
+  },
+  'iam.role.trust': {
+    positive: [
+      {
+        name: "seed 001: XploreEC2Role's trust opened to another account",
+        record: updateAssumeRolePolicy(
+          'XploreEC2Role',
+          doc(assume({ Service: 'ec2.amazonaws.com' }), foreignRoot),
+        ),
+        severity: 'high',
+        details: {
+          roleName: 'XploreEC2Role',
+          baselinePath: 'roles.XploreEC2Role.trust',
+          allowed: { services: ['ec2.amazonaws.com'], accounts: [] },
+          excess: [
+            { kind: 'foreign-account', statement: 'Statement[1]', principal: `arn:aws:iam::${FOREIGN}:root` },
+          ],
+        },
+      },
+      {
+        name: 'seed 000: the instance role handed to Lambda as well',
+        record: updateAssumeRolePolicy(
+          'ImageGeneratorEC2Role',
+          serviceTrust('ec2.amazonaws.com', 'lambda.amazonaws.com'),
+        ),
+        severity: 'high',
+        details: { excess: [{ kind: 'service', principal: 'lambda.amazonaws.com' }] },
+      },
+      {
+        name: 'seed 004: the execution role trusted by the whole account, not the automation user',
+        record: updateAssumeRolePolicy('aimodelshare-execution-role', doc(assume({ AWS: ACCOUNT }))),
+        details: { excess: [{ kind: 'principal', principal: ACCOUNT }] },
+      },
+      {
+        name: 'a new role anyone may assume is critical',
+        record: createRole('data-export', doc(assume('*'))),
+        severity: 'critical',
+        details: { baselinePath: null, allowed: { ownAccounts: [ACCOUNT] }, excess: [{ kind: 'anyone' }] },
+      },
+      {
+        name: 'GitHub OIDC pinned by audience only: every repository on GitHub may assume it',
+        record: createRole(
+          'deploy-from-github',
+          doc({
+            Effect: 'Allow',
+            Principal: {
+              Federated: `arn:aws:iam::${ACCOUNT}:oidc-provider/token.actions.githubusercontent.com`,
+            },
+            Action: 'sts:AssumeRoleWithWebIdentity',
+            Condition: { StringEquals: { 'token.actions.githubusercontent.com:aud': 'sts.amazonaws.com' } },
+          }),
+        ),
+        severity: 'critical',
+        details: { excess: [{ kind: 'open-federation' }] },
+      },
+      {
+        name: 'a partner account without the ExternalId the baseline requires',
+        record: updateAssumeRolePolicy('partner-read', doc(assume({ AWS: FOREIGN }))),
+        baseline: partnerBaseline,
+        details: { excess: [{ kind: 'external-id' }] },
+      },
+      {
+        name: 'a trust policy that cannot be read is medium: who may assume the role is unknown',
+        record: updateAssumeRolePolicy('XploreEC2Role', '{"Version": "2012-10-17", "Statement": ['),
+        severity: 'medium',
+        details: { roleName: 'XploreEC2Role', baselinePath: 'roles.XploreEC2Role.trust' },
+      },
+    ],
+    negative: [
+      {
+        name: 'seed 000: create-role ImageGeneratorEC2Role as documented',
+        expect: 'quiet',
+        record: createRole('ImageGeneratorEC2Role', ec2Trust),
+      },
+      {
+        name: "seed 004: ensure_role with the role's own service",
+        expect: 'quiet',
+        record: updateAssumeRolePolicy(
+          'aimodelshare-codebuild-role',
+          serviceTrust('codebuild.amazonaws.com'),
+        ),
+      },
+      {
+        name: 'seed 004: the execution role trusted by the automation user',
+        expect: 'quiet',
+        record: createRole(
+          'aimodelshare-execution-role',
+          doc(assume({ AWS: `arn:aws:iam::${ACCOUNT}:user/aimodelshare-admin` })),
+        ),
+      },
+      {
+        name: 'a role the baseline does not know, trusting its own account',
+        expect: 'quiet',
+        record: createRole('ops-break-glass', doc(assume({ AWS: `arn:aws:iam::${ACCOUNT}:root` }))),
+      },
+      {
+        name: 'a partner account with the ExternalId the baseline requires',
+        expect: 'quiet',
+        record: updateAssumeRolePolicy(
+          'partner-read',
+          doc(assume({ AWS: FOREIGN }, { Condition: { StringEquals: { 'sts:ExternalId': 'partner-7' } } })),
+        ),
+        baseline: partnerBaseline,
+      },
+      {
+        name: 'everyone outside the account denied',
+        expect: 'quiet',
+        record: createRole(
+          'shared-reader',
+          doc(assume({ AWS: '*' }), {
+            Effect: 'Deny',
+            Principal: '*',
+            Action: 'sts:*',
+            Condition: { StringNotEquals: { 'aws:PrincipalAccount': ACCOUNT } },
+          }),
+        ),
+      },
+      {
+        name: "IAM Identity Center's permission-set role (its own SAML provider)",
+        expect: 'quiet',
+        record: createRole('AWSReservedSSO_ReadOnly_0123456789abcdef', ssoTrust, {
+          path: '/aws-reserved/sso.amazonaws.com/',
+          userIdentity: identityCenter,
+        }),
+      },
+    ],
+  },
+  'iam.role.unexpected': {
+    positive: [
+      {
+        name: 'seed 004: an old per-run role the consolidated roles replaced',
+        record: createRole('lambda_role_7f3a9c', serviceTrust('lambda.amazonaws.com')),
+        severity: 'medium',
+        details: { roleName: 'lambda_role_7f3a9c', path: '/', trustedBy: ['lambda.amazonaws.com'] },
+      },
+      {
+        name: 'a reserved path used by a person, not by the AWS service',
+        record: createRole('AWSReservedSSO_Admin_0123456789abcdef', ssoTrust, {
+          path: '/aws-reserved/sso.amazonaws.com/',
+        }),
+      },
+    ],
+    negative: [
+      {
+        expect: 'quiet',
+        name: 'seed 001: create-role XploreEC2Role',
+        record: createRole('XploreEC2Role', ec2Trust),
+      },
+      {
+        name: 'a role matching a baseline name pattern',
+        expect: 'quiet',
+        record: createRole('ci-runner-42', ec2Trust),
+        baseline: `version: 1\nroles:\n  ci-runner-*:\n    description: per-run CI roles\n`,
+      },
+      {
+        name: "the guardrail's own function role, created by its deployment",
+        expect: 'quiet',
+        record: createRole('guardrail-prod-iam-events', serviceTrust('lambda.amazonaws.com')),
+      },
+      {
+        name: "IAM Identity Center's permission-set role",
+        expect: 'quiet',
+        record: createRole('AWSReservedSSO_ReadOnly_0123456789abcdef', ssoTrust, {
+          path: '/aws-reserved/sso.amazonaws.com/',
+          userIdentity: identityCenter,
+        }),
       },
     ],
   },
@@ -915,38 +1251,171 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
   'ec2.imds.v1-allowed': {
     positive: [
       {
-        name: 'HttpTokens optional, remediation keeps the hop limit 2',
+        name: 'HttpTokens optional: required, keeping its hop limit (never raised)',
         record: modifyImds(
           'i-0abc1234def567890',
           { HttpTokens: 'optional' },
           { httpTokens: 'optional', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
         ),
+        baseline: NO_PROFILES,
         severity: 'high',
+        details: { instanceId: 'i-0abc1234def567890', hopLimit: 1, maxHopLimit: 2 },
         remediation: {
           action: 'enforce-imdsv2',
           mode: 'dry-run',
           status: 'proposed',
           params: {
-            instanceId: 'i-0abc1234def567890',
             region: 'eu-west-1',
-            httpTokens: 'required',
-            hopLimit: 2,
+            instances: [
+              {
+                instanceId: 'i-0abc1234def567890',
+                httpTokens: 'required',
+                maxHopLimit: 2,
+                seen: { httpTokens: 'optional', hopLimit: 1 },
+              },
+            ],
           },
         },
       },
       {
-        name: 'hop limit changed on an instance that is still IMDSv1: the response tells',
+        name: 'IMDSv1 and a hop limit above the maximum: one finding carrying both',
         record: modifyImds(
           'i-0abc1234def567890',
-          { HttpPutResponseHopLimit: 2 },
-          { httpTokens: 'optional', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
+          { HttpPutResponseHopLimit: 3 },
+          { httpTokens: 'optional', httpPutResponseHopLimit: 3, httpEndpoint: 'enabled' },
         ),
+        baseline: NO_PROFILES,
+        details: {
+          hopLimit: 3,
+          maxHopLimit: 2,
+          instances: [{ problems: ['imdsv1', 'hop-limit'], profile: null, profilePath: 'imds' }],
+        },
+        remediation: { params: { instances: [{ maxHopLimit: 2, seen: { hopLimit: 3 } }] } },
       },
       {
         name: 'enforce mode from the baseline',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional' }),
         baseline: `version: 1\nimds:\n  maxHopLimit: 1\n  hopLimit: 1\nrules:\n  ec2.imds.v1-allowed:\n    mode: enforce\n`,
-        remediation: { mode: 'enforce', params: { hopLimit: 1 } },
+        remediation: { mode: 'enforce', params: { instances: [{ maxHopLimit: 1 }] } },
+      },
+      {
+        name: 'offline, tags unknown: judged against the strictest profile, remediated within the loosest',
+        record: modifyImds(
+          'i-0abc1234def567890',
+          { HttpTokens: 'optional' },
+          { httpTokens: 'optional', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
+        ),
+        details: {
+          instances: [
+            {
+              problems: ['imdsv1', 'hop-limit'],
+              maxHopLimit: 1,
+              profileUndecided: { candidates: ['kdcube-containers', 'account'] },
+            },
+          ],
+        },
+        remediation: { params: { instances: [{ httpTokens: 'required', maxHopLimit: 2 }] } },
+      },
+      {
+        name: 'RunInstances launching an IMDSv1 instance (the response tells)',
+        record: runInstances([
+          {
+            id: 'i-0abc1234def567890',
+            metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
+          },
+        ]),
+        severity: 'high',
+        details: {
+          instances: [{ instanceId: 'i-0abc1234def567890', settingsFrom: 'response', profile: null }],
+        },
+        remediation: {
+          action: 'enforce-imdsv2',
+          params: {
+            region: 'eu-west-1',
+            instances: [{ instanceId: 'i-0abc1234def567890', httpTokens: 'required', maxHopLimit: 1 }],
+          },
+        },
+      },
+      {
+        name: "seed 001's run-instances as documented (no metadata options): EC2 launched it on IMDSv1",
+        record: runInstances([
+          {
+            id: 'i-0f1e2d3c4b5a69788',
+            metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 1, httpEndpoint: 'enabled' },
+          },
+        ]),
+        severity: 'high',
+      },
+      {
+        name: 'one event, several instances, each with its own maximum (profile by tag)',
+        record: runInstances(
+          [
+            {
+              id: 'i-0aaaaaaaaaaaaaaa1',
+              metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 2 },
+              tags: { 'guardrail:imds-profile': 'containers' },
+            },
+            {
+              id: 'i-0aaaaaaaaaaaaaaa2',
+              metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 2 },
+            },
+          ],
+          { metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: 2 } },
+        ),
+        resource: 'arn:aws:ec2:eu-west-1:123456789012:reservation/r-0a1b2c3d4e5f60718',
+        details: {
+          instances: [
+            { instanceId: 'i-0aaaaaaaaaaaaaaa1', profile: 'kdcube-containers', problems: ['imdsv1'] },
+            { instanceId: 'i-0aaaaaaaaaaaaaaa2', profile: null, problems: ['imdsv1', 'hop-limit'] },
+          ],
+        },
+        remediation: {
+          params: {
+            instances: [
+              { instanceId: 'i-0aaaaaaaaaaaaaaa1', maxHopLimit: 2 },
+              { instanceId: 'i-0aaaaaaaaaaaaaaa2', maxHopLimit: 1 },
+            ],
+          },
+        },
+      },
+      {
+        name: 'RunInstances whose record states no metadata option (after 2019): may be IMDSv1, medium',
+        record: runInstances([{ id: 'i-0abc1234def567890' }]),
+        severity: 'medium',
+        details: { instances: [{ settingsFrom: 'unstated', problems: ['imdsv1-possible'] }] },
+        remediation: { params: { instances: [{ instanceId: 'i-0abc1234def567890', maxHopLimit: 1 }] } },
+      },
+      {
+        name: 'a launch template with HttpTokens optional: no remediation, the steps say how to publish a fix',
+        record: createLaunchTemplate('web', { MetadataOptions: { HttpTokens: 'optional' } }),
+        severity: 'high',
+        resource: 'arn:aws:ec2:eu-west-1:123456789012:launch-template/lt-0abcd290751193123',
+        details: { templateName: 'web', version: 1, httpTokens: 'optional', problems: ['imdsv1'] },
+        remediation: null,
+      },
+      {
+        name: 'a launch template that does not set HttpTokens: its instances take the defaults, medium',
+        record: createLaunchTemplate('web', {}),
+        severity: 'medium',
+        details: { httpTokens: null, problems: ['imdsv1-possible'] },
+      },
+      {
+        name: 'a template version starting from another, without metadata options: medium',
+        record: createLaunchTemplateVersion('lt-0abcd290751193123', {}, { version: 4, sourceVersion: '3' }),
+        severity: 'medium',
+        details: { version: 4, sourceVersion: '3' },
+      },
+      {
+        name: 'a template version that allows IMDSv1 with a container hop limit',
+        record: createLaunchTemplateVersion(
+          'lt-0abcd290751193123',
+          {
+            MetadataOptions: { HttpTokens: 'optional', HttpPutResponseHopLimit: 2 },
+            instanceTags: { 'guardrail:imds-profile': 'containers' },
+          },
+          { version: 2 },
+        ),
+        details: { profile: 'kdcube-containers', maxHopLimit: 2, problems: ['imdsv1'] },
       },
     ],
     negative: [
@@ -975,6 +1444,46 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional' }),
         baseline: `version: 1\nrules:\n  ec2.imds.v1-allowed:\n    enabled: false\n`,
       },
+      {
+        name: "seed 001's run-instances with --metadata-options HttpTokens=required",
+        expect: 'quiet',
+        record: runInstances(
+          [
+            {
+              id: 'i-0f1e2d3c4b5a69788',
+              metadataOptions: {
+                httpTokens: 'required',
+                httpPutResponseHopLimit: 1,
+                httpEndpoint: 'enabled',
+              },
+            },
+          ],
+          { metadataOptions: { httpTokens: 'required' } },
+        ),
+      },
+      {
+        name: 'a hop limit above the maximum with tokens required is the hop-limit rule alone',
+        expect: 'quiet',
+        record: runInstances([
+          {
+            id: 'i-0abc1234def567890',
+            metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2 },
+          },
+        ]),
+      },
+      {
+        name: 'an instance whose profile documents an IMDSv1 exception (listed by id)',
+        expect: 'quiet',
+        record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional' }),
+        baseline: `version: 1\nimds:\n  profiles:\n    - name: legacy\n      match: { instanceIds: [i-0abc1234def567890] }\n      httpTokens: optional\n      maxHopLimit: 1\n`,
+      },
+      {
+        name: 'a launch template that requires IMDSv2',
+        expect: 'quiet',
+        record: createLaunchTemplate('web', {
+          MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
+        }),
+      },
     ],
   },
   'ec2.imds.hop-limit': {
@@ -982,20 +1491,75 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
       {
         name: 'hop limit 3 above 2',
         record: modifyImds('i-0abc1234def567890', { HttpPutResponseHopLimit: 3 }),
+        baseline: NO_PROFILES,
         severity: 'medium',
         details: { hopLimit: 3, maxHopLimit: 2 },
+        remediation: {
+          action: 'enforce-imdsv2',
+          params: {
+            instances: [{ instanceId: 'i-0abc1234def567890', httpTokens: 'required', maxHopLimit: 2 }],
+          },
+        },
       },
       {
         name: 'hop limit given as a string',
         record: modifyImds('i-0abc1234def567890', { HttpPutResponseHopLimit: '64' as unknown as number }),
         details: { hopLimit: 64 },
       },
+      {
+        name: 'offline, tags unknown: hop limit 2 judged against the strictest maximum (1), never lowered below 2',
+        record: modifyImds(
+          'i-0abc1234def567890',
+          { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+          { httpTokens: 'required', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
+        ),
+        details: {
+          hopLimit: 2,
+          maxHopLimit: 1,
+          instances: [
+            {
+              profileUndecided: {
+                why: expectText('not in the record'),
+                candidates: ['kdcube-containers', 'account'],
+              },
+            },
+          ],
+        },
+        remediation: { params: { instances: [{ maxHopLimit: 2 }] } },
+      },
+      {
+        name: 'RunInstances, tokens required, hop limit 2 on an instance no profile allows it',
+        record: runInstances([
+          {
+            id: 'i-0abc1234def567890',
+            metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2 },
+          },
+        ]),
+        details: { instances: [{ problems: ['hop-limit'], maxHopLimit: 1 }] },
+        remediation: { params: { instances: [{ instanceId: 'i-0abc1234def567890', maxHopLimit: 1 }] } },
+      },
+      {
+        name: 'a launch template for containers with hop limit 3',
+        record: createLaunchTemplate('kdcube', {
+          MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 3 },
+          instanceTags: { 'guardrail:imds-profile': 'containers' },
+        }),
+        details: { hopLimit: 3, maxHopLimit: 2, profile: 'kdcube-containers' },
+        remediation: null,
+      },
+      {
+        name: "a profile's IMDSv1 exception: only the hop limit is corrected, tokens kept",
+        record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional', HttpPutResponseHopLimit: 3 }),
+        baseline: `version: 1\nimds:\n  profiles:\n    - name: legacy\n      match: { instanceIds: [i-0abc1234def567890] }\n      httpTokens: optional\n      maxHopLimit: 1\n`,
+        remediation: { params: { instances: [{ httpTokens: 'keep', maxHopLimit: 1 }] } },
+      },
     ],
     negative: [
       {
-        name: 'hop limit 2 for containers (seed 002)',
+        name: 'hop limit 2 for containers (seed 002), within the maximum',
         expect: 'quiet',
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'required', HttpPutResponseHopLimit: 2 }),
+        baseline: NO_PROFILES,
       },
       {
         name: 'no hop limit in the change',
@@ -1013,6 +1577,89 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
             userIdentity: assumedRole('guardrail-prod-remediator', 'ec2'),
           },
         ),
+      },
+      {
+        name: 'IMDSv1 and hop limit 3 together: ec2.imds.v1-allowed carries both (one finding per instance)',
+        expect: 'quiet',
+        record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional', HttpPutResponseHopLimit: 3 }),
+      },
+      {
+        name: 'a KDCube host launched tagged for its profile with hop limit 2',
+        expect: 'quiet',
+        record: runInstances(
+          [
+            {
+              id: 'i-0abc1234def567890',
+              metadataOptions: { httpTokens: 'required', httpPutResponseHopLimit: 2 },
+              tags: { 'guardrail:imds-profile': 'containers' },
+            },
+          ],
+          { tags: { 'guardrail:imds-profile': 'containers' } },
+        ),
+      },
+      {
+        name: 'a container launch template within its profile',
+        expect: 'quiet',
+        record: createLaunchTemplate('kdcube', {
+          MetadataOptions: { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+          instanceTags: { 'guardrail:imds-profile': 'containers' },
+        }),
+      },
+    ],
+  },
+  'ec2.imds.account-default': {
+    positive: [
+      {
+        name: 'the default allows IMDSv1',
+        record: modifyImdsDefaults({ HttpTokens: 'optional' }),
+        severity: 'high',
+        resource: 'arn:aws:ec2:eu-west-1:123456789012:instance-metadata-defaults',
+        details: { httpTokens: 'optional', unchanged: ['hopLimit', 'httpEndpoint'] },
+        remediation: null,
+      },
+      {
+        name: 'no preference: launches fall back to the AMI, IMDSv1 by default',
+        record: modifyImdsDefaults({ HttpTokens: 'no-preference' }),
+        severity: 'medium',
+      },
+      {
+        name: 'a default hop limit above the account maximum',
+        record: modifyImdsDefaults({ HttpTokens: 'required', HttpPutResponseHopLimit: 3 }),
+        severity: 'medium',
+        details: { hopLimit: 3, maxHopLimit: 1 },
+      },
+      {
+        name: 'the hop limit cleared while the maximum is 1 (AMIs with ImdsSupport v2.0 give 2)',
+        record: modifyImdsDefaults({ HttpPutResponseHopLimit: -1 }),
+        details: { hopLimit: 'no-preference' },
+      },
+      {
+        name: 'both: IMDSv1 and the hop limit, one finding',
+        record: modifyImdsDefaults({ HttpTokens: 'optional', HttpPutResponseHopLimit: 4 }),
+        severity: 'high',
+      },
+    ],
+    negative: [
+      {
+        name: 'IMDSv2 required with hop limit 1',
+        expect: 'quiet',
+        record: modifyImdsDefaults({ HttpTokens: 'required', HttpPutResponseHopLimit: 1 }),
+      },
+      {
+        name: 'the metadata endpoint disabled by default',
+        expect: 'quiet',
+        record: modifyImdsDefaults({ HttpTokens: 'optional', HttpEndpoint: 'disabled' }),
+      },
+      {
+        name: 'hop limit 2 where the account maximum is 2',
+        expect: 'quiet',
+        record: modifyImdsDefaults({ HttpPutResponseHopLimit: 2 }),
+        baseline: NO_PROFILES,
+      },
+      {
+        name: 'only instance metadata tags changed',
+        expect: 'quiet',
+        record: modifyImdsDefaults({ InstanceMetadataTags: 'enabled' }),
       },
     ],
   },

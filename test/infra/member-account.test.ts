@@ -5,7 +5,9 @@ import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 import { parse } from 'yaml';
 import { permissionsFor } from '../../src/actions/permissions.ts';
+import { INSTANCE_TAGS_PERMISSIONS } from '../../src/knowledge/ec2.ts';
 import { IAM_FACT_PERMISSIONS } from '../../src/knowledge/iam.ts';
+import { IAM_KEYS_PERMISSIONS } from '../../src/knowledge/iam-keys.ts';
 import { globMatch } from '../../src/policy/glob.ts';
 import { listenedEvents, RULES } from '../../src/rules/index.ts';
 import { SWEEP_READ_PERMISSIONS } from '../../src/sweep/fetch.ts';
@@ -169,7 +171,10 @@ describe('infra/member-account.yml', () => {
         ...new Set([
           ...permissionsFor([...RULES, ...SWEEP_RULES].map((rule) => rule.remediation)),
           ...SWEEP_READ_PERMISSIONS,
+          // ec2-events reads a member instance's tags (its IMDS profile) through the same role.
+          ...INSTANCE_TAGS_PERMISSIONS,
           ...IAM_FACT_PERMISSIONS,
+          ...IAM_KEYS_PERMISSIONS,
         ]),
       ].sort(),
     );

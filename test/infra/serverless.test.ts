@@ -19,7 +19,9 @@ import { permissionsFor } from '../../src/actions/permissions.ts';
 import { isOwnRole } from '../../src/baseline/baseline.ts';
 import { parseBaseline } from '../../src/baseline/load.ts';
 import { eventNameMatchers, WATCHED_EVENTS } from '../../src/events/subjects/index.ts';
+import { INSTANCE_TAGS_PERMISSIONS } from '../../src/knowledge/ec2.ts';
 import { IAM_FACT_PERMISSIONS } from '../../src/knowledge/iam.ts';
+import { IAM_KEYS_PERMISSIONS } from '../../src/knowledge/iam-keys.ts';
 import { REPLAY_READ_PERMISSIONS } from '../../src/replay/permissions.ts';
 import { listenedEvents, RULES } from '../../src/rules/index.ts';
 import { SWEEP_READ_PERMISSIONS } from '../../src/sweep/fetch.ts';
@@ -46,11 +48,18 @@ const remediationsOf = (...eventSources: string[]) =>
 
 /**
  * The AWS calls each function's own code makes, from the constants next to that code: its rules'
- * remediations (src/actions/permissions.ts), the sweep's reads, the replay's reads and writes.
+ * remediations (src/actions/permissions.ts), the facts they read (src/knowledge/), the sweep's reads, the
+ * replay's reads and writes.
  */
 const CALLS: Record<string, readonly string[]> = {
-  'iam-events': [...permissionsFor(remediationsOf('iam.amazonaws.com')), ...IAM_FACT_PERMISSIONS],
-  'ec2-events': permissionsFor(remediationsOf('ec2.amazonaws.com')),
+  'iam-events': [
+    ...permissionsFor(remediationsOf('iam.amazonaws.com')),
+    ...IAM_FACT_PERMISSIONS,
+    ...IAM_KEYS_PERMISSIONS,
+  ],
+  'ec2-events': [
+    ...new Set([...permissionsFor(remediationsOf('ec2.amazonaws.com')), ...INSTANCE_TAGS_PERMISSIONS]),
+  ],
   'tamper-events': permissionsFor(
     remediationsOf(
       'cloudtrail.amazonaws.com',

@@ -14,6 +14,7 @@ import type { LocalAccount } from '../helpers/account.ts';
 import { IDEMPOTENCY_TABLE, localAccount } from '../helpers/account.ts';
 import { EXAMPLE_BASELINE_PATH, exampleBaselineEnforcing } from '../helpers/baseline.ts';
 import { invokeBuilt } from '../helpers/builtHandlers.ts';
+import { runInstances } from '../helpers/ec2Records.ts';
 import { EPHEMERAL_USER } from '../helpers/findings.ts';
 import type { Moto } from '../helpers/moto.ts';
 import { startMoto } from '../helpers/moto.ts';
@@ -45,18 +46,48 @@ async function tagsOf(userName: string): Promise<Record<string, string>> {
   return Object.fromEntries((reply.Tags ?? []).map((t) => [t.Key, t.Value]));
 }
 
-async function imdsInstance(): Promise<string> {
+async function imdsInstance(hopLimit = 1, tags: Record<string, string> = {}): Promise<string> {
   const reply = await account.ec2('eu-west-1').send(
     new RunInstancesCommand({
       ImageId: 'ami-12c6146b',
       MinCount: 1,
       MaxCount: 1,
       InstanceType: 't3.micro',
-      MetadataOptions: { HttpTokens: 'optional', HttpPutResponseHopLimit: 1, HttpEndpoint: 'enabled' },
+      MetadataOptions: { HttpTokens: 'optional', HttpPutResponseHopLimit: hopLimit, HttpEndpoint: 'enabled' },
+      ...(Object.keys(tags).length > 0
+        ? {
+            TagSpecifications: [
+              {
+                ResourceType: 'instance',
+                Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+              },
+            ],
+          }
+        : {}),
     }),
   );
   return reply.Instances?.[0]?.InstanceId ?? '';
 }
+
+/** The CloudTrail record of that launch: the response reports each instance's metadata options and tags. */
+const launchEvent = (instanceId: string, hopLimit: number, tags: Record<string, string> = {}) =>
+  eventBridge(
+    runInstances(
+      [
+        {
+          id: instanceId,
+          metadataOptions: {
+            httpTokens: 'optional',
+            httpPutResponseHopLimit: hopLimit,
+            httpEndpoint: 'enabled',
+          },
+          tags,
+        },
+      ],
+      { metadataOptions: { httpTokens: 'optional', httpPutResponseHopLimit: hopLimit }, tags },
+      { userIdentity: identities.developer },
+    ),
+  );
 
 async function metadataOptions(instanceId: string) {
   const reply = await account
@@ -149,7 +180,7 @@ describe('built iam-events on moto', () => {
 });
 
 describe('built ec2-events on moto', () => {
-  it('enforcing: an IMDSv1 instance ends HttpTokens required with hop limit 2', async () => {
+  it('enforcing: an IMDSv1 instance ends HttpTokens required, its hop limit 1 kept (never raised)', async () => {
     const instanceId = await imdsInstance();
     const run = await invokeBuilt('ec2-events', [v1Event(instanceId)], env(ENFORCING));
     expect(run.results[0]).toMatchObject({
@@ -160,12 +191,54 @@ describe('built ec2-events on moto', () => {
     });
     expect(await metadataOptions(instanceId)).toMatchObject({
       HttpTokens: 'required',
-      HttpPutResponseHopLimit: 2,
+      HttpPutResponseHopLimit: 1,
       HttpEndpoint: 'enabled',
     });
     const published = await account.drain();
     expect(published).toHaveLength(1);
     expect(published[0]?.chat.content.description).toContain('Applied enforce-imdsv2');
+  });
+
+  it.each([
+    [
+      'tagged for the containers profile: hop limit 2 within its maximum, unchanged',
+      { 'guardrail:imds-profile': 'containers' },
+      2,
+    ],
+    ['untagged: hop limit 2 above the account maximum, lowered to 1 in the same finding', {}, 1],
+  ] as const)('enforcing, a RunInstances with IMDSv1 ends required: %s', async (_name, tags, endHop) => {
+    const instanceId = await imdsInstance(2, tags);
+    const run = await invokeBuilt('ec2-events', [launchEvent(instanceId, 2, tags)], env(ENFORCING));
+    expect(run.results[0]).toMatchObject({
+      ok: true,
+      value: {
+        findings: [{ ruleId: 'ec2.imds.v1-allowed', remediation: { mode: 'enforce', status: 'applied' } }],
+      },
+    });
+    expect(await metadataOptions(instanceId)).toMatchObject({
+      HttpTokens: 'required',
+      HttpPutResponseHopLimit: endHop,
+      HttpEndpoint: 'enabled',
+    });
+    const published = await account.drain();
+    expect(published).toHaveLength(1);
+    expect(published[0]?.chat.content.description).toContain(
+      endHop === 2 ? 'hop limit 2 (unchanged, within the maximum of 2)' : 'hop limit 2 → 1 (the maximum)',
+    );
+  });
+
+  it("reads a KDCube host's tags: its own hop limit 2 change gives no finding, whatever the example baseline's account maximum", async () => {
+    const instanceId = await imdsInstance(1, { 'guardrail:imds-profile': 'containers' });
+    const change = eventBridge(
+      modifyImds(
+        instanceId,
+        { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+        { httpTokens: 'required', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
+      ),
+    );
+    const run = await invokeBuilt('ec2-events', [change], env(ENFORCING));
+    expect(run.results[0]).toMatchObject({ ok: true, value: { status: 'processed', findings: [] } });
+    expect(await account.drain()).toHaveLength(0);
   });
 
   it('dry-run: the instance is left unchanged and the message says what would change', async () => {

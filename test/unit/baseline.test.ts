@@ -151,9 +151,36 @@ describe('infra/baseline.example.yml encodes the five seed systems', () => {
       'aimodelshare-api-lambda-role',
       'aimodelshare-apigw-invoke-role',
       'aimodelshare-codebuild-role',
+      'aimodelshare-execution-role',
       'aimodelshare-lambda-exec',
       'kdcube-ec2-role',
     ]);
+  });
+
+  it('says who may assume each seed role, its accounts, and which users are programmatic-only', () => {
+    expect(baseline.accounts).toEqual(['123456789012']);
+    const trust = Object.fromEntries(
+      [...baseline.roles.values()].map((role) => [
+        role.name,
+        [...(role.trust?.services ?? []), ...(role.trust?.principals ?? [])],
+      ]),
+    );
+    expect(trust).toEqual({
+      ImageGeneratorEC2Role: ['ec2.amazonaws.com'],
+      XploreEC2Role: ['ec2.amazonaws.com'],
+      'kdcube-ec2-role': ['ec2.amazonaws.com'],
+      'aimodelshare-lambda-exec': ['lambda.amazonaws.com'],
+      'aimodelshare-codebuild-role': ['codebuild.amazonaws.com'],
+      'aimodelshare-api-lambda-role': ['lambda.amazonaws.com'],
+      'aimodelshare-apigw-invoke-role': ['apigateway.amazonaws.com'],
+      'aimodelshare-execution-role': ['arn:aws:iam::123456789012:user/aimodelshare-*'],
+    });
+    expect(baseline.approvedUsers.map((u) => [u.matcher.describe, u.console, u.keyManagers?.length])).toEqual(
+      [
+        ['name cml-cloud-manager-service', false, 2],
+        ['name chatbot-dev-*', false, 2],
+      ],
+    );
   });
 
   it.each([
@@ -206,13 +233,29 @@ describe('infra/baseline.example.yml encodes the five seed systems', () => {
     expect(ephemeral?.matcher.test(`temporaryaccessAImodelshare${'ab'.repeat(16)}`)).toBe(true);
     expect(ephemeral?.matcher.test(`temporaryaccessAImodelshare${'ab'.repeat(16)}0`)).toBe(false);
     expect(ephemeral?.ttlMs).toBe(24 * 3_600_000);
-    expect(baseline.imds).toEqual({ httpTokens: 'required', maxHopLimit: 2, hopLimit: 2, profiles: [] });
+    // At most one hop, except seed 002's KDCube hosts (containers), matched by their tag.
+    expect(baseline.imds).toEqual({
+      httpTokens: 'required',
+      maxHopLimit: 1,
+      hopLimit: 1,
+      profiles: [
+        {
+          path: 'imds.profiles[0]',
+          name: 'kdcube-containers',
+          description: 'KDCube hosts running docker compose (seed 002)',
+          tags: { 'guardrail:imds-profile': 'containers' },
+          instanceIds: [],
+          httpTokens: 'required',
+          maxHopLimit: 2,
+        },
+      ],
+    });
     expect(baseline.rotationDays).toBe(90);
     expect(baseline.ownRoles).toEqual(['guardrail-*']);
   });
 
   it('loads from its path', () => {
-    expect(loadBaseline(EXAMPLE_BASELINE_PATH).roles.size).toBe(7);
+    expect(loadBaseline(EXAMPLE_BASELINE_PATH).roles.size).toBe(8);
   });
 });
 

@@ -44,7 +44,9 @@ describe.each(entries)('%s', (ruleId, cases) => {
     expect(finding.summary.length).toBeGreaterThan(10);
     if (ruleCase.severity) expect(finding.severity).toBe(ruleCase.severity);
     if (ruleCase.details) expect(finding.details).toMatchObject(ruleCase.details);
-    if (ruleCase.remediation) expect(finding.remediation).toMatchObject(ruleCase.remediation);
+    if (ruleCase.remediation === null) expect(finding.remediation).toBeNull();
+    else if (ruleCase.remediation) expect(finding.remediation).toMatchObject(ruleCase.remediation);
+    if (ruleCase.resource) expect(finding.resource).toBe(ruleCase.resource);
   });
 
   it.each(cases.negative.map((c) => [c.name, c] as const))('does not fire: %s', (_name, ruleCase) => {

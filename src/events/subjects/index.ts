@@ -14,6 +14,8 @@ import type { GuardrailSubject } from './guardrail.ts';
 import { GUARDRAIL_EVENTS, GUARDRAIL_EXTRACTORS, LAMBDA_EVENT_NAMES } from './guardrail.ts';
 import type { IamPolicySubject } from './iam-policies.ts';
 import { IAM_POLICY_EVENTS, IAM_POLICY_EXTRACTORS } from './iam-policies.ts';
+import type { IamRoleSubject } from './iam-roles.ts';
+import { IAM_ROLE_EVENTS, IAM_ROLE_EXTRACTORS } from './iam-roles.ts';
 import type { IamUserSubject } from './iam-users.ts';
 import { IAM_USER_EVENTS, IAM_USER_EXTRACTORS } from './iam-users.ts';
 
@@ -33,7 +35,18 @@ export type {
 } from './cloudtrail.ts';
 export type { Extracted, Json } from './common.ts';
 export { accountOf, partitionOfRecord } from './common.ts';
-export type { Ec2Subject, ImdsSettings, ModifyImdsSubject } from './ec2.ts';
+export type {
+  CreateLaunchTemplateSubject,
+  CreateLaunchTemplateVersionSubject,
+  Ec2Subject,
+  ImdsSettings,
+  LaunchedInstance,
+  LaunchTemplateSubject,
+  ModifyImdsDefaultsSubject,
+  ModifyImdsSubject,
+  RunInstancesSubject,
+  Tags,
+} from './ec2.ts';
 export type { GuardrailEventName, GuardrailSubject, StackResourceType } from './guardrail.ts';
 export { GUARDRAIL_EVENTS } from './guardrail.ts';
 export type {
@@ -51,19 +64,42 @@ export type {
   SetDefaultPolicyVersionSubject,
 } from './iam-policies.ts';
 export { BOUNDARY_EVENTS, PERMISSION_EVENTS } from './iam-policies.ts';
-export type { CreateAccessKeySubject, CreateUserSubject, IamUserSubject } from './iam-users.ts';
+export type {
+  CreateRoleSubject,
+  IamRoleSubject,
+  TrustDocument,
+  UpdateAssumeRolePolicySubject,
+} from './iam-roles.ts';
+export type {
+  AccessKeyChangeSubject,
+  CreateAccessKeySubject,
+  CreateLoginProfileSubject,
+  CreateUserSubject,
+  DeleteAccessKeySubject,
+  IamUserSubject,
+  LoginProfileSubject,
+  UpdateAccessKeySubject,
+  UpdateLoginProfileSubject,
+} from './iam-users.ts';
 
 /** The events guardrail listens to, with the service that emits them. */
 export const WATCHED_EVENTS = {
   ...IAM_USER_EVENTS,
   ...IAM_POLICY_EVENTS,
+  ...IAM_ROLE_EVENTS,
   ...EC2_EVENTS,
   ...CLOUDTRAIL_EVENTS,
   ...GUARDRAIL_EVENTS,
 } as const;
 export type WatchedEventName = keyof typeof WATCHED_EVENTS;
 
-export type Subject = IamUserSubject | IamPolicySubject | Ec2Subject | CloudTrailSubject | GuardrailSubject;
+export type Subject =
+  | IamUserSubject
+  | IamPolicySubject
+  | IamRoleSubject
+  | Ec2Subject
+  | CloudTrailSubject
+  | GuardrailSubject;
 export type SubjectOf<K extends WatchedEventName> = Extract<Subject, { kind: K }>;
 export type SubjectResult = Extracted<Subject>;
 
@@ -72,6 +108,7 @@ const EXTRACTORS: {
 } = {
   ...IAM_USER_EXTRACTORS,
   ...IAM_POLICY_EXTRACTORS,
+  ...IAM_ROLE_EXTRACTORS,
   ...EC2_EXTRACTORS,
   ...CLOUDTRAIL_EXTRACTORS,
   ...GUARDRAIL_EXTRACTORS,

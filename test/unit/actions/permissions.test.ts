@@ -11,7 +11,9 @@ import { ACTION_PERMISSIONS } from '../../../src/actions/permissions.ts';
 import { RESTORE_LOGGING_PERMISSIONS } from '../../../src/actions/restoreLogging.ts';
 import { TAG_USER_PERMISSIONS } from '../../../src/actions/tagUser.ts';
 import { RemediationAction } from '../../../src/core/types.ts';
+import { INSTANCE_TAGS_PERMISSIONS } from '../../../src/knowledge/ec2.ts';
 import { IAM_FACT_PERMISSIONS } from '../../../src/knowledge/iam.ts';
+import { IAM_KEYS_PERMISSIONS } from '../../../src/knowledge/iam-keys.ts';
 import { SWEEP_READ_PERMISSIONS } from '../../../src/sweep/fetch.ts';
 
 function callsIn(path: string): string[] {
@@ -32,7 +34,9 @@ describe('AWS calls declared once, beside the code that makes them', () => {
     ['src/actions/restoreLogging.ts', RESTORE_LOGGING_PERMISSIONS],
     ['src/actions/member.ts', ASSUME_MEMBER_ROLE_PERMISSIONS],
     ['src/sweep/fetch.ts', SWEEP_READ_PERMISSIONS],
+    ['src/knowledge/ec2.ts', INSTANCE_TAGS_PERMISSIONS],
     ['src/knowledge/iam.ts', IAM_FACT_PERMISSIONS],
+    ['src/knowledge/iam-keys.ts', IAM_KEYS_PERMISSIONS],
   ] as const)('%s declares exactly the calls it makes', (path, declared) => {
     expect([...declared].sort()).toEqual(callsIn(path));
   });

@@ -104,6 +104,56 @@ describe('handler modules', () => {
     ).toEqual([true]);
   });
 
+  it.each([
+    [
+      'tagged for the containers profile: hop limit 2 is within its maximum',
+      { 'guardrail:imds-profile': 'containers' },
+      [],
+    ],
+    ['untagged: hop limit 2 is above the account maximum of 1', {}, ['ec2.imds.hop-limit']],
+  ] as const)(
+    'ec2-events reads the instance tags its IMDS profile depends on: %s',
+    async (_name, tags, expected) => {
+      const id = 'i-0a1b2c3d4e5f60718';
+      ec2Mock.on(DescribeInstancesCommand).resolves({
+        Reservations: [
+          {
+            Instances: [
+              {
+                InstanceId: id,
+                State: { Name: 'running' },
+                MetadataOptions: {
+                  HttpTokens: 'required',
+                  HttpPutResponseHopLimit: 2,
+                  HttpEndpoint: 'enabled',
+                },
+                Tags: Object.entries(tags).map(([Key, Value]) => ({ Key, Value })),
+              },
+            ],
+          },
+        ],
+      });
+      ec2Mock
+        .on(ModifyInstanceMetadataOptionsCommand, { DryRun: true })
+        .rejects(Object.assign(new Error('ok'), { name: 'DryRunOperation' }));
+      const { handler } = await import('../../../handlers/ec2-events.ts');
+      const event = eventBridge(
+        modifyImds(
+          id,
+          { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+          { httpTokens: 'required', httpPutResponseHopLimit: 2, httpEndpoint: 'enabled' },
+        ),
+      );
+      const summary = await handler(event, lambdaContext('guardrail-ec2-events'));
+      if (summary.status !== 'processed') throw new Error(summary.reason);
+      expect(summary.findings.map((f) => f.ruleId)).toEqual(expected);
+      // The tags were read before evaluating, in the instance's region.
+      const reads = ec2Mock.commandCalls(DescribeInstancesCommand);
+      expect(reads[0]?.args[0].input).toEqual({ InstanceIds: [id] });
+      expect(await ec2Mock.call(0).thisValue.config.region()).toBe('eu-west-1');
+    },
+  );
+
   it('orphan-sweep reads the account and stays quiet when nothing is orphaned', async () => {
     iamMock.on(ListUsersCommand).resolves({ Users: [] });
     const { handler } = await import('../../../handlers/orphan-sweep.ts');

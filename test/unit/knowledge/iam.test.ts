@@ -261,7 +261,7 @@ roles:
     const answer = await knowledge(other, exampleBaseline(), OWN);
     expect(answer.groupPolicies('ops', other.eventTime)).toEqual({
       known: false,
-      why: "account 210987654321 is not this function's and no member role is configured to read its IAM",
+      why: "account 210987654321 is not this function's and no member role is configured to read it",
     });
     expect(iamMock.calls()).toHaveLength(0);
     // AWS managed documents are the same everywhere: read with its own credentials.

@@ -85,7 +85,9 @@ describe('one event, one message', () => {
     expect(chat.content.title).toBe(
       ':large_orange_circle: *HIGH* Instance allows IMDSv1: i-1234567890abcdef0',
     );
-    expect(chat.content.nextSteps[0]).toMatch(/^Set HttpTokens to required/);
+    expect(chat.content.nextSteps[0]).toMatch(
+      /^Unless guardrail did it \(see above\), require IMDSv2: aws ec2 /,
+    );
     expect(chat.content.keywords).toEqual(['ec2.imds.v1-allowed', 'high', 'ModifyInstanceMetadataOptions']);
     expect(chat.metadata.relatedResources).toEqual([imds.resource]);
     expect(chat.content.description).toContain(

@@ -139,6 +139,39 @@ export function watchedFunction(env: Env = process.env): string {
   return raw;
 }
 
+/** What the scheduled stack check reads (src/state/stackReader.ts), or undefined when it is not configured. */
+export interface StackCheckSettings {
+  /** GUARDRAIL_STACK_PREFIX: the stack's resource names start with it (`guardrail-prod-`). */
+  readonly prefix: string;
+  /** GUARDRAIL_STACK_FUNCTIONS: its functions' names, comma-separated. */
+  readonly functions: readonly string[];
+  /** GUARDRAIL_STACK_BUSES: the buses its rules are on besides `default`, comma-separated (the central bus). */
+  readonly buses: readonly string[];
+}
+
+export function stackCheck(env: Env = process.env): StackCheckSettings | undefined {
+  const prefix = value(env, 'GUARDRAIL_STACK_PREFIX');
+  if (prefix === undefined) return undefined;
+  const names = (name: string, pattern: RegExp, what: string): string[] =>
+    (value(env, name) ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '')
+      .map((part) => {
+        if (!pattern.test(part))
+          throw new ConfigError(`${name}: expected ${what}, got ${JSON.stringify(part)}`);
+        return part;
+      });
+  if (!/^[\w.-]{1,64}$/.test(prefix)) {
+    throw new ConfigError(`GUARDRAIL_STACK_PREFIX: expected a name prefix, got ${JSON.stringify(prefix)}`);
+  }
+  return {
+    prefix,
+    functions: names('GUARDRAIL_STACK_FUNCTIONS', /^[\w-]{1,64}$/, 'function names'),
+    buses: names('GUARDRAIL_STACK_BUSES', /^[\w.\-/]{1,256}$/, 'event bus names'),
+  };
+}
+
 export interface FunctionRole {
   readonly arn: string;
   readonly account: string;

@@ -7,8 +7,11 @@ import type { Context } from 'aws-lambda';
 import type { Remediate } from '../../src/actions/index.ts';
 import type { Baseline } from '../../src/baseline/baseline.ts';
 import type { Notifier } from '../../src/notify/notifier.ts';
+import type { StackCheckSummary } from '../../src/respond/stackCheck.ts';
+import { respondToStackCheck } from '../../src/respond/stackCheck.ts';
 import type { SweepSummary } from '../../src/respond/sweep.ts';
 import { respondToSweep } from '../../src/respond/sweep.ts';
+import type { StackSnapshot } from '../../src/state/stack.ts';
 import type { AccountSnapshot } from '../../src/sweep/snapshot.ts';
 import type { DecodedScheduledEvent } from '../middleware/decodeEvent.ts';
 import { decodeScheduledEvent } from '../middleware/decodeEvent.ts';
@@ -29,10 +32,17 @@ export interface SweepHandlerDeps {
   readonly concurrency: number;
   readonly idempotency: MiddlewareObj | null;
   readonly now?: () => Date;
+  /**
+   * The scheduled check of guardrail's own state (src/state/): read after the sweep, one message when something
+   * is wrong. Its own module, so a scheduled scan that replaces the sweep can run it the same way.
+   */
+  readonly stackCheck?: (now: Date) => Promise<StackSnapshot>;
 }
 
-export function sweepHandler(deps: SweepHandlerDeps): LambdaHandler<SweepSummary> {
-  const handler = middy(async (event: unknown, context: Context): Promise<SweepSummary> => {
+export type ScheduledSummary = SweepSummary & { readonly stack?: StackCheckSummary };
+
+export function sweepHandler(deps: SweepHandlerDeps): LambdaHandler<ScheduledSummary> {
+  const handler = middy(async (event: unknown, context: Context): Promise<ScheduledSummary> => {
     const { sweepId } = event as DecodedScheduledEvent;
     const baseline = await deps.baseline();
     const own = ownAccountOf(context.invokedFunctionArn, deps.roleAccount);
@@ -43,7 +53,7 @@ export function sweepHandler(deps: SweepHandlerDeps): LambdaHandler<SweepSummary
       users: snapshot.users.length,
       unreadable: snapshot.unreadable.length,
     });
-    return respondToSweep(
+    const swept = await respondToSweep(
       snapshot,
       baseline,
       { sweepId, now: now.toISOString(), region: await deps.region() },
@@ -54,11 +64,18 @@ export function sweepHandler(deps: SweepHandlerDeps): LambdaHandler<SweepSummary
         concurrency: deps.concurrency,
       },
     );
+    if (!deps.stackCheck) return swept;
+    const state = await deps.stackCheck(now);
+    const stack = await respondToStackCheck(state, baseline, `${sweepId}:stack`, {
+      notifier: deps.notifier,
+      log: deps.logger,
+    });
+    return { ...swept, stack };
   })
     // Same order as the CloudTrail handlers: context, error line, decode (sweepId), then idempotency.
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(logErrors(deps.logger))
     .use(decodeScheduledEvent(deps.logger));
   if (deps.idempotency) handler.use(deps.idempotency);
-  return handler as unknown as LambdaHandler<SweepSummary>;
+  return handler as unknown as LambdaHandler<ScheduledSummary>;
 }

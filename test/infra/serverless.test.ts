@@ -24,6 +24,7 @@ import { IAM_FACT_PERMISSIONS } from '../../src/knowledge/iam.ts';
 import { IAM_KEYS_PERMISSIONS } from '../../src/knowledge/iam-keys.ts';
 import { REPLAY_READ_PERMISSIONS } from '../../src/replay/permissions.ts';
 import { listenedEvents, RULES } from '../../src/rules/index.ts';
+import { STACK_READ_PERMISSIONS } from '../../src/state/stackReader.ts';
 import { SWEEP_READ_PERMISSIONS } from '../../src/sweep/fetch.ts';
 import { SWEEP_RULES } from '../../src/sweep/rules.ts';
 import type { Json, JsonObject, LambdaFunction, Packaged, Resource, Template } from './template.ts';
@@ -72,7 +73,11 @@ const CALLS: Record<string, readonly string[]> = {
   ),
   // Reports changes to tamper-events: guardrail.tamper proposes no remediation.
   'tamper-watch': [],
-  'orphan-sweep': [...SWEEP_READ_PERMISSIONS, ...permissionsFor(SWEEP_RULES.map((rule) => rule.remediation))],
+  'orphan-sweep': [
+    ...SWEEP_READ_PERMISSIONS,
+    ...permissionsFor(SWEEP_RULES.map((rule) => rule.remediation)),
+    ...STACK_READ_PERMISSIONS,
+  ],
   replay: [...REPLAY_READ_PERMISSIONS, ...WRITE_S3_PERMISSIONS],
 };
 

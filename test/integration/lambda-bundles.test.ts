@@ -8,12 +8,23 @@ import { DIST_DIR, handlerNames, MAX_ZIPPED_BYTES, packageFiles } from '../../sc
 const CLIENTS: Record<string, readonly string[]> = {
   'iam-events': ['iam', 'sns', 'dynamodb', 's3', 'ssm'],
   'ec2-events': ['ec2', 'sns', 'dynamodb', 's3', 'ssm'],
-  'orphan-sweep': ['iam', 'sns', 'dynamodb', 's3', 'ssm'],
+  'orphan-sweep': ['iam', 'sns', 'dynamodb', 's3', 'ssm', 'cloudtrail', 'eventbridge', 'lambda'],
   replay: ['s3', 'sns', 'cloudtrail', 'ssm'],
   'tamper-events': ['cloudtrail', 'sns', 'dynamodb', 's3', 'ssm'],
   'tamper-watch': ['sns', 'dynamodb', 's3', 'ssm'],
 };
-const ALL_CLIENTS = ['iam', 'ec2', 'sns', 'dynamodb', 's3', 'ssm', 'sqs', 'cloudtrail'];
+const ALL_CLIENTS = [
+  'iam',
+  'ec2',
+  'sns',
+  'dynamodb',
+  's3',
+  'ssm',
+  'sqs',
+  'cloudtrail',
+  'eventbridge',
+  'lambda',
+];
 
 describe('handler bundles', () => {
   it('exist for every handler file, as ESM', () => {

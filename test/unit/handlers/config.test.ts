@@ -7,6 +7,7 @@ import {
   idempotencyTable,
   minSeverity,
   s3PathStyle,
+  stackCheck,
   sweepConcurrency,
   topicArn,
   watchedFunction,
@@ -67,6 +68,10 @@ describe('handler configuration', () => {
       'GUARDRAIL_WATCHED_FUNCTION: expected a function name, got "guardrail-prod-tamper-events:$LATEST"',
     ],
     [
+      () => stackCheck({ GUARDRAIL_STACK_PREFIX: 'guardrail-prod-', GUARDRAIL_STACK_FUNCTIONS: 'a,b c' }),
+      'GUARDRAIL_STACK_FUNCTIONS: expected function names, got "b c"',
+    ],
+    [
       () => baselineCacheSeconds({ GUARDRAIL_BASELINE_CACHE_SECONDS: '-5' }),
       'GUARDRAIL_BASELINE_CACHE_SECONDS: expected a whole number from 0 to 86400, got "-5"',
     ],
@@ -97,6 +102,18 @@ describe('handler configuration', () => {
     expect(dryRunProbe({ GUARDRAIL_DRY_RUN_PROBE: '0' })).toBe(false);
     expect(sweepConcurrency({})).toBe(4);
     expect(baselineCacheSeconds({})).toBe(300);
+    expect(stackCheck({})).toBeUndefined();
+    expect(
+      stackCheck({
+        GUARDRAIL_STACK_PREFIX: 'guardrail-prod-',
+        GUARDRAIL_STACK_FUNCTIONS: 'guardrail-prod-iam-events, guardrail-prod-replay',
+        GUARDRAIL_STACK_BUSES: 'guardrail-central',
+      }),
+    ).toEqual({
+      prefix: 'guardrail-prod-',
+      functions: ['guardrail-prod-iam-events', 'guardrail-prod-replay'],
+      buses: ['guardrail-central'],
+    });
     expect(watchedFunction({ GUARDRAIL_WATCHED_FUNCTION: 'guardrail-prod-tamper-events' })).toBe(
       'guardrail-prod-tamper-events',
     );

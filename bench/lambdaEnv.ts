@@ -7,4 +7,6 @@ export const HANDLER_SETTINGS = {
   GUARDRAIL_TOPIC_ARN: 'arn:aws:sns:us-east-1:123456789012:guardrail',
   GUARDRAIL_IDEMPOTENCY_TABLE: 'guardrail-idempotency',
   GUARDRAIL_REPORT_BUCKET: 'guardrail-reports',
+  // tamper-watch: the function whose own changes it reports.
+  GUARDRAIL_WATCHED_FUNCTION: 'guardrail-tamper-events',
 } as const;

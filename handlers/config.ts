@@ -142,6 +142,55 @@ export function scanRegions(env: Env = process.env): string[] {
   return regions;
 }
 
+/**
+ * GUARDRAIL_WATCHED_FUNCTION (tamper-watch): the name of the function whose own changes it reports
+ * (tamper-events, which reports every other change to the stack; src/respond/watchers.ts).
+ */
+export function watchedFunction(env: Env = process.env): string {
+  const raw = requiredString(
+    env,
+    'GUARDRAIL_WATCHED_FUNCTION',
+    'the name of the tamper-events function, whose own changes this function reports',
+  );
+  if (!/^[\w-]{1,64}$/.test(raw)) {
+    throw new ConfigError(`GUARDRAIL_WATCHED_FUNCTION: expected a function name, got ${JSON.stringify(raw)}`);
+  }
+  return raw;
+}
+
+/** What the scheduled stack check reads (src/state/stackReader.ts), or undefined when it is not configured. */
+export interface StackCheckSettings {
+  /** GUARDRAIL_STACK_PREFIX: the stack's resource names start with it (`guardrail-prod-`). */
+  readonly prefix: string;
+  /** GUARDRAIL_STACK_FUNCTIONS: its functions' names, comma-separated. */
+  readonly functions: readonly string[];
+  /** GUARDRAIL_STACK_BUSES: the buses its rules are on besides `default`, comma-separated (the central bus). */
+  readonly buses: readonly string[];
+}
+
+export function stackCheck(env: Env = process.env): StackCheckSettings | undefined {
+  const prefix = value(env, 'GUARDRAIL_STACK_PREFIX');
+  if (prefix === undefined) return undefined;
+  const names = (name: string, pattern: RegExp, what: string): string[] =>
+    (value(env, name) ?? '')
+      .split(',')
+      .map((part) => part.trim())
+      .filter((part) => part !== '')
+      .map((part) => {
+        if (!pattern.test(part))
+          throw new ConfigError(`${name}: expected ${what}, got ${JSON.stringify(part)}`);
+        return part;
+      });
+  if (!/^[\w.-]{1,64}$/.test(prefix)) {
+    throw new ConfigError(`GUARDRAIL_STACK_PREFIX: expected a name prefix, got ${JSON.stringify(prefix)}`);
+  }
+  return {
+    prefix,
+    functions: names('GUARDRAIL_STACK_FUNCTIONS', /^[\w-]{1,64}$/, 'function names'),
+    buses: names('GUARDRAIL_STACK_BUSES', /^[\w.\-/]{1,256}$/, 'event bus names'),
+  };
+}
+
 export interface FunctionRole {
   readonly arn: string;
   readonly account: string;

@@ -177,9 +177,17 @@ function compressedCatalogue(): Buffer {
   });
 }
 
+/**
+ * The handlers that read the IAM action catalogue: the policy rules judge IAM permission events (iam-events),
+ * the replay judges every event, and the state scan judges every principal's current policies. The others run
+ * rules that never read it (EC2, CloudTrail, the stack), so their packages leave its 127 KB out; test/infra checks that none of them is sent IAM events.
+ */
+export const CATALOGUE_READERS: ReadonlySet<string> = new Set(['iam-events', 'replay', 'state-scan']);
+
 /** What a function's deployment package holds, relative to the output folder: entry, chunks, assets, package.json. */
 export function packageFiles(name: string, outdir = DIST_DIR): string[] {
   const beside =
+    CATALOGUE_READERS.has(name) &&
     existsSync(join(outdir, CATALOGUE_BUNDLED_FILE)) &&
     readFileSync(join(outdir, `${name}.js`)).includes(CATALOGUE_BUNDLED_FILE)
       ? [CATALOGUE_BUNDLED_FILE]
@@ -192,7 +200,7 @@ export async function buildHandlers(outdir = DIST_DIR, names = handlerNames()): 
   mkdirSync(outdir, { recursive: true });
   await Promise.all(names.map((name) => buildOne(outdir, name)));
   const catalogue = compressedCatalogue();
-  for (const name of names) placeCatalogue(outdir, name, catalogue);
+  for (const name of names.filter((n) => CATALOGUE_READERS.has(n))) placeCatalogue(outdir, name, catalogue);
   // Lambda (and Node) read `.js` as ESM only under a package.json that says so; zip it with the bundle.
   writeFileSync(join(outdir, 'package.json'), `${JSON.stringify({ type: 'module' })}\n`);
   return names.map((name) => {

@@ -1,5 +1,5 @@
 /**
- * The shape both CloudTrail handlers share (iam-events, ec2-events): decode, once per eventID, evaluate,
+ * The shape the CloudTrail handlers share (iam-events, ec2-events, tamper-events): decode, once per eventID, evaluate,
  * remediate, notify. Each handler file builds its own clients and passes them in.
  */
 import type { Logger } from '@aws-lambda-powertools/logger';
@@ -14,7 +14,7 @@ import type { RecordKnowledge } from '../../src/knowledge/lambda.ts';
 import type { Notifier } from '../../src/notify/notifier.ts';
 import type { EventSummary } from '../../src/respond/record.ts';
 import { respondToRecord } from '../../src/respond/record.ts';
-import type { DecodedCloudTrailEvent } from '../middleware/decodeEvent.ts';
+import type { DecodedCloudTrailEvent, Route } from '../middleware/decodeEvent.ts';
 import { decodeCloudTrailEvent } from '../middleware/decodeEvent.ts';
 import { logErrors } from '../middleware/logErrors.ts';
 import { ownAccountOf } from './ownAccount.ts';
@@ -23,6 +23,8 @@ export interface CloudTrailHandlerDeps {
   readonly logger: Logger;
   /** The services this function is wired to (its EventBridge rule); others are skipped with a reason. */
   readonly eventSources: readonly string[];
+  /** Records another function reports (tamper-events and tamper-watch split the stack's changes). */
+  readonly route?: Route;
   /** The effective baseline (lib/baseline.ts: the deployment's overrides already applied). */
   readonly baseline: () => Promise<Baseline>;
   /** Told each invocation which account the function runs in (lib/ownAccount.ts): it acts nowhere else. */
@@ -61,7 +63,7 @@ export function cloudTrailHandler(deps: CloudTrailHandlerDeps): LambdaHandler<Ev
     .use(logErrors(deps.logger))
     // 3. Envelope → record; eventId joins the logs. Before idempotency, which keys on record.eventID; a record
     //    of another service returns its `skipped` summary here, so no idempotency record is written for it.
-    .use(decodeCloudTrailEvent(deps.logger, deps.eventSources));
+    .use(decodeCloudTrailEvent(deps.logger, deps.eventSources, deps.route));
   // 4. Once per eventID: a duplicate returns the stored summary without acting.
   if (deps.idempotency) handler.use(deps.idempotency);
   return handler as unknown as LambdaHandler<EventSummary>;

@@ -1,4 +1,8 @@
-/** The scheduled state scan's handler shape: read the account, judge it, remediate, send one digest. */
+/**
+ * The scheduled state scan's handler shape: read the account, judge it, remediate, send one digest; then the
+ * check of guardrail's own state (its trails logging, rules enabled, functions present), one message when
+ * something is wrong.
+ */
 import type { Logger } from '@aws-lambda-powertools/logger';
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { MiddlewareObj } from '@middy/core';
@@ -9,6 +13,9 @@ import type { Baseline } from '../../src/baseline/baseline.ts';
 import type { Notifier } from '../../src/notify/notifier.ts';
 import type { ScanSummary } from '../../src/respond/scan.ts';
 import { respondToScan } from '../../src/respond/scan.ts';
+import type { StackCheckSummary } from '../../src/respond/stackCheck.ts';
+import { respondToStackCheck } from '../../src/respond/stackCheck.ts';
+import type { StackSnapshot } from '../../src/state/stack.ts';
 import type { AccountState } from '../../src/state/state.ts';
 import type { DecodedScheduledEvent } from '../middleware/decodeEvent.ts';
 import { decodeScheduledEvent } from '../middleware/decodeEvent.ts';
@@ -29,10 +36,14 @@ export interface ScanHandlerDeps {
   readonly concurrency: number;
   readonly idempotency: MiddlewareObj | null;
   readonly now?: () => Date;
+  /** Reads guardrail's own state (src/state/stackReader.ts), when the deployment names its stack. */
+  readonly stackCheck?: (now: Date) => Promise<StackSnapshot>;
 }
 
-export function scanHandler(deps: ScanHandlerDeps): LambdaHandler<ScanSummary> {
-  const handler = middy(async (event: unknown, context: Context): Promise<ScanSummary> => {
+export type ScheduledSummary = ScanSummary & { readonly stack?: StackCheckSummary };
+
+export function scanHandler(deps: ScanHandlerDeps): LambdaHandler<ScheduledSummary> {
+  const handler = middy(async (event: unknown, context: Context): Promise<ScheduledSummary> => {
     const { sweepId } = event as DecodedScheduledEvent;
     const baseline = await deps.baseline();
     const own = ownAccountOf(context.invokedFunctionArn, deps.roleAccount);
@@ -46,7 +57,7 @@ export function scanHandler(deps: ScanHandlerDeps): LambdaHandler<ScanSummary> {
       problems: state.problems.length,
     });
     // Not the schedule event's bare id: a scan finding has no CloudTrail event behind it to link to.
-    return respondToScan(
+    const scanned = await respondToScan(
       state,
       baseline,
       { scanId: `scan-${sweepId}` },
@@ -57,11 +68,17 @@ export function scanHandler(deps: ScanHandlerDeps): LambdaHandler<ScanSummary> {
         concurrency: deps.concurrency,
       },
     );
+    if (!deps.stackCheck) return scanned;
+    const stack = await respondToStackCheck(await deps.stackCheck(now), baseline, `scan-${sweepId}:stack`, {
+      notifier: deps.notifier,
+      log: deps.logger,
+    });
+    return { ...scanned, stack };
   })
     // Same order as the CloudTrail handlers: context, error line, decode (the schedule's id), then idempotency.
     .use(injectLambdaContext(deps.logger, { resetKeys: true }))
     .use(logErrors(deps.logger))
     .use(decodeScheduledEvent(deps.logger));
   if (deps.idempotency) handler.use(deps.idempotency);
-  return handler as unknown as LambdaHandler<ScanSummary>;
+  return handler as unknown as LambdaHandler<ScheduledSummary>;
 }

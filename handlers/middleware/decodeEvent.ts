@@ -23,8 +23,21 @@ export interface WrongSource {
   readonly reason: string;
 }
 
-/** `eventSources`: the services this function is wired to (its EventBridge rule); others are skipped. */
-export function decodeCloudTrailEvent(logger: Logger, eventSources: readonly string[]): MiddlewareObj {
+/**
+ * Why this function leaves a record to another one (src/respond/watchers.ts), or undefined when it handles
+ * it; given the function's own name (the invocation context's).
+ */
+export type Route = (record: CloudTrailRecord, functionName: string) => string | undefined;
+
+/**
+ * `eventSources`: the services this function is wired to (its EventBridge rule); others are skipped. `route`:
+ * records another function reports are skipped too, the same way.
+ */
+export function decodeCloudTrailEvent(
+  logger: Logger,
+  eventSources: readonly string[],
+  route?: Route,
+): MiddlewareObj {
   return {
     name: 'decodeCloudTrailEvent',
     before: async (request): Promise<WrongSource | undefined> => {
@@ -39,9 +52,13 @@ export function decodeCloudTrailEvent(logger: Logger, eventSources: readonly str
       }
       const { record } = first;
       logger.appendKeys({ eventId: record.eventID, eventName: record.eventName });
-      if (!eventSources.includes(record.eventSource)) {
-        const reason = `this function handles ${eventSources.join(', ')} events, not ${record.eventSource}`;
-        logger.warn('skipped', { reason });
+      const wrongSource = !eventSources.includes(record.eventSource);
+      const reason = wrongSource
+        ? `this function handles ${eventSources.join(', ')} events, not ${record.eventSource}`
+        : route?.(record, request.context.functionName);
+      if (reason !== undefined) {
+        if (wrongSource) logger.warn('skipped', { reason });
+        else logger.info('skipped', { reason });
         // Returning early skips the remaining middlewares: let Powertools' logger reset its keys itself.
         await cleanupMiddlewares(request);
         return { status: 'skipped', eventId: record.eventID, eventName: record.eventName, reason };

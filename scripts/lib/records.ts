@@ -369,6 +369,75 @@ export function deleteBoundary(
   return iamCall(`Delete${kind}PermissionsBoundary`, { [`${kind.toLowerCase()}Name`]: name }, extra);
 }
 
+/** A CloudTrail call on a trail (StopLogging, DeleteTrail, UpdateTrail...), in the trail's home region. */
+export function trailCall(
+  eventName: string,
+  requestParameters: Json,
+  responseElements: Json | null = null,
+  extra: Partial<RecordOptions> = {},
+): Json {
+  return record({
+    eventName,
+    eventSource: 'cloudtrail.amazonaws.com',
+    awsRegion: 'eu-west-1',
+    requestParameters,
+    responseElements,
+    ...extra,
+  });
+}
+
+/**
+ * A call that changes a piece of guardrail's own stack (guardrail.tamper), in the central account's
+ * eu-west-1: `eventName` as CloudTrail writes it (Lambda's with its API version, `DeleteFunction20150331`).
+ */
+export function stackCall(
+  eventName: string,
+  service: 'events' | 'lambda' | 'sns' | 'sqs' | 'dynamodb',
+  requestParameters: Json,
+  extra: Partial<RecordOptions> = {},
+): Json {
+  return record({
+    eventName,
+    eventSource: `${service}.amazonaws.com`,
+    awsRegion: 'eu-west-1',
+    requestParameters,
+    ...extra,
+  });
+}
+
+/** UpdateTrail as CloudTrail records it: the settings given, and the trail as it is after the call. */
+export function updateTrail(name: string, settings: Json, extra: Partial<RecordOptions> = {}): Json {
+  return trailCall(
+    'UpdateTrail',
+    { name, ...settings },
+    {
+      name,
+      s3BucketName: 'org-cloudtrail-logs',
+      includeGlobalServiceEvents: true,
+      isMultiRegionTrail: true,
+      trailARN: `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/${name}`,
+      logFileValidationEnabled: true,
+      isOrganizationTrail: false,
+      ...settings,
+    },
+    extra,
+  );
+}
+
+/** PutEventSelectors with basic (`eventSelectors`) or advanced (`advancedEventSelectors`) selectors. */
+export function putEventSelectors(
+  trailName: string,
+  selectors: Json,
+  extra: Partial<RecordOptions> = {},
+): Json {
+  return trailCall(
+    'PutEventSelectors',
+    { trailName, ...selectors },
+    { trailARN: `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/${trailName}`, ...selectors },
+    extra,
+  );
+}
+
 /** CreateRole as CloudTrail writes it: the trust policy as JSON text in the request, URL-encoded in the response. */
 export function createRole(
   roleName: string,

@@ -251,8 +251,11 @@ const aimodelshareLegacy = SEED_POLICIES.aimodelshareLegacy;
 const ephemeralUser = 'temporaryaccessAImodelshare0a1b2c3d4e5f67890a1b2c3d4e5f6789';
 
 const ADMINISTRATOR_ACCESS = 'arn:aws:iam::aws:policy/AdministratorAccess';
-/** What AdministratorAccess attached to any seed principal gives: access outside it, `*` on `*`, escalation. */
-const ADMIN = ['iam.policy.drift', 'iam.policy.privesc', 'iam.policy.wildcard'];
+/**
+ * What AdministratorAccess attached to any seed principal gives: access outside it, `*` on `*`, escalation, and
+ * what the example baseline never grants anyone (passing any role, deleting the seeds' buckets...).
+ */
+const ADMIN = ['iam.policy.drift', 'iam.policy.never-grant', 'iam.policy.privesc', 'iam.policy.wildcard'];
 
 const cmlPolicy = SEED_POLICIES.cml;
 const kdcubeDevPolicy = SEED_POLICIES.kdcubeDev;
@@ -301,7 +304,7 @@ export const SEED_CASES: readonly SeedCase[] = [
       Version: '2012-10-17',
       Statement: { Effect: 'Allow', Action: 's3:*', Resource: '*' },
     }),
-    expect: ['iam.policy.drift', 'iam.policy.wildcard'],
+    expect: ['iam.policy.drift', 'iam.policy.never-grant', 'iam.policy.wildcard'],
   },
   {
     seed: '000',
@@ -332,7 +335,7 @@ export const SEED_CASES: readonly SeedCase[] = [
       'v2',
       true,
     ),
-    expect: ['iam.policy.drift', 'iam.policy.wildcard'],
+    expect: ['iam.policy.drift', 'iam.policy.never-grant', 'iam.policy.wildcard'],
   },
   {
     seed: '000',
@@ -436,7 +439,7 @@ export const SEED_CASES: readonly SeedCase[] = [
       Version: '2012-10-17',
       Statement: [...xplorePolicy.Statement, { Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }],
     }),
-    expect: ['iam.policy.drift', 'iam.policy.privesc', 'iam.policy.wildcard'],
+    expect: ['iam.policy.drift', 'iam.policy.never-grant', 'iam.policy.privesc', 'iam.policy.wildcard'],
   },
 
   {
@@ -712,13 +715,13 @@ export const SEED_CASES: readonly SeedCase[] = [
     seed: '004',
     name: 'the old s3:* on * policy comes back',
     record: putRolePolicy('aimodelshare-lambda-exec', 'aimodelshare-lambda-exec-policy', aimodelshareLegacy),
-    expect: ['iam.policy.drift', 'iam.policy.wildcard'],
+    expect: ['iam.policy.drift', 'iam.policy.never-grant', 'iam.policy.wildcard'],
   },
   {
     seed: '004',
     name: 'an old per-run role outside the four consolidated ones',
     record: putRolePolicy('lambda_role_7f3a9c', 'lambda_policy_7f3a9c', aimodelshareLegacy),
-    expect: ['iam.policy.no-baseline', 'iam.policy.wildcard'],
+    expect: ['iam.policy.never-grant', 'iam.policy.no-baseline', 'iam.policy.wildcard'],
   },
   {
     seed: '004',

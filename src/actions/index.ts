@@ -6,9 +6,15 @@
  * bundles only the clients of the actions it runs; a member account's actions are built with its role's
  * credentials (member.ts) on its first finding and kept.
  */
-
 import { describeAwsError, isTransientAwsError } from '../aws/errors.ts';
-import type { Finding, ImdsParams, Remediation, RemediationMode, TagParams } from '../core/types.ts';
+import type {
+  Finding,
+  ImdsParams,
+  Remediation,
+  RemediationMode,
+  TagParams,
+  TrailParams,
+} from '../core/types.ts';
 import type { AssumeRole, CredentialsProvider, MemberAccess } from './member.ts';
 import { memberCredentials } from './member.ts';
 import type { ActionOutcome } from './outcome.ts';
@@ -25,6 +31,7 @@ export interface Actions {
   readonly 'tag-ephemeral'?: Action<TagParams>;
   readonly 'tag-orphaned'?: Action<TagParams>;
   readonly 'enforce-imdsv2'?: Action<ImdsParams>;
+  readonly 'restore-logging'?: Action<TrailParams>;
 }
 
 export interface MemberRemediation {
@@ -59,6 +66,12 @@ function run(remediation: Remediation, mode: RemediationMode, actions: Actions):
       return action
         ? action(remediation.params, mode)
         : Promise.resolve({ status: 'failed', error: 'this function cannot run enforce-imdsv2' });
+    }
+    case 'restore-logging': {
+      const action = actions['restore-logging'];
+      return action
+        ? action(remediation.params, mode)
+        : Promise.resolve({ status: 'failed', error: 'this function cannot run restore-logging' });
     }
   }
 }

@@ -12,12 +12,14 @@ import type {
   RuleId,
   Severity,
   TagParams,
+  TrailParams,
 } from './types.ts';
 
 export type ProposedRemediation =
   | { readonly action: 'tag-ephemeral'; readonly params: TagParams }
   | { readonly action: 'tag-orphaned'; readonly params: TagParams }
-  | { readonly action: 'enforce-imdsv2'; readonly params: ImdsParams };
+  | { readonly action: 'enforce-imdsv2'; readonly params: ImdsParams }
+  | { readonly action: 'restore-logging'; readonly params: TrailParams };
 
 export interface RuleMatch {
   readonly summary: string;

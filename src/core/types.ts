@@ -49,6 +49,7 @@ export const RemediationAction = {
   tagEphemeral: 'tag-ephemeral',
   tagOrphaned: 'tag-orphaned',
   enforceImdsV2: 'enforce-imdsv2',
+  restoreLogging: 'restore-logging',
 } as const;
 export type RemediationAction = (typeof RemediationAction)[keyof typeof RemediationAction];
 
@@ -93,10 +94,18 @@ export interface ImdsParams {
   readonly instances: readonly ImdsTarget[];
 }
 
+/** A trail to start logging again (restore-logging), in its home region, where StartLogging must be called. */
+export interface TrailParams {
+  readonly trailArn: string;
+  readonly trailName: string;
+  readonly region: string;
+}
+
 export type Remediation =
   | RemediationBase<typeof RemediationAction.tagEphemeral, TagParams>
   | RemediationBase<typeof RemediationAction.tagOrphaned, TagParams>
-  | RemediationBase<typeof RemediationAction.enforceImdsV2, ImdsParams>;
+  | RemediationBase<typeof RemediationAction.enforceImdsV2, ImdsParams>
+  | RemediationBase<typeof RemediationAction.restoreLogging, TrailParams>;
 
 interface RemediationBase<A extends RemediationAction, P> {
   readonly action: A;

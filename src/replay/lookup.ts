@@ -7,7 +7,8 @@
 import type { LookupEventsCommandOutput } from '@aws-sdk/client-cloudtrail';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
 import { describeAwsError } from '../aws/errors.ts';
-import { WATCHED_EVENTS } from '../events/subjects/index.ts';
+import type { WatchedEventName } from '../events/subjects/index.ts';
+import { cloudTrailNames, WATCHED_EVENTS } from '../events/subjects/index.ts';
 import { SourceError } from './errors.ts';
 
 /** The client class, from here: a bundle then keeps only LookupEvents, not every CloudTrail command. */
@@ -30,6 +31,15 @@ export interface LookupPage {
 }
 
 const defaultSleep = (ms: number): Promise<void> => new Promise((resolve) => setTimeout(resolve, ms));
+
+/**
+ * The names LookupEvents is asked for, one call each: the watched events as CloudTrail writes them now (a Lambda
+ * call with its API version, `DeleteFunction20150331`; LookupEvents matches names exactly, and its 90 days
+ * hold only the current versions).
+ */
+export function lookupEventNames(): readonly string[] {
+  return (Object.keys(WATCHED_EVENTS) as WatchedEventName[]).map((name) => cloudTrailNames(name)[0] ?? name);
+}
 
 export async function* lookupPages(
   client: CloudTrailClient,
@@ -54,7 +64,7 @@ export async function* lookupPages(
     }
   };
 
-  for (const eventName of Object.keys(WATCHED_EVENTS)) {
+  for (const eventName of lookupEventNames()) {
     let nextToken: string | undefined;
     let page = 0;
     do {

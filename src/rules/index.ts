@@ -5,12 +5,15 @@
 import type { AnyRule } from '../core/rule.ts';
 import type { WatchedEventName } from '../events/subjects/index.ts';
 import { WATCHED_EVENTS } from '../events/subjects/index.ts';
+import { loggingImpaired } from './cloudtrail.logging-impaired.ts';
 import { imdsAccountDefault } from './ec2.imds.account-default.ts';
 import { imdsHopLimit } from './ec2.imds.hop-limit.ts';
 import { imdsV1Allowed } from './ec2.imds.v1-allowed.ts';
+import { guardrailTamper } from './guardrail.tamper.ts';
 import { accessKeyLongLived } from './iam.accesskey.long-lived.ts';
 import { boundaryRemoved } from './iam.boundary.removed.ts';
 import { policyDrift } from './iam.policy.drift.ts';
+import { policyNeverGrant } from './iam.policy.never-grant.ts';
 import { policyNoBaseline } from './iam.policy.no-baseline.ts';
 import { policyPrivesc } from './iam.policy.privesc.ts';
 import { policyUnknownDocument } from './iam.policy.unknown-document.ts';
@@ -33,10 +36,13 @@ export const RULES: readonly AnyRule[] = [
   policyWildcard,
   policyPrivesc,
   policyUnknownDocument,
+  policyNeverGrant,
   boundaryRemoved,
   imdsV1Allowed,
   imdsAccountDefault,
   imdsHopLimit,
+  loggingImpaired,
+  guardrailTamper,
 ];
 
 export interface ListenedEvent {

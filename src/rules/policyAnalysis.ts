@@ -113,6 +113,12 @@ export interface PolicyAnalysis {
   readonly unread: readonly UnreadDocument[];
   /** For a managed policy: the baseline principals it reaches (`roles.X`, `users.approved[0]`...). */
   readonly reaches: readonly string[];
+  /**
+   * Documents a principal gains that its baseline approves outright (a managed policy it may carry, the
+   * policies of a baseline group it may join): judged against no envelope, but still against the baseline's
+   * `neverGrant` (iam.policy.never-grant), which binds every principal whatever its envelope.
+   */
+  readonly carried?: readonly GainedDocument[];
 }
 
 /** The partition of an ARN (`aws`, `aws-cn`, `aws-us-gov`), or undefined when it is not one. */
@@ -376,10 +382,11 @@ function attach(
   ];
   const details = { path: 'managed', ...principalDetails(principal), policyArn, reaches };
   // The baseline lets it carry this policy: attaching it is silent (its later versions are still judged).
-  if (resolved.found && mayCarry(baseline, resolved.found, principal.name, policyArn)) {
-    return { ...common, details, targets: [], unread: [], reaches };
-  }
   const document = managedDocument(baseline, policyArn, knowledge, at);
+  if (resolved.found && mayCarry(baseline, resolved.found, principal.name, policyArn)) {
+    const carried = document.ok && !document.document.standIn ? [document.document] : [];
+    return { ...common, details, targets: [], unread: [], reaches, carried };
+  }
   if (!document.ok) {
     return {
       ...common,
@@ -419,11 +426,14 @@ function joinGroup(
     reaches: [],
   };
   const declaredGroup = baseline.groups.get(group.name);
+  const held = knowledge.groupPolicies(group.name, at);
   // A baseline group the user may join is part of the user's whole envelope already.
   if (resolved.found?.kind === 'user' && declaredGroup && mayJoin(resolved.found.entry, group.name)) {
-    return { ...common, targets: [], unread: [] };
+    const carried = held.known
+      ? heldDocuments(baseline, held.value, held.source, knowledge, at, () => false, group.name).documents
+      : [];
+    return { ...common, targets: [], unread: [], carried: carried.filter((d) => !d.standIn) };
   }
-  const held = knowledge.groupPolicies(group.name, at);
   if (held.known) {
     const carried = (policyArn: string) =>
       resolved.found !== undefined && mayCarry(baseline, resolved.found, principal.name, policyArn);

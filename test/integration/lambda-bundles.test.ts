@@ -8,14 +8,34 @@ import { DIST_DIR, handlerNames, MAX_ZIPPED_BYTES, packageFiles } from '../../sc
 const CLIENTS: Record<string, readonly string[]> = {
   'iam-events': ['iam', 'sns', 'dynamodb', 's3', 'ssm'],
   'ec2-events': ['ec2', 'sns', 'dynamodb', 's3', 'ssm'],
-  'state-scan': ['iam', 'ec2', 'sns', 's3', 'ssm'],
+  'state-scan': ['iam', 'ec2', 'sns', 's3', 'ssm', 'cloudtrail', 'eventbridge', 'lambda'],
   replay: ['s3', 'sns', 'cloudtrail', 'ssm'],
+  'tamper-events': ['cloudtrail', 'sns', 'dynamodb', 's3', 'ssm'],
+  'tamper-watch': ['sns', 'dynamodb', 's3', 'ssm'],
 };
-const ALL_CLIENTS = ['iam', 'ec2', 'sns', 'dynamodb', 's3', 'ssm', 'sqs', 'cloudtrail'];
+const ALL_CLIENTS = [
+  'iam',
+  'ec2',
+  'sns',
+  'dynamodb',
+  's3',
+  'ssm',
+  'sqs',
+  'cloudtrail',
+  'eventbridge',
+  'lambda',
+];
 
 describe('handler bundles', () => {
   it('exist for every handler file, as ESM', () => {
-    expect(handlerNames()).toEqual(['ec2-events', 'iam-events', 'replay', 'state-scan']);
+    expect(handlerNames()).toEqual([
+      'ec2-events',
+      'iam-events',
+      'replay',
+      'state-scan',
+      'tamper-events',
+      'tamper-watch',
+    ]);
     expect(JSON.parse(readFileSync(join(DIST_DIR, 'package.json'), 'utf8'))).toEqual({ type: 'module' });
   });
 

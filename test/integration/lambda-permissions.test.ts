@@ -98,6 +98,8 @@ describe('built iam-events on moto: every path to a permission', () => {
     const [first, again] = await judge([event, event]);
     expect(ruleIds(first ?? [])).toEqual([
       'iam.policy.drift:high',
+      // The example baseline never grants anyone iam:PassRole on *, seed bucket deletion, key deletion...
+      'iam.policy.never-grant:critical',
       'iam.policy.privesc:critical',
       'iam.policy.wildcard:critical',
     ]);
@@ -142,7 +144,12 @@ describe('built iam-events on moto: every path to a permission', () => {
     const [findings] = await judge([
       createPolicyVersion(policyArn('ImageGeneratorS3Access'), s3Everything, 'v2', true),
     ]);
-    expect(ruleIds(findings ?? [])).toEqual(['iam.policy.drift:high', 'iam.policy.wildcard:high']);
+    expect(ruleIds(findings ?? [])).toEqual([
+      'iam.policy.drift:high',
+      // s3:* on * may delete the seed's bucket, which the example baseline never grants anyone.
+      'iam.policy.never-grant:critical',
+      'iam.policy.wildcard:high',
+    ]);
     expect(findings?.[0]?.resource).toBe(policyArn('ImageGeneratorS3Access'));
     const published = await account.drain();
     expect(published).toHaveLength(messages(findings ?? []));
@@ -192,9 +199,36 @@ describe('built iam-events on moto: every path to a permission', () => {
     expect(notDefault).toEqual([]);
     expect(ruleIds(madeDefault ?? [])).toEqual([
       'iam.policy.drift:high',
+      'iam.policy.never-grant:critical',
       'iam.policy.privesc:high',
       'iam.policy.wildcard:high',
     ]);
     expect(await account.drain()).toHaveLength(messages(madeDefault ?? []));
+  });
+
+  it('a never-grant statement on a customer-managed policy attached to a role the baseline does not know', async () => {
+    await account.iam.send(
+      new CreateRoleCommand({ RoleName: 'build-runner', AssumeRolePolicyDocument: ec2Trust }),
+    );
+    const passAnyRole = {
+      Version: '2012-10-17',
+      Statement: [{ Effect: 'Allow', Action: ['iam:PassRole', 'iam:GetRole'], Resource: '*' }],
+    };
+    const created = await account.iam.send(
+      new CreatePolicyCommand({ PolicyName: 'BuildRunnerPass', PolicyDocument: JSON.stringify(passAnyRole) }),
+    );
+    const arn = created.Policy?.Arn ?? '';
+    await account.iam.send(new AttachRolePolicyCommand({ RoleName: 'build-runner', PolicyArn: arn }));
+    // Only the attachment is in the input: the document is read back from IAM (GetPolicy, GetPolicyVersion).
+    const [findings] = await judge([attachPolicy('Role', 'build-runner', arn)]);
+    expect(ruleIds(findings ?? [])).toContain('iam.policy.never-grant:critical');
+    expect(ruleIds(findings ?? [])).toContain('iam.policy.no-baseline:medium');
+    const neverGrant = findings?.find((o) => o.ruleId === 'iam.policy.never-grant');
+    expect(neverGrant?.resource).toBe(`arn:aws:iam::${ACCOUNT}:role/build-runner`);
+    const published = await account.drain();
+    expect(published).toHaveLength(1);
+    const text = JSON.stringify(published[0]?.chat);
+    expect(text).toContain('never grants anyone');
+    expect(text).toContain('iam:PassRole');
   });
 });

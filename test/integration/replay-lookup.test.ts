@@ -6,9 +6,10 @@ import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrai
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { run } from '../../src/cli/main.ts';
-import { WATCHED_EVENTS } from '../../src/events/subjects/index.ts';
+import { lookupEventNames } from '../../src/replay/lookup.ts';
 import { EXAMPLE_BASELINE_PATH } from '../helpers/baseline.ts';
 import { MOTO_ENV } from '../helpers/moto.ts';
+import { paced } from '../helpers/paced.ts';
 import { createAccessKey, createUser } from '../helpers/records.ts';
 import { captureIo } from '../helpers/replay.ts';
 
@@ -46,17 +47,16 @@ describe('guardrail replay --lookup', () => {
       .resolves({ Events: [lookupEvent(key)] });
 
     const io = captureIo({ env: { AWS_REGION: 'us-east-1' } });
-    const code = await run(
-      ['replay', '--lookup', '--baseline', EXAMPLE_BASELINE_PATH, '--since', '2026-02-01'],
-      io,
+    const code = await paced(() =>
+      run(['replay', '--lookup', '--baseline', EXAMPLE_BASELINE_PATH, '--since', '2026-02-01'], io),
     );
     expect(io.err()).toBe('');
     expect(code).toBe(0);
     const report = JSON.parse(io.out());
-    // One page per watched event name, and a second page of CreateUser.
-    const pages = Object.keys(WATCHED_EVENTS).length + 1;
+    // One page per watched event name, and a second one for CreateUser.
+    const names = lookupEventNames();
     expect(report.summary).toMatchObject({
-      files: pages,
+      files: names.length + 1,
       records: 3,
       duplicates: 1,
       malformed: 1,
@@ -72,7 +72,7 @@ describe('guardrail replay --lookup', () => {
     });
     expect(report.replay.sources).toEqual(['cloudtrail-lookup:us-east-1']);
     const calls = trail.commandCalls(LookupEventsCommand).map((c) => c.args[0].input);
-    expect(calls).toHaveLength(pages);
+    expect(calls).toHaveLength(names.length + 1);
     expect(calls.every((input) => input.StartTime?.toISOString() === '2026-02-01T00:00:00.000Z')).toBe(true);
   });
 

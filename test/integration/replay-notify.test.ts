@@ -43,11 +43,11 @@ describe('guardrail replay --notify', () => {
   it('sends the findings as one digest message to the topic', async () => {
     const { code, err } = await replay('--notify', account.topicArn, '--format', 'json');
     expect(code).toBe(0);
-    expect(err).toMatch(/^notified arn:aws:sns:us-east-1:\d+:[\w-]+: 4 findings in one message \(.+\)\n$/m);
+    expect(err).toMatch(/^notified arn:aws:sns:us-east-1:\d+:[\w-]+: 5 findings in one message \(.+\)\n$/m);
     const messages = await account.topicMessages();
     expect(messages).toHaveLength(1);
     const [message] = messages;
-    expect(message?.subject).toBe('[guardrail] Replay of CloudTrail history: 4 findings');
+    expect(message?.subject).toBe('[guardrail] Replay of CloudTrail history: 5 findings');
     expect(message?.attributes.kind?.Value).toBe('replay');
     expect(JSON.parse(message?.bodies.default ?? '{}').content.title).toContain(
       'Replay of CloudTrail history',
@@ -62,7 +62,7 @@ describe('guardrail replay --notify', () => {
       const missing = account.topicArn.replace(/:[\w-]+$/, ':no-such-topic');
       const { code, err } = await replay('--notify', missing, '--out', out);
       expect(code).toBe(3);
-      expect(JSON.parse(readFileSync(out, 'utf8')).summary.findings).toBe(4);
+      expect(JSON.parse(readFileSync(out, 'utf8')).summary.findings).toBe(5);
       expect(err).toMatch(
         new RegExp(
           `^guardrail: replay incomplete: --notify ${missing} failed: .+; the report was written to ${out}\n$`,

@@ -104,7 +104,7 @@ describe('guardrail replay', () => {
     [['/no/such/trail'], /^guardrail: \/no\/such\/trail: no such file or directory\n$/],
     [
       ['--rule', 'iam.nope'],
-      /^guardrail: --rule iam\.nope: unknown rule id; known ids: iam\.user\.ephemeral, .*ec2\.imds\.hop-limit\n$/,
+      /^guardrail: --rule iam\.nope: unknown rule id; known ids: iam\.user\.ephemeral, .*guardrail\.tamper\n$/,
     ],
     [['--since', 'last tuesday'], /^guardrail: --since: "last tuesday" is not a time/],
     [['--format', 'pdf'], /^guardrail: option '-f, --format <format>' argument 'pdf' is invalid/],

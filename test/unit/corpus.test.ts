@@ -59,18 +59,38 @@ const EXPECTED: Record<string, Record<number, Expectation>> = {
   'eventbridge-ModifyInstanceMetadataOptions-flatiron.json': {
     0: { skip: /^failed call \(errorCode Client\.InvalidParameterValue\)$/ },
   },
+  // The defence-evasion detonations that blind the trail: stopped, deleted, and narrowed to read-only events.
+  'stratus-red-team/aws.defense-evasion.cloudtrail-stop.json': {
+    0: ['cloudtrail.logging-impaired:critical'],
+  },
+  'stratus-red-team/aws.defense-evasion.cloudtrail-delete.json': {
+    0: ['cloudtrail.logging-impaired:critical'],
+  },
+  'stratus-red-team/aws.defense-evasion.cloudtrail-event-selectors.json': {
+    0: ['cloudtrail.logging-impaired:critical'],
+  },
   // An instance launched with httpTokens optional (its anonymised id is reported, not acted on).
   'eventbridge-RunInstances-flatiron.json': {
     0: ['ec2.imds.v1-allowed:high'],
   },
   // AdministratorAccess (its document from the AWS managed-policy data as of 2024-08-01) attached to a user
-  // and to a role the baseline does not know.
+  // and to a role the baseline does not know: it also allows what the example baseline never grants anyone.
   'stratus-red-team/aws.persistence.iam-create-admin-user.json': {
-    0: ['iam.policy.no-baseline:medium', 'iam.policy.privesc:critical', 'iam.policy.wildcard:critical'],
+    0: [
+      'iam.policy.never-grant:critical',
+      'iam.policy.no-baseline:medium',
+      'iam.policy.privesc:critical',
+      'iam.policy.wildcard:critical',
+    ],
   },
   // ...then a new role trusting another account's root.
   'stratus-red-team/aws.persistence.iam-create-backdoor-role.json': {
-    0: ['iam.policy.no-baseline:medium', 'iam.policy.privesc:critical', 'iam.policy.wildcard:critical'],
+    0: [
+      'iam.policy.never-grant:critical',
+      'iam.policy.no-baseline:medium',
+      'iam.policy.privesc:critical',
+      'iam.policy.wildcard:critical',
+    ],
     1: ['iam.role.trust:high', 'iam.role.unexpected:medium'],
   },
   'fixtures:boundary-records.json': {

@@ -257,6 +257,7 @@ describe('malformed watched events are skipped with a reason', () => {
     const result = evaluateText(putRolePolicy('XploreEC2Role', 'p', encoded));
     expect(result.kind === 'evaluated' ? result.findings.map((f) => f.ruleId).sort() : result).toEqual([
       'iam.policy.drift',
+      'iam.policy.never-grant',
       'iam.policy.wildcard',
     ]);
   });

@@ -5,9 +5,13 @@
  * patterns (checked by test/infra) and the README derive from.
  */
 import type { CloudTrailRecord } from '../../core/types.ts';
+import type { CloudTrailSubject } from './cloudtrail.ts';
+import { CLOUDTRAIL_EVENTS, CLOUDTRAIL_EXTRACTORS } from './cloudtrail.ts';
 import type { Extracted } from './common.ts';
 import type { Ec2Subject } from './ec2.ts';
 import { EC2_EVENTS, EC2_EXTRACTORS } from './ec2.ts';
+import type { GuardrailSubject } from './guardrail.ts';
+import { GUARDRAIL_EVENTS, GUARDRAIL_EXTRACTORS, LAMBDA_EVENT_NAMES } from './guardrail.ts';
 import type { IamPolicySubject } from './iam-policies.ts';
 import { IAM_POLICY_EVENTS, IAM_POLICY_EXTRACTORS } from './iam-policies.ts';
 import type { IamRoleSubject } from './iam-roles.ts';
@@ -15,6 +19,20 @@ import { IAM_ROLE_EVENTS, IAM_ROLE_EXTRACTORS } from './iam-roles.ts';
 import type { IamUserSubject } from './iam-users.ts';
 import { IAM_USER_EVENTS, IAM_USER_EXTRACTORS } from './iam-users.ts';
 
+export type {
+  AdvancedSelector,
+  BasicSelector,
+  CloudTrailSubject,
+  DeleteTrailSubject,
+  FieldSelector,
+  PutEventSelectorsSubject,
+  PutInsightSelectorsSubject,
+  Selectors,
+  StopLoggingSubject,
+  TrailRef,
+  TrailSettings,
+  UpdateTrailSubject,
+} from './cloudtrail.ts';
 export type { Extracted, Json } from './common.ts';
 export { accountOf, partitionOfRecord } from './common.ts';
 export type {
@@ -29,6 +47,8 @@ export type {
   RunInstancesSubject,
   Tags,
 } from './ec2.ts';
+export type { GuardrailEventName, GuardrailSubject, StackResourceType } from './guardrail.ts';
+export { GUARDRAIL_EVENTS } from './guardrail.ts';
 export type {
   AddUserToGroupSubject,
   AttachmentSubject,
@@ -68,10 +88,18 @@ export const WATCHED_EVENTS = {
   ...IAM_POLICY_EVENTS,
   ...IAM_ROLE_EVENTS,
   ...EC2_EVENTS,
+  ...CLOUDTRAIL_EVENTS,
+  ...GUARDRAIL_EVENTS,
 } as const;
 export type WatchedEventName = keyof typeof WATCHED_EVENTS;
 
-export type Subject = IamUserSubject | IamPolicySubject | IamRoleSubject | Ec2Subject;
+export type Subject =
+  | IamUserSubject
+  | IamPolicySubject
+  | IamRoleSubject
+  | Ec2Subject
+  | CloudTrailSubject
+  | GuardrailSubject;
 export type SubjectOf<K extends WatchedEventName> = Extract<Subject, { kind: K }>;
 export type SubjectResult = Extracted<Subject>;
 
@@ -82,6 +110,8 @@ const EXTRACTORS: {
   ...IAM_POLICY_EXTRACTORS,
   ...IAM_ROLE_EXTRACTORS,
   ...EC2_EXTRACTORS,
+  ...CLOUDTRAIL_EXTRACTORS,
+  ...GUARDRAIL_EXTRACTORS,
 };
 
 /**
@@ -90,6 +120,30 @@ const EXTRACTORS: {
  */
 export function canonicalEventName(eventName: string): string {
   return eventName.replace(/20\d{6}(?:v\d+)?$/, '');
+}
+
+/**
+ * The names CloudTrail writes for a watched event: its own, or for a Lambda call the versioned ones
+ * (`DeleteFunction20150331`). For the places that match names exactly: LookupEvents.
+ */
+export function cloudTrailNames(name: WatchedEventName): readonly string[] {
+  return LAMBDA_EVENT_NAMES[name] ?? [name];
+}
+
+/** Whether CloudTrail may write the event's name with an API version after it: matched by prefix in patterns. */
+export function isVersionedEvent(name: WatchedEventName): boolean {
+  return Object.hasOwn(LAMBDA_EVENT_NAMES, name);
+}
+
+/**
+ * The EventBridge `eventName` matchers of some watched events: the name itself, or a prefix for a Lambda call,
+ * whose name CloudTrail writes with the API version after it. What serverless.yml and the forwarding template
+ * must say (test/infra checks them against this).
+ */
+export function eventNameMatchers(
+  names: readonly WatchedEventName[],
+): readonly (string | { readonly prefix: string })[] {
+  return names.map((name) => (isVersionedEvent(name) ? { prefix: name } : name));
 }
 
 /** The watched event a record is, or undefined: its (canonical) name and its service must both match. */

@@ -7,7 +7,8 @@
  * (dates, accounts, regions) so only those S3 prefixes are read.
  */
 import { UsageError } from '../../core/errors.ts';
-import { WATCHED_EVENTS } from '../../events/subjects/index.ts';
+import type { WatchedEventName } from '../../events/subjects/index.ts';
+import { cloudTrailNames, WATCHED_EVENTS } from '../../events/subjects/index.ts';
 
 const DAY_MS = 86_400_000;
 
@@ -60,9 +61,12 @@ function day(ms: number): string {
   return new Date(ms).toISOString().slice(0, 10).replaceAll('-', '/');
 }
 
-/** The watched events: names and their services, from the engine's list. */
+/**
+ * The watched events: names and their services, from the engine's list; a Lambda call under every name
+ * CloudTrail has written for it (`DeleteFunction20150331`, `DeleteFunction`), as the trail holds years of them.
+ */
 function watchedFilter(): string[] {
-  const names = Object.keys(WATCHED_EVENTS);
+  const names = (Object.keys(WATCHED_EVENTS) as WatchedEventName[]).flatMap(cloudTrailNames);
   const sources = [...new Set(Object.values(WATCHED_EVENTS))];
   return [`eventname IN (${list(names)})`, `eventsource IN (${list(sources)})`, 'errorcode IS NULL'];
 }

@@ -8,6 +8,7 @@ import { describe, expect, it } from 'vitest';
 import { ENFORCE_IMDS_PERMISSIONS } from '../../../src/actions/enforceImdsV2.ts';
 import { ASSUME_MEMBER_ROLE_PERMISSIONS } from '../../../src/actions/member.ts';
 import { ACTION_PERMISSIONS } from '../../../src/actions/permissions.ts';
+import { RESTORE_LOGGING_PERMISSIONS } from '../../../src/actions/restoreLogging.ts';
 import { TAG_USER_PERMISSIONS } from '../../../src/actions/tagUser.ts';
 import { RemediationAction } from '../../../src/core/types.ts';
 import { INSTANCE_TAGS_PERMISSIONS } from '../../../src/knowledge/ec2.ts';
@@ -31,6 +32,7 @@ describe('AWS calls declared once, beside the code that makes them', () => {
   it.each([
     ['src/actions/tagUser.ts', TAG_USER_PERMISSIONS],
     ['src/actions/enforceImdsV2.ts', ENFORCE_IMDS_PERMISSIONS],
+    ['src/actions/restoreLogging.ts', RESTORE_LOGGING_PERMISSIONS],
     ['src/actions/member.ts', ASSUME_MEMBER_ROLE_PERMISSIONS],
     ['src/state/read.ts', IAM_STATE_PERMISSIONS],
     ['src/state/readEc2.ts', EC2_STATE_PERMISSIONS],

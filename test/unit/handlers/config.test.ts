@@ -9,7 +9,9 @@ import {
   s3PathStyle,
   scanConcurrency,
   scanRegions,
+  stackCheck,
   topicArn,
+  watchedFunction,
 } from '../../../handlers/config.ts';
 import { ConfigError } from '../../../src/core/errors.ts';
 
@@ -67,6 +69,14 @@ describe('handler configuration', () => {
       'GUARDRAIL_SCAN_REGIONS: expected comma-separated regions, got "us-east-1,europe"',
     ],
     [
+      () => watchedFunction({ GUARDRAIL_WATCHED_FUNCTION: 'guardrail-prod-tamper-events:$LATEST' }),
+      'GUARDRAIL_WATCHED_FUNCTION: expected a function name, got "guardrail-prod-tamper-events:$LATEST"',
+    ],
+    [
+      () => stackCheck({ GUARDRAIL_STACK_PREFIX: 'guardrail-prod-', GUARDRAIL_STACK_FUNCTIONS: 'a,b c' }),
+      'GUARDRAIL_STACK_FUNCTIONS: expected function names, got "b c"',
+    ],
+    [
       () => baselineCacheSeconds({ GUARDRAIL_BASELINE_CACHE_SECONDS: '-5' }),
       'GUARDRAIL_BASELINE_CACHE_SECONDS: expected a whole number from 0 to 86400, got "-5"',
     ],
@@ -102,6 +112,21 @@ describe('handler configuration', () => {
       'us-east-1',
     ]);
     expect(baselineCacheSeconds({})).toBe(300);
+    expect(stackCheck({})).toBeUndefined();
+    expect(
+      stackCheck({
+        GUARDRAIL_STACK_PREFIX: 'guardrail-prod-',
+        GUARDRAIL_STACK_FUNCTIONS: 'guardrail-prod-iam-events, guardrail-prod-replay',
+        GUARDRAIL_STACK_BUSES: 'guardrail-central',
+      }),
+    ).toEqual({
+      prefix: 'guardrail-prod-',
+      functions: ['guardrail-prod-iam-events', 'guardrail-prod-replay'],
+      buses: ['guardrail-central'],
+    });
+    expect(watchedFunction({ GUARDRAIL_WATCHED_FUNCTION: 'guardrail-prod-tamper-events' })).toBe(
+      'guardrail-prod-tamper-events',
+    );
   });
 
   it('addresses S3 buckets by path when AWS_ENDPOINT_URL points at a local endpoint', () => {

@@ -84,7 +84,7 @@ describe('one message per event, once per event id', () => {
   });
   afterEach(() => logs.restore());
 
-  it('puts the three findings of one PutRolePolicy in one message', async () => {
+  it('puts the four findings of one PutRolePolicy in one message', async () => {
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
     const { handler } = setup();
     const summary = await handler(event, lambdaContext());
@@ -92,6 +92,7 @@ describe('one message per event, once per event id', () => {
     const findings = summary.status === 'processed' ? summary.findings : [];
     expect(findings.map((f) => [f.ruleId, f.messageId]).sort()).toEqual([
       ['iam.policy.drift', 'm-1'],
+      ['iam.policy.never-grant', 'm-1'],
       ['iam.policy.privesc', 'm-1'],
       ['iam.policy.wildcard', 'm-1'],
     ]);
@@ -99,6 +100,7 @@ describe('one message per event, once per event id', () => {
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
     expect(JSON.parse(call?.args[0].input.MessageAttributes?.ruleId?.StringValue ?? '[]')).toEqual([
       'iam.policy.drift',
+      'iam.policy.never-grant',
       'iam.policy.privesc',
       'iam.policy.wildcard',
     ]);
@@ -109,7 +111,7 @@ describe('one message per event, once per event id', () => {
     const { handler } = setup();
     await expect(handler(event, lambdaContext())).rejects.toMatchObject({ name: 'NotifyError' });
     const retried = await handler(event, lambdaContext());
-    expect(retried).toMatchObject({ status: 'processed', findings: [{ messageId: 'm-2' }, {}, {}] });
+    expect(retried).toMatchObject({ status: 'processed', findings: [{ messageId: 'm-2' }, {}, {}, {}] });
     // A later duplicate delivery returns the stored summary.
     await handler({ ...event, id: 'redelivered' }, lambdaContext());
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(2);
@@ -124,7 +126,7 @@ describe('one message per event, once per event id', () => {
     expect(await delivered()).toBe(1);
     const retried = await handler(event, lambdaContext());
     // The retry remediated and judged again, and found its message already sent: the same message id.
-    expect(retried).toMatchObject({ status: 'processed', findings: [{ messageId: 'm-3' }, {}, {}] });
+    expect(retried).toMatchObject({ status: 'processed', findings: [{ messageId: 'm-3' }, {}, {}, {}] });
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(1);
   });
 });

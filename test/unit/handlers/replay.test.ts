@@ -17,6 +17,7 @@ import { EXAMPLE_BASELINE_PATH } from '../../helpers/baseline.ts';
 import { lambdaContext } from '../../helpers/lambda.ts';
 import type { CapturedLogs } from '../../helpers/logs.ts';
 import { captureLogs } from '../../helpers/logs.ts';
+import { paced } from '../../helpers/paced.ts';
 import { ATHENA_COLUMN_INFO, athenaRows } from '../../helpers/queryResults.ts';
 import { attachPolicy, createPolicy, createUser, policyArn } from '../../helpers/records.ts';
 
@@ -59,7 +60,9 @@ describe('replay handler', () => {
             : [],
       }));
     const { handler } = await import('../../../handlers/replay.ts');
-    const result = await handler({ since: '1d', format: 'md' }, lambdaContext('guardrail-replay'));
+    const result = await paced(() =>
+      handler({ since: '1d', format: 'md' }, lambdaContext('guardrail-replay')),
+    );
     expect(result.summary).toMatchObject({ findings: 1, evaluated: 1 });
     expect(trailMock.commandCalls(LookupEventsCommand).length).toBeGreaterThanOrEqual(4);
     const keys = s3Mock.commandCalls(PutObjectCommand).map((call) => call.args[0].input.Key);
@@ -96,9 +99,8 @@ describe('replay handler', () => {
         })),
       }));
     const { handler } = await import('../../../handlers/replay.ts');
-    const result = await handler(
-      { since: '1d', format: 'json', notify: false },
-      lambdaContext('guardrail-replay'),
+    const result = await paced(() =>
+      handler({ since: '1d', format: 'json', notify: false }, lambdaContext('guardrail-replay')),
     );
     const body = s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input.Body;
     const findings = (
@@ -119,7 +121,9 @@ describe('replay handler', () => {
   it('sends nothing when the request says notify: false', async () => {
     trailMock.on(LookupEventsCommand).resolves({ Events: [] });
     const { handler } = await import('../../../handlers/replay.ts');
-    const result = await handler({ since: '1d', notify: false }, lambdaContext('guardrail-replay'));
+    const result = await paced(() =>
+      handler({ since: '1d', notify: false }, lambdaContext('guardrail-replay')),
+    );
     expect(result.messageId).toBeNull();
     expect(snsMock.commandCalls(PublishCommand)).toHaveLength(0);
     expect(s3Mock.commandCalls(PutObjectCommand)).toHaveLength(2);

@@ -15,6 +15,7 @@ import { createRemediator } from '../../../src/actions/index.ts';
 import { tagUserAction } from '../../../src/actions/tagUser.ts';
 import { GuardrailTag } from '../../../src/core/tags.ts';
 import { InMemoryNotifier } from '../../../src/notify/memory.ts';
+import type { StackSnapshot } from '../../../src/state/stack.ts';
 import type { AccountState } from '../../../src/state/state.ts';
 import { throttled } from '../../helpers/awsErrors.ts';
 import { exampleBaseline } from '../../helpers/baseline.ts';
@@ -239,5 +240,61 @@ describe('state scan handler', () => {
     });
     expect(await handler(scheduled, lambdaContext())).toMatchObject({ findings: [], digest: null });
     expect(notifier.sent).toHaveLength(0);
+  });
+
+  it('checks the stack after the scan: a disabled rule and a stopped trail in one message of their own', async () => {
+    const notifier = new InMemoryNotifier();
+    const stackRead = vi.fn(
+      async (now: Date): Promise<StackSnapshot> => ({
+        account: ACCOUNT,
+        region: 'us-east-1',
+        takenAt: now.toISOString(),
+        trails: [
+          {
+            name: 'org-trail',
+            arn: `arn:aws:cloudtrail:us-east-1:${ACCOUNT}:trail/org-trail`,
+            homeRegion: 'us-east-1',
+            isLogging: false,
+          },
+        ],
+        rules: [
+          {
+            name: 'guardrail-prod-iam-events',
+            eventBus: 'default',
+            arn: `arn:aws:events:us-east-1:${ACCOUNT}:rule/guardrail-prod-iam-events`,
+            state: 'DISABLED',
+          },
+        ],
+        functions: [],
+        unreadable: [{ what: 'function guardrail-prod-replay', error: 'AccessDenied: not authorized' }],
+      }),
+    );
+    const handler = scanHandler({
+      logger: createLogger('state-scan'),
+      baseline: async () => exampleBaseline(),
+      read: async () => accountState({ takenAt: NOW.toISOString() }),
+      remediate: createRemediator({}),
+      notifier,
+      concurrency: 2,
+      idempotency: null,
+      now: () => NOW,
+      stackCheck: stackRead,
+    });
+    const summary = await handler(scheduled, lambdaContext());
+    expect(stackRead).toHaveBeenCalledWith(NOW);
+    expect(summary.stack).toMatchObject({
+      checkId: `scan-${scheduled.id}:stack`,
+      trails: 1,
+      rules: 1,
+      unreadable: [{ what: 'function guardrail-prod-replay' }],
+      findings: [
+        { ruleId: 'cloudtrail.logging-impaired', severity: 'critical', notified: true },
+        { ruleId: 'guardrail.tamper', severity: 'critical', notified: true },
+      ],
+    });
+    // The scan of an empty account found nothing worth a message: the stack's message is the only one.
+    expect(notifier.sent).toHaveLength(1);
+    expect(notifier.sent[0]?.rendered.subject).toMatch(/^\[guardrail\] CRITICAL/);
+    expect(logs.text()).toContain('stack state not readable');
   });
 });

@@ -150,7 +150,12 @@ describe('the knowledge iam-events evaluates with', () => {
     });
     expect(
       result.kind === 'evaluated' && result.findings.map((f) => `${f.ruleId}:${f.severity}`).sort(),
-    ).toEqual(['iam.policy.drift:high', 'iam.policy.privesc:critical', 'iam.policy.wildcard:critical']);
+    ).toEqual([
+      'iam.policy.drift:high',
+      'iam.policy.never-grant:critical',
+      'iam.policy.privesc:critical',
+      'iam.policy.wildcard:critical',
+    ]);
   });
 
   it('says what it could not read, never passes in silence', async () => {
@@ -226,7 +231,18 @@ roles:
       knowledge: await knowledge(rec, exampleBaseline(), OWN),
     });
     const ids = result.kind === 'evaluated' ? result.findings.map((f) => f.ruleId).sort() : [];
-    expect(ids).toEqual(['iam.policy.drift', 'iam.policy.privesc', 'iam.policy.wildcard']);
+    expect(ids).toEqual([
+      'iam.policy.drift',
+      'iam.policy.never-grant',
+      'iam.policy.privesc',
+      'iam.policy.wildcard',
+    ]);
+    // The example baseline never grants anyone iam:PassRole on *: the unbounded policies are judged for that too.
+    const neverGrant =
+      result.kind === 'evaluated'
+        ? result.findings.find((f) => f.ruleId === 'iam.policy.never-grant')
+        : undefined;
+    expect(neverGrant?.details).toMatchObject({ path: 'boundary', roleName: 'XploreEC2Role' });
     const drift =
       result.kind === 'evaluated' ? result.findings.find((f) => f.ruleId === 'iam.policy.drift') : undefined;
     expect(drift?.details).toMatchObject({

@@ -26,7 +26,10 @@ const applied: Finding = {
   } as Finding['remediation'],
 };
 
-/** Seed 001's role given PassRole and * on *: one PutRolePolicy, three findings (drift, privesc, wildcard). */
+/**
+ * Seed 001's role given PassRole and * on *: one PutRolePolicy, four findings (drift, never-grant, privesc,
+ * wildcard: the example baseline never grants anyone iam:PassRole on *).
+ */
 const passRole = findingsFor(
   putRolePolicy('XploreEC2Role', 'XploreS3Access', {
     Version: '2012-10-17',
@@ -101,41 +104,44 @@ describe('one event, one message', () => {
   it('puts every finding of the event in one message, worst first, with what happened said once', () => {
     expect(passRole.map((f) => f.ruleId).sort()).toEqual([
       'iam.policy.drift',
+      'iam.policy.never-grant',
       'iam.policy.privesc',
       'iam.policy.wildcard',
     ]);
     const rendered = renderEvent(passRole);
-    expect(rendered).toMatchObject({ shown: 3, omitted: 0 });
+    expect(rendered).toMatchObject({ shown: 4, omitted: 0 });
     expect(rendered.subject).toBe(
-      '[guardrail] CRITICAL XploreEC2Role: iam.policy.privesc, iam.policy.wildcard, iam.policy.drift',
+      '[guardrail] CRITICAL XploreEC2Role: iam.policy.never-grant, iam.policy.privesc, iam.policy.wildc...',
     );
     expect(rendered.attributes).toEqual({
       severity: { DataType: 'String', StringValue: 'critical' },
       ruleId: {
         DataType: 'String.Array',
-        StringValue: '["iam.policy.drift","iam.policy.privesc","iam.policy.wildcard"]',
+        StringValue:
+          '["iam.policy.drift","iam.policy.never-grant","iam.policy.privesc","iam.policy.wildcard"]',
       },
       severityRank: { DataType: 'Number', StringValue: '4' },
       kind: { DataType: 'String', StringValue: 'finding' },
     });
     const { title, description } = rendered.chat.content;
-    expect(title).toBe(':red_circle: *CRITICAL* PutRolePolicy on XploreEC2Role: 3 findings');
+    expect(title).toBe(':red_circle: *CRITICAL* PutRolePolicy on XploreEC2Role: 4 findings');
     expect(rendered.email.split('\n')[0]).toBe(
-      'guardrail: CRITICAL PutRolePolicy on XploreEC2Role: 3 findings',
+      'guardrail: CRITICAL PutRolePolicy on XploreEC2Role: 4 findings',
     );
     const numbered = description.split('\n').filter((line) => /^\*\d\. /.test(line));
     expect(numbered.map((line) => line.slice(0, 14))).toEqual([
       '*1. CRITICAL* ',
       '*2. CRITICAL* ',
-      '*3. HIGH* *Pri',
+      '*3. CRITICAL* ',
+      '*4. HIGH* *Pri',
     ]);
     expect(description.match(/\*Who:\*/g)).toHaveLength(1);
     const { email } = rendered;
     expect(email.match(/^What happened$/gm)).toHaveLength(1);
-    expect(email).toContain('What guardrail found (3 findings)');
-    const first = email.indexOf('  1. CRITICAL iam.policy.privesc: ');
+    expect(email).toContain('What guardrail found (4 findings)');
+    const first = email.indexOf('  1. CRITICAL iam.policy.never-grant: ');
     expect(first).toBeGreaterThan(0);
-    expect(email.indexOf('  3. HIGH iam.policy.drift: ')).toBeGreaterThan(first);
+    expect(email.indexOf('  4. HIGH iam.policy.drift: ')).toBeGreaterThan(first);
   });
 
   it('has a plain email saying what happened, what was found and why, what was done, what next, and links', () => {

@@ -38,14 +38,14 @@ describe('progress on stderr', () => {
     expect(terminal.drawn()).toMatch(/replay .* 0% \| 0\/3 files \| 0 records \| 0 findings/);
     expect(terminal.drawn()).toMatch(COLOUR);
     expect(terminal.drawn()).toMatch(
-      /replay: 2 files, 5 records in 1\.5 s: 7 findings \(.*1 critical.*, .*6 high.*\), 1 malformed, 0 duplicates\n$/,
+      /replay: 2 files, 5 records in 1\.5 s: 8 findings \(.*2 critical.*, .*6 high.*\), 1 malformed, 0 duplicates\n$/,
     );
   });
 
   it('uses no colour when NO_COLOR is set', () => {
     const terminal = fakeTerminal();
     drive(progressUi(captureIo({ terminal: terminal.stream, env: { NO_COLOR: '1' } }), false));
-    expect(terminal.drawn()).toContain('7 findings (1 critical, 6 high)');
+    expect(terminal.drawn()).toContain('8 findings (2 critical, 6 high)');
     expect(terminal.drawn()).not.toMatch(COLOUR);
   });
 

@@ -60,7 +60,7 @@ describe('JSON report', () => {
       duplicates: 0,
       malformed: 1,
       evaluated: 5,
-      findings: 7,
+      findings: 8,
     });
     expect(Object.keys(json.summary.byRule).sort()).toEqual(RULES.map((r) => r.id).sort());
     expect(json.findings[0]).toMatchObject({
@@ -105,7 +105,7 @@ describe('Markdown report', () => {
       '# Guardrail replay report',
       '## Summary',
       '## Findings by severity',
-      '### Critical (1)',
+      '### Critical (2)',
       '## Findings by rule',
       '## Findings by resource',
       '## Timeline per principal',
@@ -182,7 +182,7 @@ describe('chartOf', () => {
     expect(chart?.bucketLabel).toBe('day');
     expect(chart?.buckets).toHaveLength(4);
     expect(chart?.buckets.reduce((sum, b) => sum + b.total, 0)).toBe(report.findings.length);
-    expect(chart?.buckets[1]?.counts).toMatchObject({ critical: 1, high: 2 });
+    expect(chart?.buckets[1]?.counts).toMatchObject({ critical: 2, high: 2 });
   });
 });
 
@@ -240,9 +240,9 @@ describe('digest for a notifier', () => {
     });
     expect(digest.findings).toHaveLength(report.findings.length);
     const rendered = renderDigest(digest);
-    expect(rendered.subject).toMatch(/^\[guardrail\] Replay of CloudTrail history: 7 findings/);
+    expect(rendered.subject).toMatch(/^\[guardrail\] Replay of CloudTrail history: 8 findings/);
     expect(rendered.subject.length).toBeLessThanOrEqual(100);
-    expect(rendered.shown).toBe(7);
+    expect(rendered.shown).toBe(8);
     expect(rendered.attributes.kind?.StringValue).toBe('replay');
     expect(rendered.email).toContain('Full report: s3://reports/q1.html');
     expect(rendered.email.indexOf('CRITICAL')).toBeLessThan(rendered.email.indexOf('HIGH'));
@@ -250,7 +250,7 @@ describe('digest for a notifier', () => {
 
   it('lists only findings at or above the minimum severity, and says how many it left out', () => {
     const digest = replayDigest(report, { id: 'replay-2', minSeverity: 'critical' });
-    expect(digest.findings.map((f) => f.severity)).toEqual(['critical']);
+    expect(digest.findings.map((f) => f.severity)).toEqual(['critical', 'critical']);
     expect(digest.notes).toContain('6 findings below critical not listed here.');
   });
 

@@ -212,6 +212,7 @@ describe.skipIf(!corpus)('scanBytes on the real corpus', () => {
       // AdministratorAccess read from the AWS managed-policy data, as of the record's time.
       [
         'iam.accesskey.long-lived',
+        'iam.policy.never-grant',
         'iam.policy.no-baseline',
         'iam.policy.privesc',
         'iam.policy.wildcard',
@@ -219,7 +220,7 @@ describe.skipIf(!corpus)('scanBytes on the real corpus', () => {
       ],
     ],
     ['stratus-red-team/aws.persistence.iam-backdoor-user.json', ['iam.accesskey.long-lived']],
-    ['stratus-red-team/aws.defense-evasion.cloudtrail-stop.json', []],
+    ['stratus-red-team/aws.defense-evasion.cloudtrail-stop.json', ['cloudtrail.logging-impaired']],
   ])('target-events/%s gives %j', (file, expected) => {
     const result = scanBytes(readFileSync(corpusPath('target-events', file)), file, settings());
     expect(result.malformed).toEqual([]);

@@ -78,8 +78,12 @@ function who(finding: Finding): string {
 function happened(first: Finding): string {
   const where = `region ${plain(first.region, 40)}, account ${plain(first.account, 20)}`;
   const found = SCHEDULED[first.eventName];
-  if (found)
-    return `Found by ${found} at ${plain(first.eventTime, 40)}, ${where}; ${plain(who(first), 300)}.`;
+  if (found) {
+    // A scan finding about a role or a setting has no creator to name; a sweep finding is always about a user.
+    const creator =
+      first.actor === 'unknown' && first.eventName !== 'OrphanSweep' ? '' : `; ${plain(who(first), 300)}`;
+    return `Found by ${found} at ${plain(first.eventTime, 40)}, ${where}${creator}.`;
+  }
   return `${plain(who(first), 300)} called ${plain(first.eventName, 80)} at ${plain(first.eventTime, 40)}, ${where}${first.sourceIp ? `, from ${plain(first.sourceIp, 100)}` : ''}.`;
 }
 

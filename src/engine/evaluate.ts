@@ -11,7 +11,7 @@ import type { FactRequest, Knowledge } from '../core/knowledge.ts';
 import type { AnyRule, RuleContext, RuleMatch } from '../core/rule.ts';
 import type { CloudTrailRecord, Finding, Skip } from '../core/types.ts';
 import type { Subject, WatchedEventName } from '../events/subjects/index.ts';
-import { accountOf, extractSubject, watchedEventOf } from '../events/subjects/index.ts';
+import { accountOf, extractSubject, JUDGED_FOR_ANY_ACTOR, watchedEventOf } from '../events/subjects/index.ts';
 import { RULES } from '../rules/index.ts';
 import { factsNeededFor, prepareInputs } from '../rules/inputs.ts';
 import { NO_KNOWLEDGE } from './knowledge.ts';
@@ -99,9 +99,10 @@ export function factsNeeded(
   baseline: Baseline,
   known: Knowledge = NO_KNOWLEDGE,
 ): readonly FactRequest[] {
-  if (record.errorCode || !watchedEventOf(record)) return [];
+  const event = record.errorCode ? undefined : watchedEventOf(record);
+  if (!event) return [];
   const role = actorRoleName(record);
-  if (role && isOwnRole(baseline, role)) return [];
+  if (role && isOwnRole(baseline, role) && !JUDGED_FOR_ANY_ACTOR.has(event)) return [];
   const extracted = extractSubject(record);
   return extracted.ok ? factsNeededFor(extracted.subject, baseline, known, record.eventTime) : [];
 }
@@ -116,7 +117,8 @@ export function evaluate(
   const event = watchedEventOf(record);
   if (!event) return skipped(record, `not a watched event (${record.eventSource} ${record.eventName})`);
   const role = actorRoleName(record);
-  if (role && isOwnRole(baseline, role)) return skipped(record, `made by guardrail's own role ${role}`);
+  if (role && isOwnRole(baseline, role) && !JUDGED_FOR_ANY_ACTOR.has(event))
+    return skipped(record, `made by guardrail's own role ${role}`);
   const extracted = extractSubject(record);
   if (!extracted.ok) return skipped(record, `malformed ${record.eventName}: ${extracted.reason}`);
 

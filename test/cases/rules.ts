@@ -1898,6 +1898,17 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         details: { resourceType: 'rule', name: 'guardrail-prod-iam-events', change: 'disabled' },
       },
       {
+        name: "DisableRule by a role named like guardrail's own (guardrail-*): judged whoever makes it",
+        record: stackCall(
+          'DisableRule',
+          'events',
+          { name: 'guardrail-prod-iam-events' },
+          { userIdentity: assumedRole('guardrail-lookalike', 'intruder') },
+        ),
+        severity: 'critical',
+        details: { resourceType: 'rule', name: 'guardrail-prod-iam-events', change: 'disabled' },
+      },
+      {
         name: 'DeleteRule of the rule on the central bus, named by the bus ARN',
         record: stackCall('DeleteRule', 'events', {
           name: 'guardrail-prod-ec2-forwarded',

@@ -93,6 +93,16 @@ export const WATCHED_EVENTS = {
 } as const;
 export type WatchedEventName = keyof typeof WATCHED_EVENTS;
 
+/**
+ * Events judged whoever makes them, guardrail's own roles included: blinding a trail or changing guardrail's
+ * stack. The own-role skip exists so a remediation cannot re-trigger its rule, and no remediation makes these
+ * calls (restore-logging calls StartLogging, which is not watched); skipping them would let anyone who can
+ * name a role like guardrail's (`guardrail-*`) switch it off unseen.
+ */
+export const JUDGED_FOR_ANY_ACTOR: ReadonlySet<WatchedEventName> = new Set(
+  Object.keys({ ...CLOUDTRAIL_EVENTS, ...GUARDRAIL_EVENTS }) as WatchedEventName[],
+);
+
 export type Subject =
   | IamUserSubject
   | IamPolicySubject

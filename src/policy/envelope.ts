@@ -49,7 +49,27 @@ export interface Witness {
   readonly conservative?: string;
 }
 
+/**
+ * New access as the engine finds it: the actions one statement newly allows on one of its resource patterns,
+ * for one reason. `Action: "*"` is ~22,000 witnesses but ~2,000 grants; rules and reports fold grants and
+ * build individual witnesses only for what they show.
+ */
+export interface Grant {
+  /** Catalogue-cased actions; for an unknown action, the pattern as written. Never empty. */
+  readonly actions: readonly string[];
+  readonly kind: WitnessKind;
+  readonly resource: string;
+  readonly example?: string;
+  readonly statement: string;
+  readonly reason: string;
+  readonly conservative?: string;
+}
+
 export interface DriftResult {
+  readonly grants: readonly Grant[];
+  /** How many (action, resource pattern) witnesses the grants hold. */
+  readonly newAccessCount: number;
+  /** One witness per (action, resource pattern), in the grants' order; built on first read. */
   readonly newAccess: readonly Witness[];
   /** Statements of the new document that grant nothing new (Deny statements always). */
   readonly coveredStatements: readonly string[];
@@ -94,8 +114,12 @@ export function compareToEnvelope(
   const ownDenies = doc.statements
     .filter((s) => s.effect === 'Deny')
     .map((s) => prepare(s, 'under', variables));
-  const newAccess: Witness[] = [];
-  const seen = new Map<string, Set<string>>();
+  const grants: Grant[] = [];
+  let newAccessCount = 0;
+  // (action, pattern) pairs already reported: catalogue actions as a bitset per pattern (an `Action: "*"`
+  // statement reports ~22,000; a Set of their names cost more than the comparison itself).
+  const seen = new Map<string, { readonly actions: Uint32Array; readonly unknown: Set<string> }>();
+  const words = (catalogue.actions.length + 31) >>> 5;
   const coveredStatements: string[] = [];
   const notes: string[] = [];
   const unknownActions: string[] = [];
@@ -106,30 +130,34 @@ export function compareToEnvelope(
       coveredStatements.push(statement.path);
       continue;
     }
-    const before = newAccess.length;
+    const before = newAccessCount;
     const items = resourceItems(statement, variables);
     const eligibleAll = prepared.allows.filter((a) =>
       conditionImplies(statement.condition, a.source.condition),
     );
     const blockedAll = prepared.allows.filter((a) => !eligibleAll.includes(a));
-    const record = (
-      action: string,
-      key: string,
-      kind: WitnessKind,
-      item: ResourceItem,
-      verdict: Verdict,
-    ): void => {
-      if (verdict.covered) return;
-      // An (action, pattern) is reported once, at the first statement granting it.
-      let actions = seen.get(item.label);
-      if (!actions) {
-        actions = new Set();
-        seen.set(item.label, actions);
+    /** The actions not reported yet for this resource pattern (an (action, pattern) is reported once). */
+    const unreported = (item: ResourceItem, actions: readonly CatalogueAction[]): string[] => {
+      let reported = seen.get(item.label);
+      if (!reported) {
+        reported = { actions: new Uint32Array(words), unknown: new Set() };
+        seen.set(item.label, reported);
       }
-      if (actions.has(key)) return;
-      actions.add(key);
-      const witness: Witness = {
-        action,
+      const bits = reported.actions;
+      const fresh: string[] = [];
+      for (const action of actions) {
+        const word = action.index >>> 5;
+        const bit = 1 << (action.index & 31);
+        if (((bits[word] as number) & bit) !== 0) continue;
+        bits[word] = (bits[word] as number) | bit;
+        fresh.push(action.name);
+      }
+      return fresh;
+    };
+    const record = (actions: string[], kind: WitnessKind, item: ResourceItem, verdict: Verdict): void => {
+      if (verdict.covered || actions.length === 0) return;
+      const grant: Grant = {
+        actions,
         kind,
         resource: item.label,
         statement: statement.path,
@@ -138,11 +166,12 @@ export function compareToEnvelope(
             ? `not an action of the IAM catalogue; ${verdict.reason}`
             : verdict.reason,
       };
-      // Optional fields set only when present (no spread: `Action: "*"` records 22,000 witnesses).
-      const mutable = witness as { example?: string; conservative?: string };
+      // Optional fields set only when present, as exactOptionalPropertyTypes wants.
+      const mutable = grant as { example?: string; conservative?: string };
       if (verdict.example !== undefined) mutable.example = verdict.example;
       if (verdict.conservative) mutable.conservative = verdict.conservative;
-      newAccess.push(witness);
+      grants.push(grant);
+      newAccessCount += actions.length;
     };
 
     // Catalogue actions, grouped by the statements that apply to them and by their resource types.
@@ -155,13 +184,14 @@ export function compareToEnvelope(
       string,
       { first: CatalogueAction; members: Prepared[]; actions: CatalogueAction[] }
     >();
+    const extras = [broad, own].filter((list) => list.length > 0);
     for (const index of granted.indices()) {
       const action = catalogue.actions[index] as CatalogueAction;
       // Most actions of a broad grant (`*`) are named by no envelope statement: no list to build for them.
       let members: Prepared[] =
         (prepared.byAction.get(index) as Prepared[] | undefined) ?? (NONE as Prepared[]);
       let copied = false;
-      for (const extra of [broad, own]) {
+      for (const extra of extras) {
         for (const p of extra) {
           if (!p.actions.has(index)) continue;
           if (!copied) {
@@ -171,6 +201,7 @@ export function compareToEnvelope(
           members.push(p);
         }
       }
+      // The catalogue's own key string when no statement applies (its hash is computed once, not per action).
       let key = action.resourceKey;
       for (const p of members) key += `,${p.id}`;
       const group = groups.get(key);
@@ -197,7 +228,7 @@ export function compareToEnvelope(
       for (const item of items) {
         const verdict = decide(item, ctx, prepared, statement, envelopeName);
         if (verdict.covered) continue;
-        for (const action of actions) record(action.name, action.key, 'action', item, verdict);
+        record(unreported(item, actions), 'action', item, verdict);
       }
     }
 
@@ -212,16 +243,18 @@ export function compareToEnvelope(
           denies: prepared.denies.filter((d) => appliesToUnknown(d.source, pattern, false)),
           ownDenies: ownDenies.filter((d) => appliesToUnknown(d.source, pattern, true)),
         };
-        const beforeUnknown = newAccess.length;
-        for (const item of items)
-          record(
-            pattern,
-            pattern.toLowerCase(),
-            'unknown-action',
-            item,
-            decide(item, ctx, prepared, statement, envelopeName),
-          );
-        if (newAccess.length === beforeUnknown) {
+        const beforeUnknown = newAccessCount;
+        const key = pattern.toLowerCase();
+        for (const item of items) {
+          const verdict = decide(item, ctx, prepared, statement, envelopeName);
+          if (verdict.covered) continue;
+          const reported = seen.get(item.label);
+          if (reported?.unknown.has(key)) continue;
+          if (reported) reported.unknown.add(key);
+          else seen.set(item.label, { actions: new Uint32Array(words), unknown: new Set([key]) });
+          record([pattern], 'unknown-action', item, verdict);
+        }
+        if (newAccessCount === beforeUnknown) {
           notes.push(
             `${statement.path}: ${pattern} is not an action of the IAM catalogue (iam-data ${catalogue.version}); a ${envelopeName} pattern covers it`,
           );
@@ -237,10 +270,10 @@ export function compareToEnvelope(
         `${statement.path}: policy variables are unknown offline; only the same variable at the same place, or a * that may span anything, counts as covering one`,
       );
     }
-    if (newAccess.length === before) coveredStatements.push(statement.path);
+    if (newAccessCount === before) coveredStatements.push(statement.path);
   }
 
-  if (newAccess.length > 0) {
+  if (newAccessCount > 0) {
     for (const deny of ownDenies.filter((d) => d.source.condition !== null)) {
       notes.push(
         `${deny.source.path}: a Deny with a Condition may not apply to every request, so it was not subtracted`,
@@ -250,5 +283,28 @@ export function compareToEnvelope(
   if (!variables && doc.statements.some((s) => s.resources.patterns.some((p) => /\$\{/.test(p)))) {
     notes.push(`the document has no Version 2012-10-17, so \${…} in it is read literally, as IAM does`);
   }
-  return { newAccess, coveredStatements, notes, unknownActions };
+  let witnesses: Witness[] | undefined;
+  return {
+    grants,
+    newAccessCount,
+    get newAccess() {
+      witnesses ??= witnessesOf(grants);
+      return witnesses;
+    },
+    coveredStatements,
+    notes,
+    unknownActions,
+  };
+}
+
+/** One witness per action of each grant, in order. */
+export function witnessesOf(grants: readonly Grant[], limit = Number.POSITIVE_INFINITY): Witness[] {
+  const out: Witness[] = [];
+  for (const { actions, ...rest } of grants) {
+    for (const action of actions) {
+      if (out.length >= limit) return out;
+      out.push({ ...rest, action });
+    }
+  }
+  return out;
 }

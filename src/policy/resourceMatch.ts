@@ -188,34 +188,70 @@ function find(query: ResourceQuery, sampled: boolean): SearchResult {
   return undecided ? { kind: 'undecided' } : { kind: 'empty' };
 }
 
+/**
+ * Live position lists of `accepts`, and a stamp per position saying which list holds it: reused by every call
+ * (it runs for each sample of each search; lists allocated per symbol were a large share of a comparison's
+ * garbage).
+ */
+let liveCurrent = new Int32Array(64);
+let liveNext = new Int32Array(64);
+let liveMark = new Uint32Array(64);
+let liveStamp = 0;
+
+function nextStamp(): number {
+  liveStamp++;
+  if (liveStamp === 0xffffffff) {
+    liveMark.fill(0);
+    liveStamp = 1;
+  }
+  return liveStamp;
+}
+
 /** Whether a pattern matches one resource (symbols): the live positions stepped along it, ending at the first miss. */
 function accepts(tokens: readonly Token[], symbols: readonly string[]): boolean {
   const n = tokens.length;
+  if (liveMark.length < n + 1) {
+    const size = Math.max(n + 1, liveMark.length * 2);
+    liveCurrent = new Int32Array(size);
+    liveNext = new Int32Array(size);
+    liveMark = new Uint32Array(size);
+    liveStamp = 0;
+  }
+  const mark = liveMark;
   const isStar = (i: number): boolean => {
     const token = tokens[i];
     return token !== undefined && token.t === 'any' && token.star;
   };
-  // A star may match nothing: reaching it reaches what follows.
-  const add = (list: number[], position: number): void => {
+  // A star may match nothing: reaching it reaches what follows. Returns the list's new length.
+  const add = (list: Int32Array, length: number, position: number, stamp: number): number => {
+    let count = length;
     for (let p = position; ; p++) {
-      if (!list.includes(p)) list.push(p);
-      if (!isStar(p)) return;
+      if (mark[p] !== stamp) {
+        mark[p] = stamp;
+        list[count++] = p;
+      }
+      if (!isStar(p)) return count;
     }
   };
-  let current: number[] = [];
-  add(current, 0);
+  let current = liveCurrent;
+  let next = liveNext;
+  let stamp = nextStamp();
+  let length = add(current, 0, 0, stamp);
   for (const symbol of symbols) {
-    const next: number[] = [];
-    for (const position of current) {
+    const nextStampValue = nextStamp();
+    let nextLength = 0;
+    for (let k = 0; k < length; k++) {
+      const position = current[k] as number;
       const token = tokens[position];
       if (token === undefined || !tokenMatches(token, symbol)) continue;
-      if (isStar(position)) add(next, position);
-      else add(next, position + 1);
+      nextLength = add(next, nextLength, isStar(position) ? position : position + 1, nextStampValue);
     }
-    if (next.length === 0) return false;
-    current = next;
+    if (nextLength === 0) return false;
+    [current, next] = [next, current];
+    length = nextLength;
+    stamp = nextStampValue;
   }
-  return current.includes(n);
+  return mark[n] === stamp;
 }
 
 /**
@@ -466,26 +502,30 @@ function renderSymbols(symbols: readonly string[], alphabet: readonly string[]):
     .join('');
 }
 
-function literalHead(tokens: readonly Token[]): string {
-  let head = '';
-  for (const token of tokens) {
-    if (token.t !== 'lit') break;
-    head += token.c;
-  }
-  return head;
-}
-
 /**
  * Cheap sufficient test that two patterns share no resource: their literal beginnings disagree
- * (`arn:aws:s3:::…` against `arn:aws:lambda:…`). False means "not shown".
+ * (`arn:aws:s3:::…` against `arn:aws:lambda:…`), or their literal endings do (`…document/AWS-*` against
+ * `…parameter/x`). False means "not shown". Token by token, allocating nothing: a statement's patterns are
+ * checked pairwise.
  */
 export function patternsDisjoint(a: readonly Token[], b: readonly Token[]): boolean {
-  const x = literalHead(a);
-  const y = literalHead(b);
-  const n = Math.min(x.length, y.length);
-  if (x.slice(0, n) !== y.slice(0, n)) return true;
+  let i = 0;
+  for (; i < a.length && i < b.length; i++) {
+    const x = a[i] as Token;
+    const y = b[i] as Token;
+    if (x.t !== 'lit' || y.t !== 'lit') break;
+    if (x.c !== y.c) return true;
+  }
   // One pattern is all literal and shorter than the other's literal beginning.
-  return (x.length === a.length && x.length < y.length) || (y.length === b.length && y.length < x.length);
+  if (i === a.length && i < b.length && b[i]?.t === 'lit') return true;
+  if (i === b.length && i < a.length && a[i]?.t === 'lit') return true;
+  for (let j = 1; j <= a.length && j <= b.length; j++) {
+    const x = a[a.length - j] as Token;
+    const y = b[b.length - j] as Token;
+    if (x.t !== 'lit' || y.t !== 'lit') break;
+    if (x.c !== y.c) return true;
+  }
+  return false;
 }
 
 /**
@@ -530,19 +570,40 @@ const meetsMemo: PairMemo = new WeakMap();
  * patterns (at most |a|·|b| of them), so it is cheap enough to run before every product search.
  */
 export function patternsIntersect(a: readonly Token[], b: readonly Token[]): boolean {
+  // Most pairs differ in a literal head or tail: answered without the search or a memo entry.
+  if (patternsDisjoint(a, b)) return false;
   return memoPair(meetsMemo, a, b, () => intersect(a, b));
 }
 
+/**
+ * Position pairs visited by `intersect`, marked with the call's stamp: one buffer for every call, since a
+ * search visits few of the |a|·|b| pairs and a statement's patterns are intersected pairwise (allocating and
+ * zeroing a table per call was most of a comparison's garbage).
+ */
+let visited = new Uint32Array(4096);
+let stamp = 0;
+
 function intersect(a: readonly Token[], b: readonly Token[]): boolean {
   const width = b.length + 1;
-  const seen = new Uint8Array((a.length + 1) * width);
+  const size = (a.length + 1) * width;
+  if (visited.length < size) {
+    visited = new Uint32Array(Math.max(size, visited.length * 2));
+    stamp = 0;
+  }
+  stamp++;
+  if (stamp === 0xffffffff) {
+    visited.fill(0);
+    stamp = 1;
+  }
+  const mark = stamp;
+  const seen = visited;
   const stack: number[] = [0];
-  seen[0] = 1;
+  seen[0] = mark;
   let result = false;
   const push = (i: number, j: number): void => {
     const slot = i * width + j;
-    if (seen[slot] === 0) {
-      seen[slot] = 1;
+    if (seen[slot] !== mark) {
+      seen[slot] = mark;
       stack.push(slot);
     }
   };

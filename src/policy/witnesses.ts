@@ -4,7 +4,7 @@
  * witnesses; folded, they are one line per statement and reason.
  */
 import { actionCatalogue } from './catalogue.ts';
-import type { Witness, WitnessKind } from './envelope.ts';
+import type { Grant, Witness, WitnessKind } from './envelope.ts';
 
 export interface WitnessGroup {
   readonly statement: string;
@@ -20,22 +20,23 @@ export interface WitnessGroup {
 }
 
 /**
- * Folds witnesses into groups. `byReason` (the default) keeps apart what differs in reason or caveat, for
- * details; without it, one group per statement and resource, for a summary sentence.
+ * Folds grants (or single witnesses) into groups. `byReason` (the default) keeps apart what differs in reason
+ * or caveat, for details; without it, one group per statement and resource, for a summary sentence.
  */
-export function groupWitnesses(witnesses: readonly Witness[], byReason = true): WitnessGroup[] {
+export function groupWitnesses(items: readonly (Grant | Witness)[], byReason = true): WitnessGroup[] {
   const catalogue = actionCatalogue();
-  const groups = new Map<string, { first: Witness; actions: string[] }>();
-  for (const witness of witnesses) {
+  const groups = new Map<string, { first: Grant | Witness; actions: string[] }>();
+  for (const item of items) {
     const key = [
-      witness.statement,
-      witness.resource,
-      witness.kind,
-      ...(byReason ? [witness.reason, witness.conservative ?? ''] : []),
+      item.statement,
+      item.resource,
+      item.kind,
+      ...(byReason ? [item.reason, item.conservative ?? ''] : []),
     ].join('\u0000');
+    const actions = 'actions' in item ? item.actions : [item.action];
     const group = groups.get(key);
-    if (group) group.actions.push(witness.action);
-    else groups.set(key, { first: witness, actions: [witness.action] });
+    if (group) for (const action of actions) group.actions.push(action);
+    else groups.set(key, { first: item, actions: [...actions] });
   }
   return [...groups.values()].map(({ first, actions }) => {
     let folded: string[] = actions;
@@ -43,7 +44,9 @@ export function groupWitnesses(witnesses: readonly Witness[], byReason = true): 
       const byService = new Map<string, string[]>();
       for (const action of actions) {
         const service = action.slice(0, action.indexOf(':'));
-        byService.set(service, [...(byService.get(service) ?? []), action]);
+        const list = byService.get(service);
+        if (list) list.push(action);
+        else byService.set(service, [action]);
       }
       const whole = [...byService].filter(
         ([service, list]) => list.length === catalogue.services.get(service)?.length,

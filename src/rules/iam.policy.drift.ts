@@ -1,7 +1,8 @@
 import { defineRule } from '../core/rule.ts';
 import { RuleId } from '../core/types.ts';
 import { PERMISSION_EVENTS } from '../events/subjects/index.ts';
-import type { Witness } from '../policy/envelope.ts';
+import type { Grant } from '../policy/envelope.ts';
+import { witnessesOf } from '../policy/envelope.ts';
 import { describeGroup, groupWitnesses } from '../policy/witnesses.ts';
 import { judged, placeOf, targetLabel } from './policyAnalysis.ts';
 
@@ -26,32 +27,43 @@ export const policyDrift = defineRule({
     const analysis = inputs.policy;
     const drifted = judged(analysis).filter(
       ({ target, judgement }) =>
-        target.baselinePath !== undefined && (judgement.drift?.newAccess.length ?? 0) > 0,
+        target.baselinePath !== undefined && (judgement.drift?.newAccessCount ?? 0) > 0,
     );
     const [first] = drifted;
     if (!first) return [];
     // A document judged for several principals shows each new access once (details.judged has each one's count);
-    // statements are named in their document when the event gives several.
+    // statements are named in their document when the event gives several. Grants stay grouped: `Action: "*"`
+    // is ~22,000 witnesses, of which details keep the first MAX_WITNESSES.
     const documents = new Set(drifted.map(({ judgement }) => judgement.document.key));
-    const seen = new Set<string>();
-    const newAccess: Witness[] = [];
+    const seen = new Map<string, Set<string>>();
+    const grants: Grant[] = [];
+    let newAccessCount = 0;
     for (const { judgement } of drifted) {
-      for (const w of judgement.drift?.newAccess ?? []) {
-        const key = `${judgement.document.key}\u0000${w.action}\u0000${w.resource}`;
-        if (seen.has(key)) continue;
-        seen.add(key);
-        const statement = documents.size > 1 ? `${judgement.document.label} ${w.statement}` : w.statement;
-        newAccess.push({ ...w, statement });
+      const key = judgement.document.key;
+      // The first judgement of a document needs no de-duplication: the engine reports an (action, resource) once.
+      const earlier = seen.get(key);
+      const reported = earlier ?? new Set<string>();
+      if (!earlier) seen.set(key, reported);
+      for (const grant of judgement.drift?.grants ?? []) {
+        const actions = earlier
+          ? grant.actions.filter((action) => !reported.has(`${action}\u0000${grant.resource}`))
+          : grant.actions;
+        if (actions.length === 0) continue;
+        for (const action of actions) reported.add(`${action}\u0000${grant.resource}`);
+        const statement =
+          documents.size > 1 ? `${judgement.document.label} ${grant.statement}` : grant.statement;
+        grants.push({ ...grant, actions, statement });
+        newAccessCount += actions.length;
       }
     }
-    const groups = groupWitnesses(newAccess);
-    const lines = groupWitnesses(newAccess, false);
+    const groups = groupWitnesses(grants);
+    const lines = groupWitnesses(grants, false);
     const shown = lines
       .slice(0, SUMMARY_WITNESSES)
       .map((line) => describeGroup(line))
       .join('; ');
     const more = lines.length > SUMMARY_WITNESSES ? ` and ${lines.length - SUMMARY_WITNESSES} more` : '';
-    const conservative = newAccess.some((w) => w.conservative !== undefined)
+    const conservative = grants.some((g) => g.conservative !== undefined)
       ? ' Part of this verdict is conservative (see details).'
       : '';
     const targets = [...new Set(drifted.map(({ target }) => target))];
@@ -68,9 +80,7 @@ export const policyDrift = defineRule({
     const unknownActions = [
       ...new Set(drifted.flatMap(({ judgement }) => judgement.drift?.unknownActions ?? [])),
     ];
-    const conservativeReasons = [
-      ...new Set(newAccess.flatMap((w) => (w.conservative ? [w.conservative] : []))),
-    ];
+    const conservativeReasons = [...new Set(grants.flatMap((g) => (g.conservative ? [g.conservative] : [])))];
     return [
       {
         summary: `${analysis.what} grants access outside ${whose}: ${shown}${more}.${conservative}`,
@@ -80,9 +90,9 @@ export const policyDrift = defineRule({
           baselinePath: first.target.baselinePath,
           document: first.judgement.document.label,
           ...(first.judgement.document.standIn ? { standIn: first.judgement.document.standIn } : {}),
-          newAccessCount: newAccess.length,
+          newAccessCount,
           newAccessGroups: groups,
-          newAccess: newAccess.slice(0, MAX_WITNESSES),
+          newAccess: witnessesOf(grants, MAX_WITNESSES),
           coveredStatements: [
             ...new Set(
               drifted.flatMap((item) =>
@@ -96,7 +106,7 @@ export const policyDrift = defineRule({
                   principal: targetLabel(target),
                   baselinePath: target.baselinePath,
                   document: judgement.document.label,
-                  newAccessCount: judgement.drift?.newAccess.length ?? 0,
+                  newAccessCount: judgement.drift?.newAccessCount ?? 0,
                 })),
               }
             : {}),

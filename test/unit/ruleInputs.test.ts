@@ -69,7 +69,14 @@ describe('per-record inputs', () => {
         ...target,
         judgements: target.judgements.map((judgement) => ({
           ...judgement,
-          drift: { newAccess: [], coveredStatements: ['Statement[0]'], notes: [], unknownActions: [] },
+          drift: {
+            grants: [],
+            newAccessCount: 0,
+            newAccess: [],
+            coveredStatements: ['Statement[0]'],
+            notes: [],
+            unknownActions: [],
+          },
           unapprovedStatements: [],
         })),
       })),

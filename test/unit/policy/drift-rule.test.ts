@@ -94,3 +94,27 @@ describe('iam.policy.drift findings', () => {
     },
   );
 });
+
+describe('iam.policy.drift on a broad document', () => {
+  it('Action "*": every catalogue action counted once, 50 witnesses in details, groups folded to *', () => {
+    const finding = driftFinding('XploreEC2Role', {
+      Version: '2012-10-17',
+      Statement: [
+        { Effect: 'Allow', Action: '*', Resource: '*' },
+        // Repeats actions of the first statement: nothing new to count.
+        { Effect: 'Allow', Action: ['s3:*', 'iam:PassRole'], Resource: '*' },
+      ],
+    });
+    const count = finding?.details.newAccessCount as number;
+    const witnesses = finding?.details.newAccess as { action: string; statement: string }[];
+    expect(witnesses).toHaveLength(50);
+    expect(new Set(witnesses.map((w) => w.action)).size).toBe(50);
+    expect(witnesses.every((w) => w.statement === 'Statement[0]')).toBe(true);
+    const groups = finding?.details.newAccessGroups as { statement: string; count: number }[];
+    // Every counted action is in exactly one group, and all of them come from the first statement.
+    expect(groups.reduce((n, g) => n + g.count, 0)).toBe(count);
+    expect(groups.every((g) => g.statement === 'Statement[0]')).toBe(true);
+    // Xplore's baseline allows three s3 actions on its bucket: those are not new on `*` either (other buckets).
+    expect(count).toBeGreaterThan(20_000);
+  });
+});

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { expandActionPattern } from '../../../src/policy/catalogue.ts';
+import { actionCatalogue, expandActionPattern } from '../../../src/policy/catalogue.ts';
 import type { Json } from '../../helpers/policy.ts';
 import { docOf, drift, envelopeOf, witnessLines } from '../../helpers/policy.ts';
 
@@ -538,5 +538,33 @@ describe('partition', () => {
     const doc = docOf({ Effect: 'Allow', Action: 'logs:CreateLogGroup', Resource: '*' });
     expect(witnessLines(drift(doc, aimodelshare, {}))).toEqual(['logs:CreateLogGroup on *']);
     expect(witnessLines(drift(doc, aimodelshare, { partition: 'aws' }))).toEqual([]);
+  });
+});
+
+describe('grants: new access as the engine groups it', () => {
+  it('hold every witness once, in order, and count them', () => {
+    const result = drift(
+      docOf(
+        { Effect: 'Allow', Action: ['s3:Get*', 'sqs:SendMessage'], Resource: '*' },
+        { Effect: 'Allow', Action: ['s3:GetObject', 's3:PutObject'], Resource: '*' },
+      ),
+      envelopeOf({ Effect: 'Allow', Action: 's3:GetObject', Resource: 'arn:aws:s3:::b/*' }),
+    );
+    const expanded = result.grants.flatMap((g) => g.actions.map((action) => `${g.statement} ${action}`));
+    expect(result.newAccess.map((w) => `${w.statement} ${w.action}`)).toEqual(expanded);
+    expect(result.newAccessCount).toBe(result.newAccess.length);
+    expect(new Set(expanded.map((line) => line.split(' ')[1])).size).toBe(expanded.length);
+    // s3:GetObject is new on `*` (other buckets) and reported at Statement[0]; only s3:PutObject is new at [1].
+    expect(expanded.filter((line) => line.startsWith('Statement[1]'))).toEqual(['Statement[1] s3:PutObject']);
+    expect(result.grants.every((g) => g.actions.length > 0)).toBe(true);
+  });
+
+  it('Action "*" is one grant per group of actions, not one object per action', () => {
+    const result = drift(
+      docOf({ Effect: 'Allow', Action: '*', Resource: '*' }),
+      envelopeOf({ Effect: 'Allow', Action: 'sqs:SendMessage', Resource: 'arn:aws:sqs:*:*:q' }),
+    );
+    expect(result.newAccessCount).toBe(actionCatalogue().actions.length);
+    expect(result.grants.length).toBeLessThan(result.newAccessCount / 5);
   });
 });

@@ -15,6 +15,7 @@
  *   covers only grants whose condition is the same or stricter; a conditioned Deny of the envelope counts as
  *   always applying, unless the document carries a Deny that applies at least as often. Findings say so.
  */
+import type { ActionSet } from './actionSet.ts';
 import type { CatalogueAction } from './catalogue.ts';
 import { actionCatalogue, actionSetOfPatterns } from './catalogue.ts';
 import { conditionImplies } from './conditions.ts';
@@ -31,6 +32,13 @@ export { conditionKey } from './conditions.ts';
 export { minimalResources } from './prepare.ts';
 
 const NONE: readonly Prepared[] = [];
+
+/** Catalogue actions one statement grants that the same envelope statements apply to, with the same resource types. */
+interface Group {
+  readonly first: CatalogueAction;
+  readonly members: readonly Prepared[];
+  readonly actions: CatalogueAction[];
+}
 
 export type WitnessKind = 'action' | 'unknown-action';
 
@@ -100,6 +108,57 @@ function appliesToUnknown(statement: NormalizedStatement, pattern: string, cover
   return cover
     ? patterns.some((p) => globCovers(p, pattern, true))
     : patterns.some((p) => globsIntersect(p, pattern, true));
+}
+
+/**
+ * The granted actions grouped by resource types and by the statements that apply to them: those of the envelope
+ * naming the action (one shared list per set of them, see prepareEnvelope) and which of `extras` (the broad
+ * statements and the document's own Denies) include it. Looked up by identity and a bit mask, so that the
+ * ~22,000 actions of `*` build no key string each.
+ */
+function groupActions(
+  granted: ActionSet,
+  byAction: ReadonlyMap<number, readonly Prepared[]>,
+  extras: readonly Prepared[],
+): Group[] {
+  const catalogue = actionCatalogue();
+  const groups: Group[] = [];
+  const byResource = new Map<string, Map<readonly Prepared[], Map<number | string, Group>>>();
+  for (const index of granted.indices()) {
+    const action = catalogue.actions[index] as CatalogueAction;
+    // Most actions of a broad grant (`*`) are named by no envelope statement.
+    const base = byAction.get(index) ?? NONE;
+    // Which extras apply: a bit mask, or their ids when there are more than a mask holds.
+    let applies: number | string = extras.length <= 30 ? 0 : '';
+    for (let k = 0; k < extras.length; k++) {
+      const p = extras[k] as Prepared;
+      if (!p.actions.has(index)) continue;
+      applies = typeof applies === 'number' ? applies | (1 << k) : `${applies},${p.id}`;
+    }
+    let byBase = byResource.get(action.resourceKey);
+    if (!byBase) {
+      byBase = new Map();
+      byResource.set(action.resourceKey, byBase);
+    }
+    let byExtras = byBase.get(base);
+    if (!byExtras) {
+      byExtras = new Map();
+      byBase.set(base, byExtras);
+    }
+    const group = byExtras.get(applies);
+    if (group) {
+      group.actions.push(action);
+      continue;
+    }
+    const created = {
+      first: action,
+      members: [...base, ...extras.filter((p) => p.actions.has(index))],
+      actions: [action],
+    };
+    groups.push(created);
+    byExtras.set(applies, created);
+  }
+  return groups;
 }
 
 export function compareToEnvelope(
@@ -180,35 +239,8 @@ export function compareToEnvelope(
     const eligibleSet = new Set(eligibleAll);
     const own = ownDenies.filter((p) => p.actions.intersects(granted));
     const broad = prepared.broad.filter((p) => p.actions.intersects(granted));
-    const groups = new Map<
-      string,
-      { first: CatalogueAction; members: Prepared[]; actions: CatalogueAction[] }
-    >();
-    const extras = [broad, own].filter((list) => list.length > 0);
-    for (const index of granted.indices()) {
-      const action = catalogue.actions[index] as CatalogueAction;
-      // Most actions of a broad grant (`*`) are named by no envelope statement: no list to build for them.
-      let members: Prepared[] =
-        (prepared.byAction.get(index) as Prepared[] | undefined) ?? (NONE as Prepared[]);
-      let copied = false;
-      for (const extra of extras) {
-        for (const p of extra) {
-          if (!p.actions.has(index)) continue;
-          if (!copied) {
-            members = [...members];
-            copied = true;
-          }
-          members.push(p);
-        }
-      }
-      // The catalogue's own key string when no statement applies (its hash is computed once, not per action).
-      let key = action.resourceKey;
-      for (const p of members) key += `,${p.id}`;
-      const group = groups.get(key);
-      if (group) group.actions.push(action);
-      else groups.set(key, { first: action, members, actions: [action] });
-    }
-    for (const { first, members, actions } of groups.values()) {
+    const groups = groupActions(granted, prepared.byAction, [...broad, ...own]);
+    for (const { first, members, actions } of groups) {
       let space: LanguageRef | undefined;
       const ctx: GroupContext = {
         // Only a search needs the request space: `*` against no baseline statement is decided without one.

@@ -145,6 +145,14 @@ export function prepareEnvelope(
       else byAction.set(index, [statement]);
     }
   }
+  // Actions named by the same statements share one list: the comparison groups actions by the list itself.
+  const interned = new Map<string, Prepared[]>();
+  for (const [index, list] of byAction) {
+    const ids = list.map((p) => p.id).join(',');
+    const shared = interned.get(ids);
+    if (shared) byAction.set(index, shared);
+    else interned.set(ids, list);
+  }
   const prepared = { allows, denies, denyAsGrant, byAction, broad };
   byOptions.set(key, prepared);
   return prepared;

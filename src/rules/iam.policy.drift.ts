@@ -35,21 +35,31 @@ export const policyDrift = defineRule({
     // statements are named in their document when the event gives several. Grants stay grouped: `Action: "*"`
     // is ~22,000 witnesses, of which details keep the first MAX_WITNESSES.
     const documents = new Set(drifted.map(({ judgement }) => judgement.document.key));
-    const seen = new Map<string, Set<string>>();
+    // Only a document judged more than once needs its (action, resource) pairs remembered.
+    const judgedCount = new Map<string, number>();
+    for (const { judgement } of drifted) {
+      const key = judgement.document.key;
+      judgedCount.set(key, (judgedCount.get(key) ?? 0) + 1);
+    }
+    const reported = new Map<string, Set<string>>();
     const grants: Grant[] = [];
     let newAccessCount = 0;
     for (const { judgement } of drifted) {
       const key = judgement.document.key;
-      // The first judgement of a document needs no de-duplication: the engine reports an (action, resource) once.
-      const earlier = seen.get(key);
-      const reported = earlier ?? new Set<string>();
-      if (!earlier) seen.set(key, reported);
+      // The engine reports an (action, resource) once per judgement; across judgements of one document, once.
+      let seen = reported.get(key);
+      if (!seen && (judgedCount.get(key) ?? 0) > 1) {
+        seen = new Set();
+        reported.set(key, seen);
+      }
       for (const grant of judgement.drift?.grants ?? []) {
-        const actions = earlier
-          ? grant.actions.filter((action) => !reported.has(`${action}\u0000${grant.resource}`))
-          : grant.actions;
+        let actions = grant.actions;
+        if (seen) {
+          const known = seen;
+          actions = actions.filter((action) => !known.has(`${action}\u0000${grant.resource}`));
+          for (const action of actions) known.add(`${action}\u0000${grant.resource}`);
+        }
         if (actions.length === 0) continue;
-        for (const action of actions) reported.add(`${action}\u0000${grant.resource}`);
         const statement =
           documents.size > 1 ? `${judgement.document.label} ${grant.statement}` : grant.statement;
         grants.push({ ...grant, actions, statement });

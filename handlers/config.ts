@@ -199,8 +199,8 @@ export interface FunctionRole {
 
 /**
  * GUARDRAIL_ROLE_ARN: the function's own execution role (serverless.yml sets it). Its name joins the
- * baseline's guardrail.ownRoles, so the function's own calls are skipped even when the baseline forgets
- * them; its account cross-checks the account the invocation context names (lib/accounts.ts), where the
+ * baseline's guardrail.ownRoles, so the function's own enforce-imdsv2 calls are skipped even when the
+ * baseline forgets them (loop prevention; every other call is judged); its account cross-checks the account the invocation context names (lib/accounts.ts), where the
  * function may remediate. Unset (local runs, tests): neither applies.
  */
 export function functionRole(env: Env = process.env): FunctionRole | undefined {

@@ -743,8 +743,8 @@ export const SEED_CASES: readonly SeedCase[] = [
   },
   {
     seed: '004',
-    name: "guardrail's own role tags nothing twice: its events are skipped",
+    name: "a per-run user made by a role named like guardrail's own: judged like anyone's",
     record: createUser(ephemeralUser, { userIdentity: assumedRole('guardrail-prod-remediator', 'sweep') }),
-    expect: [],
+    expect: ['iam.user.ephemeral'],
   },
 ];

@@ -4,7 +4,7 @@
  */
 import type { BaselineIssue } from '../core/errors.ts';
 import { BaselineError, PolicyParseError } from '../core/errors.ts';
-import type { RemediationMode, RuleId, Severity } from '../core/types.ts';
+import type { CloudTrailRecord, RemediationMode, RuleId, Severity } from '../core/types.ts';
 import { RULE_IDS } from '../core/types.ts';
 import { globMatch, hasWildcard } from '../policy/glob.ts';
 import type { NormalizedStatement } from '../policy/parse.ts';
@@ -395,6 +395,20 @@ export function findApprovedUser(baseline: Baseline, userName: string): Approved
     if (users[i]?.matcher.test(userName)) return users[i];
   }
   return users[named];
+}
+
+/** The principals a call is made as: the caller's ARN and, for a role session, the role's own ARN. */
+function principalsOf(record: CloudTrailRecord): string[] {
+  const identity = record.userIdentity;
+  return [identity.arn, identity.sessionContext?.sessionIssuer?.arn].filter(
+    (arn): arn is string => typeof arn === 'string' && arn !== '',
+  );
+}
+
+/** Whether the baseline's `guardrail.deployers` names the caller (its session, or the role behind it). */
+export function isDeployer(baseline: Baseline, record: CloudTrailRecord): boolean {
+  const principals = principalsOf(record);
+  return baseline.deployers.some((glob) => principals.some((arn) => globMatch(glob, arn)));
 }
 
 /** Whether a role name belongs to the guardrail itself (its own calls must not trigger it). */

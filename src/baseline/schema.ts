@@ -231,7 +231,7 @@ export const BaselineSchema = z.strictObject(
     accounts: z._default(z.array(accountId), []),
     guardrail: z._default(
       z.strictObject({
-        /** Role-name globs of the guardrail's own roles: their events are skipped (loop prevention). */
+        /** Role-name globs of the guardrail's own roles: their enforce-imdsv2 calls are skipped (loop prevention). */
         ownRoles: z._default(z.array(nonEmpty), []),
         /** ARN globs of the principals that may change the guardrail's own stack (guardrail.tamper). */
         deployers: z._default(z.array(nonEmpty), []),

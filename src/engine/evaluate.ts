@@ -10,8 +10,8 @@ import { isOwnRole } from '../baseline/baseline.ts';
 import type { FactRequest, Knowledge } from '../core/knowledge.ts';
 import type { AnyRule, RuleContext, RuleMatch } from '../core/rule.ts';
 import type { CloudTrailRecord, Finding, Skip } from '../core/types.ts';
-import type { Subject, WatchedEventName } from '../events/subjects/index.ts';
-import { accountOf, extractSubject, JUDGED_FOR_ANY_ACTOR, watchedEventOf } from '../events/subjects/index.ts';
+import type { Subject, SubjectResult, WatchedEventName } from '../events/subjects/index.ts';
+import { accountOf, extractSubject, OWN_CALLS, watchedEventOf } from '../events/subjects/index.ts';
 import { RULES } from '../rules/index.ts';
 import { factsNeededFor, prepareInputs } from '../rules/inputs.ts';
 import { NO_KNOWLEDGE } from './knowledge.ts';
@@ -82,6 +82,27 @@ function toFinding(
   };
 }
 
+/**
+ * The role name when guardrail's own role made this call as enforce-imdsv2 makes it: IMDSv2 required and a hop
+ * limit no looser than some IMDS profile of the baseline allows (it never raises one). Such a call only
+ * tightens what it touches, so skipping it costs nothing and keeps an enforcement from being reported again;
+ * anything else is judged, by whoever it is made.
+ */
+function ownCall(
+  record: CloudTrailRecord,
+  baseline: Baseline,
+  event: WatchedEventName,
+  extracted: SubjectResult,
+): string | undefined {
+  const role = actorRoleName(record);
+  if (!role || !OWN_CALLS.has(event) || !isOwnRole(baseline, role) || !extracted.ok) return undefined;
+  const subject = extracted.subject;
+  if (subject.kind !== 'ModifyInstanceMetadataOptions') return undefined;
+  const { httpTokens, hopLimit } = subject.requested;
+  const loosest = Math.max(baseline.imds.maxHopLimit, ...baseline.imds.profiles.map((p) => p.maxHopLimit));
+  return httpTokens === 'required' && (hopLimit === undefined || hopLimit <= loosest) ? role : undefined;
+}
+
 export interface EvaluateOptions {
   /** The rules to run (default: every rule, src/rules/index.ts). */
   readonly rules?: readonly AnyRule[];
@@ -101,9 +122,8 @@ export function factsNeeded(
 ): readonly FactRequest[] {
   const event = record.errorCode ? undefined : watchedEventOf(record);
   if (!event) return [];
-  const role = actorRoleName(record);
-  if (role && isOwnRole(baseline, role) && !JUDGED_FOR_ANY_ACTOR.has(event)) return [];
   const extracted = extractSubject(record);
+  if (ownCall(record, baseline, event, extracted)) return [];
   return extracted.ok ? factsNeededFor(extracted.subject, baseline, known, record.eventTime) : [];
 }
 
@@ -116,10 +136,9 @@ export function evaluate(
   if (record.errorCode) return skipped(record, `failed call (errorCode ${record.errorCode})`);
   const event = watchedEventOf(record);
   if (!event) return skipped(record, `not a watched event (${record.eventSource} ${record.eventName})`);
-  const role = actorRoleName(record);
-  if (role && isOwnRole(baseline, role) && !JUDGED_FOR_ANY_ACTOR.has(event))
-    return skipped(record, `made by guardrail's own role ${role}`);
   const extracted = extractSubject(record);
+  const own = ownCall(record, baseline, event, extracted);
+  if (own) return skipped(record, `made by guardrail's own role ${own} (enforce-imdsv2)`);
   if (!extracted.ok) return skipped(record, `malformed ${record.eventName}: ${extracted.reason}`);
 
   const findings: Finding[] = [];

@@ -1,23 +1,7 @@
-import type { Baseline } from '../baseline/baseline.ts';
+import { isDeployer } from '../baseline/baseline.ts';
 import { defineRule } from '../core/rule.ts';
-import type { CloudTrailRecord } from '../core/types.ts';
 import { RuleId } from '../core/types.ts';
 import type { GuardrailSubject, StackResourceType } from '../events/subjects/index.ts';
-import { globMatch } from '../policy/glob.ts';
-
-/** The principals a call is made as: the caller's ARN and, for a role session, the role's own ARN. */
-function principalsOf(record: CloudTrailRecord): string[] {
-  const identity = record.userIdentity;
-  return [identity.arn, identity.sessionContext?.sessionIssuer?.arn].filter(
-    (arn): arn is string => typeof arn === 'string' && arn !== '',
-  );
-}
-
-/** Whether the baseline's `guardrail.deployers` names the caller (its session, or the role behind it). */
-export function isDeployer(baseline: Baseline, record: CloudTrailRecord): boolean {
-  const principals = principalsOf(record);
-  return baseline.deployers.some((glob) => principals.some((arn) => globMatch(glob, arn)));
-}
 
 const WHAT: Readonly<Record<StackResourceType, string>> = {
   rule: 'EventBridge rule',

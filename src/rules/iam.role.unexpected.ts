@@ -1,4 +1,4 @@
-import { findRole, isOwnRole } from '../baseline/baseline.ts';
+import { findRole, isDeployer, isOwnRole } from '../baseline/baseline.ts';
 import { defineRule } from '../core/rule.ts';
 import { RuleId } from '../core/types.ts';
 import { trustGrants } from '../policy/trust.ts';
@@ -22,13 +22,36 @@ export const roleUnexpected = defineRule({
   remediation: null,
   evaluate(subject, { record, baseline, actor }) {
     if (findRole(baseline, subject.roleName)) return [];
-    // The guardrail's own stack creates its function roles; guardrail.tamper judges who changes that stack.
-    if (isOwnRole(baseline, subject.roleName)) return [];
+    // The guardrail's deployers create its function roles. A role named like them made by anyone else is
+    // reported, louder: guardrail skips some calls of its own roles (loop prevention), by name.
+    const lookalike = isOwnRole(baseline, subject.roleName);
+    if (lookalike && isDeployer(baseline, record)) return [];
     // Roles AWS creates through its service-linked role in a reserved path: no one in the account chose them.
     if (RESERVED_PATH.test(subject.path) && madeByAwsService(record)) return [];
     const trustedBy = subject.trust.ok
       ? [...new Set(trustGrants(subject.trust.policy).map((g) => g.principal.text))]
       : null;
+    if (lookalike) {
+      return [
+        {
+          severity: 'high',
+          summary: `${shortPrincipal(actor)} created role ${subject.roleName}, named like guardrail's own roles (guardrail.ownRoles), and is not one of guardrail.deployers: guardrail takes some calls of such a role for its own.`,
+          nextSteps: [
+            "If this is guardrail's own deployment, add the deploying principal to guardrail.deployers in the baseline.",
+            'Otherwise delete the role and find out who made it and why: a role that passes for guardrail is a way to change IMDS settings unreported.',
+          ],
+          resource: subject.roleArn,
+          details: {
+            roleName: subject.roleName,
+            path: subject.path,
+            trustedBy,
+            ownRoles: baseline.ownRoles,
+            deployers:
+              baseline.deployers.length > 0 ? baseline.deployers : 'none named (guardrail.deployers)',
+          },
+        },
+      ];
+    }
     return [
       {
         summary: `${shortPrincipal(actor)} created role ${subject.roleName}, which the baseline neither lists nor matches by a name pattern.`,

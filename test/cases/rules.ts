@@ -565,6 +565,26 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
           path: '/aws-reserved/sso.amazonaws.com/',
         }),
       },
+      {
+        name: "a role named like guardrail's own, created by someone who is not among its deployers",
+        record: createRole('guardrail-prod-helper', serviceTrust('lambda.amazonaws.com')),
+        severity: 'high',
+        details: {
+          roleName: 'guardrail-prod-helper',
+          ownRoles: ['guardrail-*'],
+          deployers: 'none named (guardrail.deployers)',
+        },
+      },
+      {
+        name: "a role named like guardrail's own, created by a developer while deployers are named",
+        record: createRole('guardrail-prod-iam-events', serviceTrust('lambda.amazonaws.com'), {
+          userIdentity: identities.developer,
+        }),
+        baseline:
+          'version: 1\nguardrail:\n  ownRoles: [guardrail-*]\n  deployers: ["arn:aws:iam::*:role/ci-deploy"]\n',
+        severity: 'high',
+        details: { deployers: ['arn:aws:iam::*:role/ci-deploy'] },
+      },
     ],
     negative: [
       {
@@ -579,9 +599,13 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         baseline: `version: 1\nroles:\n  ci-runner-*:\n    description: per-run CI roles\n`,
       },
       {
-        name: "the guardrail's own function role, created by its deployment",
+        name: "the guardrail's own function role, created by its deployment (a role of guardrail.deployers)",
         expect: 'quiet',
-        record: createRole('guardrail-prod-iam-events', serviceTrust('lambda.amazonaws.com')),
+        record: createRole('guardrail-prod-iam-events', serviceTrust('lambda.amazonaws.com'), {
+          userIdentity: assumedRole('ci-deploy', 'github-actions-1234'),
+        }),
+        baseline:
+          'version: 1\nguardrail:\n  ownRoles: [guardrail-*]\n  deployers: ["arn:aws:iam::*:role/ci-deploy"]\n',
       },
       {
         name: "IAM Identity Center's permission-set role",
@@ -1251,6 +1275,15 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
   'ec2.imds.v1-allowed': {
     positive: [
       {
+        name: "a role named like guardrail's own allowing IMDSv1: judged like anyone's call",
+        record: modifyImds('i-0abc1234def567890', { HttpTokens: 'optional' }, undefined, {
+          userIdentity: assumedRole('guardrail-prod-remediator', 'ec2'),
+        }),
+        baseline: NO_PROFILES,
+        severity: 'high',
+        details: { instanceId: 'i-0abc1234def567890' },
+      },
+      {
         name: 'HttpTokens optional: required, keeping its hop limit (never raised)',
         record: modifyImds(
           'i-0abc1234def567890',
@@ -1502,6 +1535,19 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         },
       },
       {
+        name: "a role named like guardrail's own raising a hop limit: judged, not taken for enforce-imdsv2",
+        record: modifyImds(
+          'i-0abc1234def567890',
+          { HttpTokens: 'required', HttpPutResponseHopLimit: 9 },
+          undefined,
+          {
+            userIdentity: assumedRole('guardrail-prod-remediator', 'ec2'),
+          },
+        ),
+        baseline: NO_PROFILES,
+        details: { hopLimit: 9, maxHopLimit: 2 },
+      },
+      {
         name: 'hop limit given as a string',
         record: modifyImds('i-0abc1234def567890', { HttpPutResponseHopLimit: '64' as unknown as number }),
         details: { hopLimit: 64 },
@@ -1567,11 +1613,11 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'required' }),
       },
       {
-        name: "the guardrail's own remediation call",
-        expect: { skipped: "made by guardrail's own role guardrail-prod-remediator" },
+        name: "the guardrail's own enforce-imdsv2 call: IMDSv2 required, a hop limit a profile allows",
+        expect: { skipped: "made by guardrail's own role guardrail-prod-remediator (enforce-imdsv2)" },
         record: modifyImds(
           'i-0abc1234def567890',
-          { HttpTokens: 'required', HttpPutResponseHopLimit: 9 },
+          { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
           undefined,
           {
             userIdentity: assumedRole('guardrail-prod-remediator', 'ec2'),

@@ -22,7 +22,7 @@ import { EPHEMERAL_USER, inMode, onlyFinding } from '../helpers/findings.ts';
 import { lambdaContext } from '../helpers/lambda.ts';
 import type { CapturedLogs } from '../helpers/logs.ts';
 import { captureLogs } from '../helpers/logs.ts';
-import { ACCOUNT, assumedRole, createUser, eventBridge, identities } from '../helpers/records.ts';
+import { ACCOUNT, assumedRole, createUser, eventBridge, identities, modifyImds } from '../helpers/records.ts';
 
 const ROLE_ARN = `arn:aws:iam::${ACCOUNT}:role/guardrail-prod-iam-events`;
 const MEMBER = '210987654321';
@@ -57,8 +57,11 @@ describe('GUARDRAIL_ROLE_ARN', () => {
 
 describe('loop prevention from the role', () => {
   const logger = { warn: vi.fn() } as never;
+  // enforce-imdsv2 as the function makes it: the one watched call loop prevention skips.
   const ownCall = checkRecord(
-    createUser(EPHEMERAL_USER, { userIdentity: assumedRole('ops-automation', 'tagging') }),
+    modifyImds('i-0abc1234def567890', { HttpTokens: 'required' }, undefined, {
+      userIdentity: assumedRole('ops-automation', 'enforce'),
+    }),
   );
 
   it('skips the function role’s own calls even when the baseline lists no ownRoles', async () => {
@@ -74,7 +77,7 @@ describe('loop prevention from the role', () => {
     if (!ownCall.ok) throw new Error(ownCall.reason);
     expect(evaluate(ownCall.record, baseline)).toMatchObject({
       kind: 'skipped',
-      skip: { reason: "made by guardrail's own role ops-automation" },
+      skip: { reason: "made by guardrail's own role ops-automation (enforce-imdsv2)" },
     });
     // Without the variable, the same call is evaluated.
     const plain = await baselineFromEnv(logger, { GUARDRAIL_BASELINE: EXAMPLE_BASELINE_PATH })();

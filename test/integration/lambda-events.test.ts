@@ -259,18 +259,33 @@ describe('built ec2-events on moto', () => {
     );
   });
 
-  it("ignores the guardrail's own ModifyInstanceMetadataOptions, so its fix cannot re-trigger it", async () => {
+  it("skips the guardrail's own enforce-imdsv2 call, so its fix cannot re-trigger it", async () => {
     const instanceId = await imdsInstance();
     const own = eventBridge(
-      modifyImds(instanceId, { HttpTokens: 'optional' }, undefined, { userIdentity: identities.guardrail }),
+      modifyImds(instanceId, { HttpTokens: 'required' }, undefined, { userIdentity: identities.guardrail }),
     );
     const run = await invokeBuilt('ec2-events', [own], env(ENFORCING));
     expect(run.results[0]).toMatchObject({
       ok: true,
-      value: { status: 'skipped', reason: "made by guardrail's own role guardrail-prod-remediator" },
+      value: {
+        status: 'skipped',
+        reason: "made by guardrail's own role guardrail-prod-remediator (enforce-imdsv2)",
+      },
     });
+    // Skipped, so nothing read or changed: the instance keeps what moto gave it.
     expect(await metadataOptions(instanceId)).toMatchObject({ HttpTokens: 'optional' });
     expect(await account.drain()).toHaveLength(0);
+  });
+
+  it("judges a call that allows IMDSv1 even from a role named like guardrail's own, and enforces", async () => {
+    const instanceId = await imdsInstance();
+    const lookalike = eventBridge(
+      modifyImds(instanceId, { HttpTokens: 'optional' }, undefined, { userIdentity: identities.guardrail }),
+    );
+    const run = await invokeBuilt('ec2-events', [lookalike], env(ENFORCING));
+    expect(run.results[0]).toMatchObject({ ok: true, value: { status: 'processed' } });
+    expect(await metadataOptions(instanceId)).toMatchObject({ HttpTokens: 'required' });
+    expect(await account.drain()).toHaveLength(1);
   });
 
   it('fails to start with one line naming a missing variable', async () => {

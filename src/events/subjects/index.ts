@@ -94,14 +94,14 @@ export const WATCHED_EVENTS = {
 export type WatchedEventName = keyof typeof WATCHED_EVENTS;
 
 /**
- * Events judged whoever makes them, guardrail's own roles included: blinding a trail or changing guardrail's
- * stack. The own-role skip exists so a remediation cannot re-trigger its rule, and no remediation makes these
- * calls (restore-logging calls StartLogging, which is not watched); skipping them would let anyone who can
- * name a role like guardrail's (`guardrail-*`) switch it off unseen.
+ * The only watched call guardrail itself makes (enforce-imdsv2). Loop prevention skips it when guardrail's own
+ * role makes it, and only in the shape enforce-imdsv2 gives it (engine/evaluate.ts); every other watched event
+ * is judged whoever makes it, so a role merely named like guardrail's (`guardrail-*`) can change nothing
+ * unseen, and an event added to the watch list later is judged by default.
  */
-export const JUDGED_FOR_ANY_ACTOR: ReadonlySet<WatchedEventName> = new Set(
-  Object.keys({ ...CLOUDTRAIL_EVENTS, ...GUARDRAIL_EVENTS }) as WatchedEventName[],
-);
+export const OWN_CALLS: ReadonlySet<WatchedEventName> = new Set<WatchedEventName>([
+  'ModifyInstanceMetadataOptions',
+]);
 
 export type Subject =
   | IamUserSubject

@@ -179,16 +179,15 @@ describe('CloudTrail handler', () => {
     expect(store.records.size).toBe(0);
   });
 
-  it("skips the guardrail's own calls and failed calls", async () => {
+  it("judges an IAM call of guardrail's own role like anyone's, and skips failed calls", async () => {
     const { handler } = setup();
+    // guardrail never creates users: a role of its name doing so is judged (it may only look like guardrail's).
     const own = await handler(
       eventBridge(createUser(EPHEMERAL_USER, { userIdentity: identities.guardrail })),
       lambdaContext(),
     );
-    expect(own).toMatchObject({
-      status: 'skipped',
-      reason: "made by guardrail's own role guardrail-prod-remediator",
-    });
+    expect(own).toMatchObject({ status: 'processed', findings: [{ ruleId: 'iam.user.ephemeral' }] });
+    iamMock.resetHistory();
     const failed = await handler(
       eventBridge(createUser('x', { errorCode: 'EntityAlreadyExists' })),
       lambdaContext(),

@@ -7,7 +7,14 @@ import type { ScanSettings } from '../../../src/replay/scan.ts';
 import { scanBytes, scanValues } from '../../../src/replay/scan.ts';
 import { RULES } from '../../../src/rules/index.ts';
 import { exampleBaseline } from '../../helpers/baseline.ts';
-import { createAccessKey, createUser, eventBridge, identities, record } from '../../helpers/records.ts';
+import {
+  createAccessKey,
+  createUser,
+  eventBridge,
+  identities,
+  modifyImds,
+  record,
+} from '../../helpers/records.ts';
 import { CORPUS_MISSING, corpus, corpusPath } from '../../helpers/replay.ts';
 
 const settings = (extra: Partial<ScanSettings> = {}): ScanSettings => ({
@@ -155,7 +162,10 @@ describe('scanBytes', () => {
 
   it('reports engine skips (failed calls, own roles) as skipped outcomes', () => {
     const failed = createUser('x', { errorCode: 'EntityAlreadyExists' });
-    const own = createUser('y', { userIdentity: identities.guardrail });
+    // guardrail's own enforce-imdsv2 call (its only watched call, skipped for loop prevention).
+    const own = modifyImds('i-0abc1234def567890', { HttpTokens: 'required' }, undefined, {
+      userIdentity: identities.guardrail,
+    });
     const result = scanBytes(bytes({ Records: [failed, own] }), 'r.json', settings());
     expect(result.watched.map((w) => w.outcome.kind)).toEqual(['skipped', 'skipped']);
   });

@@ -49,4 +49,15 @@ console.log(`| snapshot (${(snapshot.text.length / 1024 / 1024).toFixed(1)} MB o
 console.log(`| load that baseline | ${load} |`);
 console.log(`| judge against it (${clean.findings.length} findings) | ${judgedClean} |`);
 console.log(`| judge against an empty baseline (${bare.findings.length} findings) | ${judgedBare} |`);
+const byRule = (findings: typeof clean.findings): string =>
+  Object.entries(
+    findings.reduce<Record<string, number>>((n, f) => {
+      const key = `${f.ruleId} (${f.severity})`;
+      n[key] = (n[key] ?? 0) + 1;
+      return n;
+    }, {}),
+  )
+    .map(([key, count]) => `${key} ${count}`)
+    .join(', ') || 'none';
+console.log(`against it, by rule: ${byRule(clean.findings)}`);
 console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MB`);

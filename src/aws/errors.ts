@@ -93,6 +93,12 @@ export function awsErrorName(error: unknown): string {
 export function describeAwsError(error: unknown): string {
   const name = awsErrorName(error);
   const message = error instanceof Error ? error.message : String(error);
+  // The SDK could not read the reply as AWS's (an HTML error page, a proxy, an emulator without the call): say
+  // that, not the XML parser's complaint and the SDK's advice to inspect a hidden field.
+  if (/Deserialization error/.test(message)) {
+    const status = asSdkError(error).$metadata?.httpStatusCode;
+    return `${status !== undefined ? `HTTP ${status}` : 'Error'}: the reply is not an AWS API reply (the endpoint may not serve this call)`;
+  }
   if (!message || message === name || message === 'UnknownError') return oneLine(name, 300);
   return oneLine(`${name}: ${message}`, 300);
 }

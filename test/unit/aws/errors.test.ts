@@ -52,4 +52,17 @@ describe('SDK error reading', () => {
     expect(awsErrorName(error)).toBe('AccessDenied');
     expect(describeAwsError('weird')).toBe('Error: weird');
   });
+
+  it("says a reply was not AWS's, not the XML parser's complaint (moto's answer to a call it lacks)", () => {
+    // What the SDK throws when an endpoint answers GetInstanceMetadataDefaults with an HTML page (moto 5).
+    const error = Object.assign(
+      new Error(
+        '@aws-sdk XML parse error: mismatched tags <html> and </title>.\n  Deserialization error: to see the raw response, inspect the hidden field {error}.$response on this object.',
+      ),
+      { $metadata: { httpStatusCode: 500 } },
+    );
+    expect(describeAwsError(error)).toBe(
+      'HTTP 500: the reply is not an AWS API reply (the endpoint may not serve this call)',
+    );
+  });
 });

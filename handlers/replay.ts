@@ -10,11 +10,14 @@
 import { injectLambdaContext } from '@aws-lambda-powertools/logger/middleware';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
+import type { IAMClient } from '@aws-sdk/client-iam';
 import { S3Client } from '@aws-sdk/client-s3';
 import { SNSClient } from '@aws-sdk/client-sns';
 import middy from '@middy/core';
 import { CLIENT_CONFIG } from '../src/aws/clientConfig.ts';
 import { parseBaseline } from '../src/baseline/load.ts';
+import type { Knowledge } from '../src/core/knowledge.ts';
+import type { AwsManagedRequest } from '../src/knowledge/awsManaged.ts';
 import { replayDigest } from '../src/replay/digest.ts';
 import { checkRange, parseTimeBound } from '../src/replay/options.ts';
 import { runReplay } from '../src/replay/replay.ts';
@@ -67,6 +70,13 @@ async function trailClients(): Promise<(region: string) => CloudTrailClient> {
     return client;
   };
 }
+// IAM is read only when replayed records gained AWS managed policies (the zip does not carry their data).
+let iam: IAMClient | undefined;
+async function awsManagedReader(requests: readonly AwsManagedRequest[]): Promise<Knowledge['managedPolicy']> {
+  const { IAMClient, readAwsManagedFromIam } = await import('../src/knowledge/iamManaged.ts');
+  iam ??= new IAMClient(CLIENT_CONFIG);
+  return readAwsManagedFromIam(iam, requests);
+}
 // Only an {"athena": ...} replay queries Athena: its client loads then.
 let athena: AthenaClient | undefined;
 async function athenaSource() {
@@ -97,8 +107,10 @@ export const handler = middy(async (event: unknown): Promise<ReplayResult> => {
     ...(since !== undefined ? { since } : {}),
     ...(until !== undefined ? { until } : {}),
     workers: 0,
-    // The zip stays small: no AWS managed-policy data here (docs/replay.md, "The replay function").
+    // The zip stays small: no AWS managed-policy data here; the documents replayed records need are read from
+    // IAM once the trail is read (docs/replay.md, "The replay function").
     awsManagedData: false,
+    awsManagedReader,
     s3: () => s3,
     ...(query
       ? {

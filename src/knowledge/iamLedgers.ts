@@ -18,9 +18,8 @@ import type {
 } from '../core/knowledge.ts';
 import type { CloudTrailRecord } from '../core/types.ts';
 import type { Subject } from '../events/subjects/index.ts';
+import { isAwsManagedArn } from './awsManaged.ts';
 import type { Ledger } from './ledger.ts';
-
-const AWS_POLICY = /^arn:aws[\w-]*:iam::aws:policy\//;
 
 function timeOf(iso: string): number {
   const ms = Date.parse(iso);
@@ -66,7 +65,11 @@ const ORDER = { begin: 0, version: 1, attach: 2, default: 3 } as const;
  * Versions and defaults of customer-managed policies. AWS managed policies come from `awsManaged` (the AWS
  * managed-policy data), since AWS changes them without a record in anyone's trail.
  */
-export function policyVersionLedger(awsManaged?: Knowledge['managedPolicy']): Ledger {
+export function policyVersionLedger(
+  awsManaged?: Knowledge['managedPolicy'],
+  /** Whether an AWS managed document is a question for the end of the replay (read from IAM then). */
+  awsManagedLater = false,
+): Ledger {
   const byPolicy = new Map<string, VersionFact[]>();
   const add = (arn: string, fact: VersionFact) => byPolicy.set(arn, [...(byPolicy.get(arn) ?? []), fact]);
   return {
@@ -101,11 +104,12 @@ export function policyVersionLedger(awsManaged?: Knowledge['managedPolicy']): Le
         });
       }
     },
-    // AWS managed documents come from `awsManaged`, never from the trail.
-    fromTrail: (_getter, [policyArn]) => !AWS_POLICY.test(String(policyArn)),
+    // AWS managed documents come from `awsManaged`, never from the trail; where they are read from IAM once
+    // the trail is read (the replay function), a record asking for one waits for that like a trail question.
+    fromTrail: (_getter, [policyArn]) => awsManagedLater || !isAwsManagedArn(String(policyArn)),
     answers: {
       managedPolicy(policyArn, at, versionId): Known<PolicyVersionFact> {
-        if (AWS_POLICY.test(policyArn)) {
+        if (isAwsManagedArn(policyArn)) {
           return awsManaged
             ? awsManaged(policyArn, at, versionId)
             : { known: false, why: 'the AWS managed-policy data is not loaded here' };
@@ -248,7 +252,7 @@ export function attachmentLedger(): Ledger {
     },
     // No trail shows an AWS managed policy being created, so who holds one is never the trail's to say; a
     // group's policies are.
-    fromTrail: (getter, [name]) => getter !== 'policyEntities' || !AWS_POLICY.test(String(name)),
+    fromTrail: (getter, [name]) => getter !== 'policyEntities' || !isAwsManagedArn(String(name)),
     answers: {
       policyEntities(policyArn, at): Known<readonly PrincipalRef[]> {
         const { facts, complete } = sinceLastBeginning(upTo(byPolicy.get(policyArn), at));

@@ -44,18 +44,23 @@ export function awsManagedPolicies(): Knowledge['managedPolicy'] {
 }
 
 /** Fresh ledgers (each keeps what it learns); a new ledger is one line here. */
-export function offlineLedgers(awsManaged: Knowledge['managedPolicy'] = awsManagedPolicies()): Ledger[] {
-  return [policyVersionLedger(awsManaged), attachmentLedger(), accessKeyLedger()];
+export function offlineLedgers(
+  awsManaged: Knowledge['managedPolicy'] = awsManagedPolicies(),
+  awsManagedLater = false,
+): Ledger[] {
+  return [policyVersionLedger(awsManaged, awsManagedLater), attachmentLedger(), accessKeyLedger()];
 }
 
 export interface OfflineOptions {
   /** Where the AWS managed-policy data is not carried (the replay function): a getter that says so. */
   readonly awsManaged?: Knowledge['managedPolicy'];
+  /** Records asking for an AWS managed document are deferred, as for a trail fact (it is read from IAM later). */
+  readonly awsManagedLater?: boolean;
   /** What no ledger knows (tests give the facts a Lambda would read). */
   readonly base?: Knowledge;
 }
 
 /** The ledgers over the records of one evaluation or replay, with the AWS managed-policy data. */
 export function offlineKnowledge(options: OfflineOptions = {}): TrailKnowledge {
-  return new TrailKnowledge(offlineLedgers(options.awsManaged), options.base);
+  return new TrailKnowledge(offlineLedgers(options.awsManaged, options.awsManagedLater), options.base);
 }

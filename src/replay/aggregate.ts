@@ -93,6 +93,13 @@ export class ReplayAggregator {
     return this.teaching.values();
   }
 
+  /** The records of the deferred events (kept after deduplication). */
+  *deferredRecords(): IterableIterator<CloudTrailRecord> {
+    for (const { watched } of this.kept.values()) {
+      if (watched.outcome.kind === 'deferred') yield watched.outcome.record;
+    }
+  }
+
   /** Deferred events waiting for the trail's lessons. */
   deferredCount(): number {
     let count = 0;

@@ -6,8 +6,15 @@ import { readFileSync } from 'node:fs';
 import type { AthenaClient } from '@aws-sdk/client-athena';
 import type { CloudTrailClient } from '@aws-sdk/client-cloudtrail';
 import type { S3Client } from '@aws-sdk/client-s3';
+import type { Baseline } from '../baseline/baseline.ts';
 import { parseBaseline } from '../baseline/load.ts';
 import { BaselineError, errorMessage, UsageError } from '../core/errors.ts';
+import type { Knowledge } from '../core/knowledge.ts';
+import type { CloudTrailRecord } from '../core/types.ts';
+import { factsNeeded } from '../engine/evaluate.ts';
+import type { AwsManagedRequest } from '../knowledge/awsManaged.ts';
+import { awsManagedKey, isAwsManagedArn } from '../knowledge/awsManaged.ts';
+import { offlineKnowledge } from '../knowledge/offline.ts';
 import type { Progress } from './aggregate.ts';
 import { ReplayAggregator } from './aggregate.ts';
 import type { FileJob } from './jobs.ts';
@@ -65,6 +72,12 @@ export interface ReplayOptions {
    * then unknown, saying so. Default true.
    */
   readonly awsManagedData?: boolean;
+  /**
+   * With `awsManagedData: false`: reads the AWS managed documents the deferred records need (the replay
+   * function reads them from IAM, src/knowledge/iamManaged.ts), once the trail is read; without it they stay
+   * unknown, saying so.
+   */
+  readonly awsManagedReader?: (requests: readonly AwsManagedRequest[]) => Promise<Knowledge['managedPolicy']>;
   readonly onDiscovered?: (files: number) => void;
   readonly onProgress?: (progress: Progress) => void;
 }
@@ -90,6 +103,27 @@ async function* counted(
   }
 }
 
+/** The AWS managed documents deferred records need, each as of its record's time. */
+function awsManagedRequests(
+  records: Iterable<CloudTrailRecord>,
+  baseline: Baseline,
+  knowledge: Knowledge,
+): AwsManagedRequest[] {
+  const requests = new Map<string, AwsManagedRequest>();
+  for (const record of records) {
+    for (const fact of factsNeeded(record, baseline, knowledge)) {
+      if (fact.kind !== 'managedPolicy' || !isAwsManagedArn(fact.policyArn)) continue;
+      const request: AwsManagedRequest = {
+        policyArn: fact.policyArn,
+        at: record.eventTime,
+        ...(fact.versionId ? { versionId: fact.versionId } : {}),
+      };
+      requests.set(awsManagedKey(request), request);
+    }
+  }
+  return [...requests.values()];
+}
+
 export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
   const ruleIds = selectRuleIds(options.rules ?? []);
   const baselineSource = 'path' in options.baseline ? options.baseline.path : options.baseline.source;
@@ -102,6 +136,7 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
     ...(options.since !== undefined ? { since: options.since } : {}),
     ...(options.until !== undefined ? { until: options.until } : {}),
     ...(options.awsManagedData === false ? { awsManagedData: false } : {}),
+    ...(options.awsManagedData === false && options.awsManagedReader ? { awsManagedLater: true } : {}),
   };
   // Validates the baseline once here, so a bad one fails before any thread starts (exit 2).
   const baseline = parseBaseline(baselineText, baselineSource);
@@ -195,9 +230,17 @@ export async function runReplay(options: ReplayOptions): Promise<ReplayReport> {
   // What the whole trail teaches (collected from every input, thread and source), learned at once; then the
   // events that asked what only it could say are judged, each as of its own eventTime (ledger.ts).
   if (aggregator.deferredCount() > 0) {
-    const trail = trailKnowledgeFrom(init);
+    let trail = trailKnowledgeFrom(init);
     trail.learnAll(aggregator.teachingRecords());
     const settings = settingsFrom(init, baseline);
+    if (init.awsManagedLater && options.awsManagedReader) {
+      // The AWS managed documents the deferred records ask for, read at once; then the trail learned again
+      // over them (a policy's holders and versions do not depend on them, its documents do).
+      const requests = awsManagedRequests(aggregator.deferredRecords(), baseline, trail.knowledge());
+      const awsManaged = await options.awsManagedReader(requests);
+      trail = offlineKnowledge({ awsManaged });
+      trail.learnAll(aggregator.teachingRecords());
+    }
     const knowledge = trail.knowledge();
     aggregator.resolveDeferred((record) => judgeRecord(record, settings, knowledge));
     report();

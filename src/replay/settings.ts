@@ -22,6 +22,11 @@ export interface ScanInit {
    * managed documents are then unknown, saying so. Default true.
    */
   readonly awsManagedData?: boolean;
+  /**
+   * With `awsManagedData: false`: a record needing an AWS managed document is deferred to the end of the
+   * replay, where the caller reads the documents from IAM (the replay function, replay.ts).
+   */
+  readonly awsManagedLater?: boolean;
 }
 
 /** The replay function's answer for AWS managed documents (docs/replay.md, "The replay function"). */
@@ -32,7 +37,11 @@ const NO_AWS_MANAGED_DATA: Knowledge['managedPolicy'] = (policyArn): Known<Polic
 
 /** The replay's offline knowledge, before it learns anything: the same on every thread. */
 export function trailKnowledgeFrom(init: ScanInit): TrailKnowledge {
-  return offlineKnowledge(init.awsManagedData === false ? { awsManaged: NO_AWS_MANAGED_DATA } : {});
+  return offlineKnowledge(
+    init.awsManagedData === false
+      ? { awsManaged: NO_AWS_MANAGED_DATA, ...(init.awsManagedLater ? { awsManagedLater: true } : {}) }
+      : {},
+  );
 }
 
 /** `baseline`: the one already compiled from `init.baselineText` on this thread, if any. */

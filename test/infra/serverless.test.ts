@@ -22,6 +22,7 @@ import { eventNameMatchers, WATCHED_EVENTS } from '../../src/events/subjects/ind
 import { INSTANCE_TAGS_PERMISSIONS } from '../../src/knowledge/ec2.ts';
 import { IAM_FACT_PERMISSIONS } from '../../src/knowledge/iam.ts';
 import { IAM_KEYS_PERMISSIONS } from '../../src/knowledge/iam-keys.ts';
+import { AWS_MANAGED_READ_PERMISSIONS } from '../../src/knowledge/iamManaged.ts';
 import { REPLAY_READ_PERMISSIONS } from '../../src/replay/permissions.ts';
 import { listenedEvents, RULES } from '../../src/rules/index.ts';
 import { STATE_READ_PERMISSIONS } from '../../src/state/read.ts';
@@ -83,7 +84,7 @@ const CALLS: Record<string, readonly string[]> = {
       ...SWEEP_RULES.map((rule) => rule.remediation),
     ]),
   ],
-  replay: [...REPLAY_READ_PERMISSIONS, ...WRITE_S3_PERMISSIONS],
+  replay: [...REPLAY_READ_PERMISSIONS, ...AWS_MANAGED_READ_PERMISSIONS, ...WRITE_S3_PERMISSIONS],
 };
 
 /** The DynamoDB calls of Powertools' idempotency store, read from its source (an upgrade that adds one shows). */

@@ -9,7 +9,8 @@ const CLIENTS: Record<string, readonly string[]> = {
   'iam-events': ['iam', 'sns', 'dynamodb', 's3', 'ssm'],
   'ec2-events': ['ec2', 'sns', 'dynamodb', 's3', 'ssm'],
   'state-scan': ['iam', 'ec2', 'sns', 's3', 'ssm', 'cloudtrail', 'eventbridge', 'lambda'],
-  replay: ['s3', 'sns', 'cloudtrail', 'ssm'],
+  // IAM: the AWS managed documents replayed records gain (loaded only then).
+  replay: ['s3', 'sns', 'cloudtrail', 'ssm', 'iam'],
   'tamper-events': ['cloudtrail', 'sns', 'dynamodb', 's3', 'ssm'],
   'tamper-watch': ['sns', 'dynamodb', 's3', 'ssm'],
 };

@@ -8,7 +8,7 @@ import { EXAMPLE_BASELINE_PATH } from '../helpers/baseline.ts';
 import { invokeBuilt } from '../helpers/builtHandlers.ts';
 import type { Moto } from '../helpers/moto.ts';
 import { MOTO_ENV, startMoto } from '../helpers/moto.ts';
-import { createUser, putRolePolicy } from '../helpers/records.ts';
+import { attachPolicy, createUser, putRolePolicy } from '../helpers/records.ts';
 
 let moto: Moto;
 let account: LocalAccount;
@@ -20,7 +20,12 @@ const REPORTS = 'guardrail-reports';
 const LOG_KEY =
   'AWSLogs/123456789012/CloudTrail/us-east-1/2026/01/10/123456789012_CloudTrail_us-east-1_20260110T1000Z_a.json.gz';
 
+const ADMIN_KEY =
+  'other/AWSLogs/123456789012/CloudTrail/us-east-1/2026/01/11/123456789012_CloudTrail_us-east-1_20260111T1000Z_b.json.gz';
+
 beforeAll(async () => {
+  // The AWS managed policies, which the replay function reads from IAM (moto.server inherits this environment).
+  process.env.MOTO_IAM_LOAD_MANAGED_POLICIES = 'true';
   moto = await startMoto();
   account = await localAccount(moto);
   s3 = new S3Client({
@@ -43,8 +48,18 @@ beforeAll(async () => {
     ],
   };
   await s3.send(new PutObjectCommand({ Bucket: TRAIL, Key: LOG_KEY, Body: gzipSync(JSON.stringify(log)) }));
+  const admin = {
+    Records: [
+      attachPolicy('Role', 'XploreEC2Role', 'arn:aws:iam::aws:policy/AdministratorAccess', {
+        eventTime: '2026-01-11T10:00:00Z',
+      }),
+    ],
+  };
+  await s3.send(
+    new PutObjectCommand({ Bucket: TRAIL, Key: ADMIN_KEY, Body: gzipSync(JSON.stringify(admin)) }),
+  );
   env = { ...account.env, GUARDRAIL_BASELINE: EXAMPLE_BASELINE_PATH, GUARDRAIL_REPORT_BUCKET: REPORTS };
-});
+}, 60_000);
 
 afterAll(async () => {
   s3?.destroy();
@@ -90,6 +105,24 @@ describe('built replay on moto', () => {
       `Full report: s3://${REPORTS}/guardrail/replays/${value.replayId}.html`,
     );
     expect(value.messageId).not.toBe('');
+  });
+
+  it('judges an AWS managed policy gained in the history from its document, read from IAM', async () => {
+    const run = await invokeBuilt(
+      'replay',
+      [{ source: `s3://${TRAIL}/other/`, since: '2026-01-01', notify: false }],
+      env,
+    );
+    const [result] = run.results;
+    if (!result?.ok) throw new Error(`replay failed: ${JSON.stringify(result)}`);
+    const value = result.value as { replayId: string };
+    const json = JSON.parse(await text(`guardrail/replays/${value.replayId}.json`));
+    const ids = json.findings.map((f: { ruleId: string }) => f.ruleId).sort();
+    // AdministratorAccess on the Xplore instance role: what `guardrail replay` says from the data package.
+    expect(ids).toEqual(
+      expect.arrayContaining(['iam.policy.drift', 'iam.policy.never-grant', 'iam.policy.privesc']),
+    );
+    expect(ids).not.toContain('iam.policy.unknown-document');
   });
 
   it('refuses a bad payload with one line naming the field, and sends nothing', async () => {

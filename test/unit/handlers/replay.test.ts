@@ -9,10 +9,12 @@ import {
   StartQueryExecutionCommand,
 } from '@aws-sdk/client-athena';
 import { CloudTrailClient, LookupEventsCommand } from '@aws-sdk/client-cloudtrail';
+import { GetPolicyVersionCommand, IAMClient, ListPolicyVersionsCommand } from '@aws-sdk/client-iam';
 import { PutObjectCommand, S3Client } from '@aws-sdk/client-s3';
 import { PublishCommand, SNSClient } from '@aws-sdk/client-sns';
 import { mockClient } from 'aws-sdk-client-mock';
 import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { accessDenied } from '../../helpers/awsErrors.ts';
 import { EXAMPLE_BASELINE_PATH } from '../../helpers/baseline.ts';
 import { lambdaContext } from '../../helpers/lambda.ts';
 import type { CapturedLogs } from '../../helpers/logs.ts';
@@ -22,6 +24,8 @@ import { ATHENA_COLUMN_INFO, athenaRows } from '../../helpers/queryResults.ts';
 import { attachPolicy, createPolicy, createUser, policyArn } from '../../helpers/records.ts';
 
 const trailMock = mockClient(CloudTrailClient);
+const iamMock = mockClient(IAMClient);
+const ADMIN = 'arn:aws:iam::aws:policy/AdministratorAccess';
 const s3Mock = mockClient(S3Client);
 const snsMock = mockClient(SNSClient);
 const athenaMock = mockClient(AthenaClient);
@@ -42,7 +46,18 @@ describe('replay handler', () => {
   });
   afterAll(() => vi.unstubAllEnvs());
   beforeEach(() => {
-    for (const mock of [trailMock, s3Mock, snsMock, athenaMock]) mock.reset();
+    for (const mock of [trailMock, s3Mock, snsMock, athenaMock, iamMock]) mock.reset();
+    iamMock.on(ListPolicyVersionsCommand, { PolicyArn: ADMIN }).resolves({
+      Versions: [{ VersionId: 'v1', CreateDate: new Date('2015-02-06T18:39:46Z'), IsDefaultVersion: true }],
+    });
+    iamMock.on(GetPolicyVersionCommand, { PolicyArn: ADMIN, VersionId: 'v1' }).resolves({
+      PolicyVersion: {
+        VersionId: 'v1',
+        Document: encodeURIComponent(
+          '{"Version":"2012-10-17","Statement":[{"Effect":"Allow","Action":"*","Resource":"*"}]}',
+        ),
+      },
+    });
     s3Mock.on(PutObjectCommand).resolves({});
     snsMock.on(PublishCommand).resolves({ MessageId: 'm-1' });
     logs = captureLogs();
@@ -73,7 +88,7 @@ describe('replay handler', () => {
     expect(result.messageId).toBe('m-1');
   });
 
-  it('learns a policy from one LookupEvents page for an attachment on another; AWS managed documents are unknown, saying why', async () => {
+  it('learns a policy from one LookupEvents page for an attachment on another; reads AWS managed documents from IAM', async () => {
     const hoursAgo = (hours: number) => ({
       eventTime: new Date(Date.now() - hours * 3_600_000).toISOString(),
     });
@@ -111,11 +126,36 @@ describe('replay handler', () => {
     const about = (arn: string) => findings.filter((f) => f.details.policyArn === arn).map((f) => f.ruleId);
     expect(about(policyArn('Backdoor'))).toContain('iam.policy.drift');
     expect(about(policyArn('Backdoor'))).not.toContain('iam.policy.unknown-document');
-    expect(about('arn:aws:iam::aws:policy/AdministratorAccess')).toEqual(['iam.policy.unknown-document']);
-    expect(findings.find((f) => f.ruleId === 'iam.policy.unknown-document')?.summary).toContain(
-      'the replay function does not carry the AWS managed-policy data',
-    );
+    // AdministratorAccess as IAM gives it (its one version, `*` on `*`), read as of the attachment's time.
+    expect(about(ADMIN)).toEqual(expect.arrayContaining(['iam.policy.drift', 'iam.policy.privesc']));
+    expect(about(ADMIN)).not.toContain('iam.policy.unknown-document');
+    expect(iamMock.commandCalls(ListPolicyVersionsCommand).map((c) => c.args[0].input.PolicyArn)).toEqual([
+      ADMIN,
+    ]);
     expect(result.summary).toMatchObject({ evaluated: 3 });
+  });
+
+  it('says why an AWS managed document is unknown when IAM refuses to read it', async () => {
+    iamMock.on(ListPolicyVersionsCommand).rejects(accessDenied('iam:ListPolicyVersions'));
+    trailMock
+      .on(LookupEventsCommand)
+      .callsFake((input: { LookupAttributes?: { AttributeValue?: string }[] }) => ({
+        Events:
+          input.LookupAttributes?.[0]?.AttributeValue === 'AttachRolePolicy'
+            ? [attachPolicy('Role', 'XploreEC2Role', ADMIN, { eventTime: new Date().toISOString() })].map(
+                (event) => ({ EventId: String(event.eventID), CloudTrailEvent: JSON.stringify(event) }),
+              )
+            : [],
+      }));
+    const { handler } = await import('../../../handlers/replay.ts');
+    await paced(() =>
+      handler({ since: '1d', format: 'json', notify: false }, lambdaContext('guardrail-replay')),
+    );
+    const body = s3Mock.commandCalls(PutObjectCommand)[0]?.args[0].input.Body;
+    const findings = (JSON.parse(String(body)) as { findings: { ruleId: string; summary: string }[] })
+      .findings;
+    expect(findings.map((f) => f.ruleId)).toEqual(['iam.policy.unknown-document']);
+    expect(findings[0]?.summary).toContain(`${ADMIN} could not be read from IAM (AccessDenied`);
   });
 
   it('sends nothing when the request says notify: false', async () => {

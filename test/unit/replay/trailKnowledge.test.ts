@@ -17,6 +17,8 @@ import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { evaluateInputs } from '../../../src/cli/evaluate.ts';
 import type { Finding } from '../../../src/core/types.ts';
+import type { AwsManagedRequest } from '../../../src/knowledge/awsManaged.ts';
+import { awsManagedPolicies } from '../../../src/knowledge/offline.ts';
 import { athenaPages } from '../../../src/replay/query/athena.ts';
 import { runReplay } from '../../../src/replay/replay.ts';
 import { scanBytes } from '../../../src/replay/scan.ts';
@@ -169,6 +171,30 @@ describe('replay with what the whole trail teaches', () => {
     } finally {
       athena.restore();
     }
+  });
+
+  it('without the AWS managed data (the replay function): reads what the deferred records need, then judges as evaluate', async () => {
+    const dir = trailDir();
+    writeLog(dir, 'all.json', TRAIL as Json[]);
+    const asked: AwsManagedRequest[][] = [];
+    const report = await runReplay({
+      sources: [dir],
+      baseline,
+      workers: 0,
+      awsManagedData: false,
+      // Stands in for IAM (src/knowledge/iamManaged.ts): the same documents the data package holds.
+      awsManagedReader: async (requests) => {
+        asked.push([...requests]);
+        return awsManagedPolicies();
+      },
+    });
+    expect(asked).toEqual([[{ policyArn: 'arn:aws:iam::aws:policy/AdministratorAccess', at: at(14) }]]);
+    expect(canonical(report.findings)).toEqual(evaluated);
+    // Without a reader the function could only say it does not know the document.
+    const blind = await runReplay({ sources: [dir], baseline, workers: 0, awsManagedData: false });
+    expect(kinds(blind)).toContainEqual(
+      'AttachRolePolicy iam.policy.unknown-document arn:aws:iam::123456789012:role/XploreEC2Role',
+    );
   });
 
   it('evaluates in the thread what needs no trail fact, and defers the rest with its record', () => {

@@ -84,9 +84,10 @@ function toFinding(
 
 /**
  * The role name when guardrail's own role made this call as enforce-imdsv2 makes it: IMDSv2 required and a hop
- * limit no looser than some IMDS profile of the baseline allows (it never raises one). Such a call only
- * tightens what it touches, so skipping it costs nothing and keeps an enforcement from being reported again;
- * anything else is judged, by whoever it is made.
+ * limit no looser than some IMDS profile of the baseline allows (it never raises one). Skipping such a call
+ * keeps an enforcement from being reported again; what a role merely named like guardrail's could do through
+ * it is bounded by that shape (at most the loosest profile's hop limit on an instance), and the creation of
+ * such a role is iam.role.unexpected. Anything else is judged, by whoever it is made.
  */
 function ownCall(
   record: CloudTrailRecord,

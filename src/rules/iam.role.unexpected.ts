@@ -38,7 +38,7 @@ export const roleUnexpected = defineRule({
           summary: `${shortPrincipal(actor)} created role ${subject.roleName}, named like guardrail's own roles (guardrail.ownRoles), and is not one of guardrail.deployers: guardrail takes some calls of such a role for its own.`,
           nextSteps: [
             "If this is guardrail's own deployment, add the deploying principal to guardrail.deployers in the baseline.",
-            'Otherwise delete the role and find out who made it and why: a role that passes for guardrail is a way to change IMDS settings unreported.',
+            'Otherwise delete the role and find out who made it and why: guardrail does not report the enforce-imdsv2-shaped calls of a role that passes for its own.',
           ],
           resource: subject.roleArn,
           details: {

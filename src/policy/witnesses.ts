@@ -24,6 +24,23 @@ export interface WitnessGroup {
  * or caveat, for details; without it, one group per statement and resource, for a summary sentence.
  */
 export function groupWitnesses(items: readonly (Grant | Witness)[], byReason = true): WitnessGroup[] {
+  // A judgement's grants are cached with it (policyAnalysis): a replay folds the same array again and again.
+  let known = folded.get(items);
+  if (!known) {
+    known = new Map();
+    folded.set(items, known);
+  }
+  let groups = known.get(byReason);
+  if (!groups) {
+    groups = Object.freeze(fold(items, byReason).map((group) => Object.freeze(group)));
+    known.set(byReason, groups);
+  }
+  return [...groups];
+}
+
+const folded = new WeakMap<readonly (Grant | Witness)[], Map<boolean, readonly WitnessGroup[]>>();
+
+function fold(items: readonly (Grant | Witness)[], byReason: boolean): WitnessGroup[] {
   const catalogue = actionCatalogue();
   const groups = new Map<string, { first: Grant | Witness; actions: string[] }>();
   for (const item of items) {

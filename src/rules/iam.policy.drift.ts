@@ -4,12 +4,54 @@ import { PERMISSION_EVENTS } from '../events/subjects/index.ts';
 import type { Grant } from '../policy/envelope.ts';
 import { witnessesOf } from '../policy/envelope.ts';
 import { describeGroup, groupWitnesses } from '../policy/witnesses.ts';
+import type { TargetJudgement } from './policyAnalysis.ts';
 import { judged, placeOf, targetLabel } from './policyAnalysis.ts';
 
 /** The summary names this many witness lines; details hold them all, folded per statement and resource. */
 const SUMMARY_WITNESSES = 3;
 /** Individual witnesses in details (the folded groups are complete). */
 const MAX_WITNESSES = 50;
+
+/**
+ * The grants of several judgements as one list: each (action, resource) of a document once, and statements named
+ * in their document when the event gives several.
+ */
+function mergeJudgements(
+  drifted: readonly TargetJudgement[],
+  named: boolean,
+): { grants: Grant[]; newAccessCount: number } {
+  // Only a document judged more than once needs its (action, resource) pairs remembered.
+  const judgedCount = new Map<string, number>();
+  for (const { judgement } of drifted) {
+    const key = judgement.document.key;
+    judgedCount.set(key, (judgedCount.get(key) ?? 0) + 1);
+  }
+  const reported = new Map<string, Set<string>>();
+  const grants: Grant[] = [];
+  let newAccessCount = 0;
+  for (const { judgement } of drifted) {
+    const key = judgement.document.key;
+    // The engine reports an (action, resource) once per judgement; across judgements of one document, once.
+    let seen = reported.get(key);
+    if (!seen && (judgedCount.get(key) ?? 0) > 1) {
+      seen = new Set();
+      reported.set(key, seen);
+    }
+    for (const grant of judgement.drift?.grants ?? []) {
+      let actions = grant.actions;
+      if (seen) {
+        const known = seen;
+        actions = actions.filter((action) => !known.has(`${action}\u0000${grant.resource}`));
+        for (const action of actions) known.add(`${action}\u0000${grant.resource}`);
+      }
+      if (actions.length === 0) continue;
+      const statement = named ? `${judgement.document.label} ${grant.statement}` : grant.statement;
+      grants.push({ ...grant, actions, statement });
+      newAccessCount += actions.length;
+    }
+  }
+  return { grants, newAccessCount };
+}
 
 export const policyDrift = defineRule({
   id: RuleId.policyDrift,
@@ -35,36 +77,14 @@ export const policyDrift = defineRule({
     // statements are named in their document when the event gives several. Grants stay grouped: `Action: "*"`
     // is ~22,000 witnesses, of which details keep the first MAX_WITNESSES.
     const documents = new Set(drifted.map(({ judgement }) => judgement.document.key));
-    // Only a document judged more than once needs its (action, resource) pairs remembered.
-    const judgedCount = new Map<string, number>();
-    for (const { judgement } of drifted) {
-      const key = judgement.document.key;
-      judgedCount.set(key, (judgedCount.get(key) ?? 0) + 1);
-    }
-    const reported = new Map<string, Set<string>>();
-    const grants: Grant[] = [];
-    let newAccessCount = 0;
-    for (const { judgement } of drifted) {
-      const key = judgement.document.key;
-      // The engine reports an (action, resource) once per judgement; across judgements of one document, once.
-      let seen = reported.get(key);
-      if (!seen && (judgedCount.get(key) ?? 0) > 1) {
-        seen = new Set();
-        reported.set(key, seen);
-      }
-      for (const grant of judgement.drift?.grants ?? []) {
-        let actions = grant.actions;
-        if (seen) {
-          const known = seen;
-          actions = actions.filter((action) => !known.has(`${action}\u0000${grant.resource}`));
-          for (const action of actions) known.add(`${action}\u0000${grant.resource}`);
-        }
-        if (actions.length === 0) continue;
-        const statement =
-          documents.size > 1 ? `${judgement.document.label} ${grant.statement}` : grant.statement;
-        grants.push({ ...grant, actions, statement });
-        newAccessCount += actions.length;
-      }
+    let grants: readonly Grant[];
+    let newAccessCount: number;
+    if (drifted.length === 1) {
+      // One judgement: its own grants, as cached with it (the folds below are then cached too).
+      grants = first.judgement.drift?.grants ?? [];
+      newAccessCount = first.judgement.drift?.newAccessCount ?? 0;
+    } else {
+      ({ grants, newAccessCount } = mergeJudgements(drifted, documents.size > 1));
     }
     const groups = groupWitnesses(grants);
     const lines = groupWitnesses(grants, false);

@@ -3,7 +3,7 @@ import { RuleId } from '../core/types.ts';
 import { PERMISSION_EVENTS } from '../events/subjects/index.ts';
 import { describeGroup, groupWitnesses } from '../policy/witnesses.ts';
 import type { NeverGrantHit } from './neverGrant.ts';
-import { neverGrantHits } from './neverGrant.ts';
+import { neverGrantHitsOf } from './neverGrant.ts';
 import type { GainedDocument, PolicyAnalysis } from './policyAnalysis.ts';
 import { judged, partitionOf, targetLabel } from './policyAnalysis.ts';
 
@@ -54,7 +54,7 @@ export const policyNeverGrant = defineRule({
     const hits: (NeverGrantHit & { readonly document: string })[] = [];
     for (const document of documents) {
       const label = documents.length > 1 ? document.label : undefined;
-      for (const hit of neverGrantHits(document.policy, baseline.neverGrant, partition)) {
+      for (const hit of neverGrantHitsOf(document, baseline.neverGrant, partition)) {
         hits.push({
           ...hit,
           document: document.label,

@@ -2,6 +2,7 @@ import { defineRule } from '../core/rule.ts';
 import type { Severity } from '../core/types.ts';
 import { RuleId } from '../core/types.ts';
 import { PERMISSION_EVENTS } from '../events/subjects/index.ts';
+import type { ActionSet } from '../policy/actionSet.ts';
 import type { CatalogueAction } from '../policy/catalogue.ts';
 import {
   actionCatalogue,
@@ -33,23 +34,26 @@ function reached(
   patterns: readonly string[],
   negated: boolean,
   partition: string | undefined,
-): CatalogueAction[] | null {
+): ActionSet | null {
   const { set, unknown } = actionSetOfPatterns(patterns);
   if (!negated && set.isEmpty() && unknown.length > 0) return null;
   const granted = negated ? set.complement() : set;
-  const { actions } = actionCatalogue();
-  return [...reachableActions(statement, granted, partition).indices()].map(
-    (i) => actions[i] as CatalogueAction,
-  );
+  return reachableActions(statement, granted, partition);
 }
 
 /** ` on arn:…: in effect 12 actions (s3:GetObject, s3:PutObject, +10 more)` when the resources narrow it. */
-function inEffect(statement: NormalizedStatement, actions: readonly CatalogueAction[]): string {
+function inEffect(statement: NormalizedStatement, reachable: ActionSet): string {
   const { patterns, negated } = statement.resources;
   if (negated || patterns.includes('*')) return '';
-  const shown = actions.slice(0, 3).map((a) => a.name);
-  const more = actions.length > 3 ? `, +${actions.length - 3} more` : '';
-  return ` on ${patterns.join(', ')}: in effect ${actions.length} action${actions.length === 1 ? '' : 's'} (${shown.join(', ')}${more})`;
+  const { actions } = actionCatalogue();
+  const shown: string[] = [];
+  for (const index of reachable.indices()) {
+    if (shown.length === 3) break;
+    shown.push((actions[index] as CatalogueAction).name);
+  }
+  const count = reachable.count();
+  const more = count > 3 ? `, +${count - 3} more` : '';
+  return ` on ${patterns.join(', ')}: in effect ${count} action${count === 1 ? '' : 's'} (${shown.join(', ')}${more})`;
 }
 
 function wildcardReasons(statement: NormalizedStatement, partition: string | undefined): string[] {
@@ -57,7 +61,7 @@ function wildcardReasons(statement: NormalizedStatement, partition: string | und
   if (statement.actions.negated) {
     const actions = reached(statement, statement.actions.patterns, true, partition);
     // A NotAction whose resources no remaining action can act on grants nothing.
-    if (actions === null || actions.length > 0) {
+    if (actions === null || !actions.isEmpty()) {
       reasons.push(
         `NotAction allows every action except ${statement.actions.patterns.map(displayAction).join(', ')}${actions ? inEffect(statement, actions) : ''}`,
       );
@@ -65,7 +69,7 @@ function wildcardReasons(statement: NormalizedStatement, partition: string | und
   } else {
     for (const pattern of statement.actions.patterns.filter(isServiceWildcard)) {
       const actions = reached(statement, [pattern], false, partition);
-      if (actions !== null && actions.length === 0) continue;
+      if (actions?.isEmpty()) continue;
       const what =
         pattern === '*'
           ? 'Action "*" allows every action of every service'

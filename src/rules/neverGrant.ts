@@ -12,6 +12,8 @@
  * scan of the account's current policies (which can call `neverGrantHits` on each document it reads, or
  * evaluate records it synthesises through the rule).
  */
+
+import { BoundedCache, CACHE_LIMITS } from '../policy/cache.ts';
 import type { Witness } from '../policy/envelope.ts';
 import { compareToEnvelope } from '../policy/envelope.ts';
 import type { NormalizedStatement, PolicyDocument } from '../policy/parse.ts';
@@ -69,4 +71,30 @@ export function neverGrantHits(
     }
   }
   return hits;
+}
+
+/** Hits per never-grant list (the baseline's), per partition and document text: a replay meets one document often. */
+const hitsCache = new WeakMap<
+  readonly NormalizedStatement[],
+  BoundedCache<string, readonly NeverGrantHit[]>
+>();
+
+/**
+ * neverGrantHits for a document with a key (equal keys, equal documents: policyAnalysis's GainedDocument),
+ * decided once per key: each never-grant statement is a whole comparison, `Action: "*"` against five of them
+ * about 15 ms each, and a replay of a seed's set-up puts the same documents again and again.
+ */
+export function neverGrantHitsOf(
+  document: { readonly key: string; readonly policy: PolicyDocument },
+  neverGrant: readonly NormalizedStatement[],
+  partition?: string,
+): readonly NeverGrantHit[] {
+  let cache = hitsCache.get(neverGrant);
+  if (!cache) {
+    cache = new BoundedCache(CACHE_LIMITS.analyses);
+    hitsCache.set(neverGrant, cache);
+  }
+  return cache.getOrSet(`${partition ?? ''}\u0000${document.key}`, () =>
+    neverGrantHits(document.policy, neverGrant, partition),
+  );
 }

@@ -22,6 +22,7 @@ import {
   paginateListUserPolicies,
 } from '@aws-sdk/client-iam';
 import type { HeldPolicy, Known, PolicyVersionFact, PrincipalRef } from '../core/knowledge.ts';
+import { iamReplyDocument } from '../policy/parse.ts';
 import { FactCache } from './cache.ts';
 import type { FactLoaders } from './prefetched.ts';
 
@@ -41,16 +42,6 @@ export const IAM_FACT_PERMISSIONS = [
   'iam:ListAttachedUserPolicies',
   'iam:ListGroupsForUser',
 ] as const;
-
-/** IAM returns documents URL-encoded (RFC 3986); CloudTrail carries them as plain JSON. */
-function decodeDocument(text: string | undefined, what: string): string {
-  if (text === undefined) throw new Error(`${what}: IAM returned no document`);
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
-}
 
 export interface IamLoaderOptions {
   /** How long mutable answers (default versions, attachments, group and principal policies) are kept. */
@@ -73,7 +64,7 @@ export function iamFactLoaders(iam: IAMClient, options: IamLoaderOptions = {}): 
       const reply = await iam.send(
         new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }),
       );
-      return decodeDocument(reply.PolicyVersion?.Document, `${policyArn} ${versionId}`);
+      return iamReplyDocument(reply.PolicyVersion?.Document, `${policyArn} ${versionId}`);
     });
 
   const defaultVersion = (policyArn: string): Promise<string> =>
@@ -121,7 +112,7 @@ export function iamFactLoaders(iam: IAMClient, options: IamLoaderOptions = {}): 
           held.push({
             kind: 'inline',
             name,
-            document: decodeDocument(reply.PolicyDocument, `group ${groupName} ${name}`),
+            document: iamReplyDocument(reply.PolicyDocument, `group ${groupName} ${name}`),
           });
         }
       }
@@ -141,7 +132,7 @@ export function iamFactLoaders(iam: IAMClient, options: IamLoaderOptions = {}): 
         held.push({
           kind: 'inline',
           name,
-          document: decodeDocument(reply.PolicyDocument, `role ${roleName} ${name}`),
+          document: iamReplyDocument(reply.PolicyDocument, `role ${roleName} ${name}`),
         });
       }
     }
@@ -162,7 +153,7 @@ export function iamFactLoaders(iam: IAMClient, options: IamLoaderOptions = {}): 
         held.push({
           kind: 'inline',
           name,
-          document: decodeDocument(reply.PolicyDocument, `user ${userName} ${name}`),
+          document: iamReplyDocument(reply.PolicyDocument, `user ${userName} ${name}`),
         });
       }
     }

@@ -9,6 +9,7 @@ import type { IAMClient } from '@aws-sdk/client-iam';
 import { GetPolicyVersionCommand, paginateListPolicyVersions } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../aws/errors.ts';
 import type { Knowledge, Known, PolicyVersionFact } from '../core/knowledge.ts';
+import { iamReplyDocument } from '../policy/parse.ts';
 import type { AwsManagedRequest } from './awsManaged.ts';
 import { awsManagedFrom, awsManagedKey } from './awsManaged.ts';
 
@@ -21,15 +22,6 @@ export const AWS_MANAGED_READ_PERMISSIONS = ['iam:ListPolicyVersions', 'iam:GetP
 interface Version {
   readonly versionId: string;
   readonly created: number;
-}
-
-function decodeDocument(text: string | undefined, what: string): string {
-  if (text === undefined) throw new Error(`${what}: IAM returned no document`);
-  try {
-    return decodeURIComponent(text);
-  } catch {
-    return text;
-  }
 }
 
 export async function readAwsManagedFromIam(
@@ -60,7 +52,7 @@ export async function readAwsManagedFromIam(
     if (!text) {
       text = iam
         .send(new GetPolicyVersionCommand({ PolicyArn: policyArn, VersionId: versionId }))
-        .then((reply) => decodeDocument(reply.PolicyVersion?.Document, key));
+        .then((reply) => iamReplyDocument(reply.PolicyVersion?.Document, key));
       documents.set(key, text);
     }
     return text;

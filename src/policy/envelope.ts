@@ -42,9 +42,14 @@ interface Group {
 
 export type WitnessKind = 'action' | 'unknown-action';
 
-export interface Witness {
-  /** The action newly allowed, in the catalogue's case; for an unknown action, the pattern as written. */
-  readonly action: string;
+/**
+ * New access as the engine finds it: the actions one statement newly allows on one of its resource patterns,
+ * for one reason. `Action: "*"` is ~22,000 witnesses but ~2,000 grants; rules and reports fold grants and
+ * build individual witnesses only for what they show.
+ */
+export interface Grant {
+  /** The actions newly allowed, in the catalogue's case; for an unknown action, the pattern as written. Never empty. */
+  readonly actions: readonly string[];
   readonly kind: WitnessKind;
   /** The resource pattern of the new statement that is new (`NotResource a, b` for a NotResource statement). */
   readonly resource: string;
@@ -57,20 +62,9 @@ export interface Witness {
   readonly conservative?: string;
 }
 
-/**
- * New access as the engine finds it: the actions one statement newly allows on one of its resource patterns,
- * for one reason. `Action: "*"` is ~22,000 witnesses but ~2,000 grants; rules and reports fold grants and
- * build individual witnesses only for what they show.
- */
-export interface Grant {
-  /** Catalogue-cased actions; for an unknown action, the pattern as written. Never empty. */
-  readonly actions: readonly string[];
-  readonly kind: WitnessKind;
-  readonly resource: string;
-  readonly example?: string;
-  readonly statement: string;
-  readonly reason: string;
-  readonly conservative?: string;
+/** One (action, resource pattern) of a grant. */
+export interface Witness extends Omit<Grant, 'actions'> {
+  readonly action: string;
 }
 
 export interface DriftResult {

@@ -68,6 +68,22 @@ export function decodePolicyText(text: string, where: string): unknown {
   return fail(where, '', `not valid JSON (${reason.split('\n')[0]})`);
 }
 
+/**
+ * A policy document as IAM's Get* and List* APIs return it (URL-encoded, RFC 3986), as JSON text; text that is
+ * already JSON (CloudTrail, the baseline) or that does not decode is returned as it is.
+ */
+export function decodeIamDocument(text: string): string {
+  const trimmed = text.trim();
+  if (trimmed.startsWith('{')) return trimmed;
+  return safeDecodeUri(trimmed) ?? trimmed;
+}
+
+/** decodeIamDocument of a reply's document field, which IAM always fills: `what` names the reply when it did not. */
+export function iamReplyDocument(text: string | undefined, what: string): string {
+  if (text === undefined) throw new Error(`${what}: IAM returned no document`);
+  return decodeIamDocument(text);
+}
+
 function safeDecodeUri(text: string): string | undefined {
   try {
     return decodeURIComponent(text);

@@ -25,6 +25,7 @@ import {
   ListAccessKeysCommand,
 } from '@aws-sdk/client-iam';
 import { describeAwsError } from '../aws/errors.ts';
+import { decodeIamDocument } from '../policy/parse.ts';
 import { SourceError } from '../replay/errors.ts';
 import { mapLimit } from '../util/mapLimit.ts';
 import type { CredentialRow } from './credentialReport.ts';
@@ -86,14 +87,7 @@ function iso(date: Date | undefined): string | undefined {
 
 /** IAM returns policy documents URL-encoded (RFC 3986); CloudTrail and the baseline carry plain JSON. */
 export function decodeDocument(text: string | undefined): string | undefined {
-  if (text === undefined) return undefined;
-  const trimmed = text.trim();
-  if (trimmed.startsWith('{')) return trimmed;
-  try {
-    return decodeURIComponent(trimmed);
-  } catch {
-    return trimmed;
-  }
+  return text === undefined ? undefined : decodeIamDocument(text);
 }
 
 function tagsOf(

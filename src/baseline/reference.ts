@@ -81,7 +81,7 @@ export const BASELINE_KEYS: Readonly<Record<string, KeyReference>> = {
   guardrail: { description: "The guardrail's own identity: what it must never judge or be judged by." },
   'guardrail.ownRoles': {
     description:
-      "Role-name globs of the guardrail's own functions. Loop prevention: their ModifyInstanceMetadataOptions calls made as enforce-imdsv2 makes them (IMDSv2 required, a hop limit no looser than some IMDS profile allows) are skipped, so an enforcement is not reported again; every other call they make is judged like anyone's. A role of such a name created by anyone but guardrail.deployers is iam.role.unexpected, high. Each deployed function also adds its own role.",
+      "Role-name globs of the guardrail's own functions. Loop prevention: their ModifyInstanceMetadataOptions calls made as enforce-imdsv2 makes them (IMDSv2 required, a hop limit every IMDS profile allows, or none) are skipped, so an enforcement is not reported again: such a call leaves nothing to report; every other call they make is judged like anyone's. A role of such a name created by anyone but guardrail.deployers is iam.role.unexpected, high. Each deployed function also adds its own role.",
     example: 'ownRoles: [guardrail-*]',
   },
   'guardrail.deployers': {

@@ -84,10 +84,11 @@ function toFinding(
 
 /**
  * The role name when guardrail's own role made this call as enforce-imdsv2 makes it: IMDSv2 required and a hop
- * limit no looser than some IMDS profile of the baseline allows (it never raises one). Skipping such a call
- * keeps an enforcement from being reported again; what a role merely named like guardrail's could do through
- * it is bounded by that shape (at most the loosest profile's hop limit on an instance), and the creation of
- * such a role is iam.role.unexpected. Anything else is judged, by whoever it is made.
+ * limit every IMDS profile of the baseline allows (or none). Such a call leaves nothing a rule could report,
+ * so skipping it costs nothing, whoever really made it; anything else is judged, by whoever it is made (an
+ * enforcement that lowers a hop limit to a looser profile's maximum is judged too, and found compliant when
+ * the instance's profile is known). A role named like guardrail's created by someone else is
+ * iam.role.unexpected.
  */
 function ownCall(
   record: CloudTrailRecord,
@@ -100,8 +101,8 @@ function ownCall(
   const subject = extracted.subject;
   if (subject.kind !== 'ModifyInstanceMetadataOptions') return undefined;
   const { httpTokens, hopLimit } = subject.requested;
-  const loosest = Math.max(baseline.imds.maxHopLimit, ...baseline.imds.profiles.map((p) => p.maxHopLimit));
-  return httpTokens === 'required' && (hopLimit === undefined || hopLimit <= loosest) ? role : undefined;
+  const strictest = Math.min(baseline.imds.maxHopLimit, ...baseline.imds.profiles.map((p) => p.maxHopLimit));
+  return httpTokens === 'required' && (hopLimit === undefined || hopLimit <= strictest) ? role : undefined;
 }
 
 export interface EvaluateOptions {

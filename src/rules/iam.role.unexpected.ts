@@ -23,7 +23,7 @@ export const roleUnexpected = defineRule({
   evaluate(subject, { record, baseline, actor }) {
     if (findRole(baseline, subject.roleName)) return [];
     // The guardrail's deployers create its function roles. A role named like them made by anyone else is
-    // reported, louder: guardrail skips some calls of its own roles (loop prevention), by name.
+    // reported, louder: it passes for guardrail in people's eyes and in loop prevention's (engine/evaluate.ts).
     const lookalike = isOwnRole(baseline, subject.roleName);
     if (lookalike && isDeployer(baseline, record)) return [];
     // Roles AWS creates through its service-linked role in a reserved path: no one in the account chose them.
@@ -38,7 +38,7 @@ export const roleUnexpected = defineRule({
           summary: `${shortPrincipal(actor)} created role ${subject.roleName}, named like guardrail's own roles (guardrail.ownRoles), and is not one of guardrail.deployers: guardrail takes some calls of such a role for its own.`,
           nextSteps: [
             "If this is guardrail's own deployment, add the deploying principal to guardrail.deployers in the baseline.",
-            'Otherwise delete the role and find out who made it and why: guardrail does not report the enforce-imdsv2-shaped calls of a role that passes for its own.',
+            'Otherwise delete the role and find out who made it, why, and what else it did with it: a role made to pass for guardrail is rarely made for nothing.',
           ],
           resource: subject.roleArn,
           details: {

@@ -1613,11 +1613,11 @@ export const RULE_CASES: Readonly<Partial<Record<RuleId, RuleCases>>> = {
         record: modifyImds('i-0abc1234def567890', { HttpTokens: 'required' }),
       },
       {
-        name: "the guardrail's own enforce-imdsv2 call: IMDSv2 required, a hop limit a profile allows",
+        name: "the guardrail's own enforce-imdsv2 call: IMDSv2 required, a hop limit every profile allows",
         expect: { skipped: "made by guardrail's own role guardrail-prod-remediator (enforce-imdsv2)" },
         record: modifyImds(
           'i-0abc1234def567890',
-          { HttpTokens: 'required', HttpPutResponseHopLimit: 2 },
+          { HttpTokens: 'required', HttpPutResponseHopLimit: 1 },
           undefined,
           {
             userIdentity: assumedRole('guardrail-prod-remediator', 'ec2'),

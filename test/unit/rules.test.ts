@@ -63,3 +63,42 @@ describe.each(entries)('%s', (ruleId, cases) => {
     }
   });
 });
+
+/**
+ * Loop prevention skips guardrail's own enforce-imdsv2 calls only: every case that fires, made instead by a
+ * role named like guardrail's own (`guardrail-*`), still fires, unless it is a call of that exact shape.
+ */
+describe("a role named like guardrail's own", () => {
+  const lookalike = {
+    type: 'AssumedRole',
+    principalId: 'AROAEXAMPLELOOKALIKE:intruder',
+    arn: 'arn:aws:sts::123456789012:assumed-role/guardrail-prod-remediator/intruder',
+    accountId: '123456789012',
+    sessionContext: {
+      sessionIssuer: {
+        type: 'Role',
+        principalId: 'AROAEXAMPLELOOKALIKE',
+        arn: 'arn:aws:iam::123456789012:role/guardrail-prod-remediator',
+        accountId: '123456789012',
+        userName: 'guardrail-prod-remediator',
+      },
+    },
+  };
+  // Cases about the root user's own credentials are about who acts: another actor is another case.
+  const positives = entries.flatMap(([ruleId, cases]) =>
+    cases.positive
+      .filter((c) => (c.record as { userIdentity?: { type?: string } }).userIdentity?.type !== 'Root')
+      .map((c) => [`${ruleId}: ${c.name}`, ruleId, c] as const),
+  );
+
+  it.each(positives)('is judged: %s', (_name, ruleId, ruleCase) => {
+    const record = { ...(ruleCase.record as Record<string, unknown>), userIdentity: lookalike };
+    const evaluation = evaluationOf({ ...ruleCase, record });
+    expect(evaluation.kind === 'skipped' ? evaluation.skip.reason : 'evaluated').toBe('evaluated');
+    if (evaluation.kind === 'evaluated') {
+      // The rule still speaks (the actor may change its wording or severity, not whether it fires).
+      const all = [...evaluation.findings, ...evaluation.suppressed.map((s) => s.finding)];
+      expect(all.some((f) => f.ruleId === ruleId)).toBe(true);
+    }
+  });
+});

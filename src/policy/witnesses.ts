@@ -32,7 +32,12 @@ export function groupWitnesses(items: readonly (Grant | Witness)[], byReason = t
   }
   let groups = known.get(byReason);
   if (!groups) {
-    groups = Object.freeze(fold(items, byReason).map((group) => Object.freeze(group)));
+    // Shared by every finding that folds the same grants: frozen, so no reader can change another's.
+    groups = Object.freeze(
+      fold(items, byReason).map((group) =>
+        Object.freeze({ ...group, actions: Object.freeze(group.actions) }),
+      ),
+    );
     known.set(byReason, groups);
   }
   return [...groups];

@@ -43,12 +43,39 @@ const STATEMENT_KEYS = new Set([
   'NotPrincipal',
 ]);
 
-function isRecord(value: unknown): value is Record<string, unknown> {
+export function isRecord(value: unknown): value is Record<string, unknown> {
   return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
-function fail(where: string, path: string, reason: string): never {
+export function fail(where: string, path: string, reason: string): never {
   throw new PolicyParseError(path ? `${where}: ${path}: ${reason}` : `${where}: ${reason}`);
+}
+
+/**
+ * What every policy statement is checked for first, identity and trust policies alike: an object of known
+ * elements, an Effect, exactly one of each pair (`Action`/`NotAction`...), a string Sid. The caller reads the rest.
+ */
+export function statementHead(
+  raw: unknown,
+  where: string,
+  path: string,
+  known: ReadonlySet<string>,
+  exclusive: readonly (readonly [string, string])[],
+): { readonly raw: Record<string, unknown>; readonly effect: 'Allow' | 'Deny'; readonly sid?: string } {
+  if (!isRecord(raw)) return fail(where, path, 'expected an object');
+  for (const key of Object.keys(raw)) {
+    if (!known.has(key)) return fail(where, `${path}.${key}`, 'unknown statement element');
+  }
+  const effect = raw.Effect;
+  if (effect !== 'Allow' && effect !== 'Deny')
+    return fail(where, `${path}.Effect`, 'expected "Allow" or "Deny"');
+  for (const [one, other] of exclusive) {
+    if ((raw[one] === undefined) === (raw[other] === undefined))
+      return fail(where, path, `expected exactly one of ${one} or ${other}`);
+  }
+  if (raw.Sid !== undefined && typeof raw.Sid !== 'string')
+    return fail(where, `${path}.Sid`, 'expected a string');
+  return { raw, effect, ...(typeof raw.Sid === 'string' ? { sid: raw.Sid } : {}) };
 }
 
 /** Decodes a policy given as text. CloudTrail carries it as plain JSON; IAM's Get* APIs URL-encode it. */
@@ -130,29 +157,18 @@ function normalizeCondition(value: unknown, where: string, path: string): Normal
   return Object.keys(result).length === 0 ? null : result;
 }
 
-export function normalizeStatement(raw: unknown, where: string, path: string): NormalizedStatement {
-  if (!isRecord(raw)) return fail(where, path, 'expected an object');
-  for (const key of Object.keys(raw)) {
-    if (!STATEMENT_KEYS.has(key)) return fail(where, `${path}.${key}`, 'unknown statement element');
-  }
-  const effect = raw.Effect;
-  if (effect !== 'Allow' && effect !== 'Deny')
-    return fail(where, `${path}.Effect`, 'expected "Allow" or "Deny"');
-  if ((raw.Action === undefined) === (raw.NotAction === undefined)) {
-    return fail(where, path, 'expected exactly one of Action or NotAction');
-  }
-  if ((raw.Resource === undefined) === (raw.NotResource === undefined)) {
-    return fail(where, path, 'expected exactly one of Resource or NotResource');
-  }
+export function normalizeStatement(input: unknown, where: string, path: string): NormalizedStatement {
+  const { raw, effect, sid } = statementHead(input, where, path, STATEMENT_KEYS, [
+    ['Action', 'NotAction'],
+    ['Resource', 'NotResource'],
+  ]);
   const actionKey = raw.Action !== undefined ? 'Action' : 'NotAction';
   const resourceKey = raw.Resource !== undefined ? 'Resource' : 'NotResource';
   const actions = stringList(raw[actionKey], where, `${path}.${actionKey}`).map((a) => a.toLowerCase());
   const resources = stringList(raw[resourceKey], where, `${path}.${resourceKey}`);
-  if (raw.Sid !== undefined && typeof raw.Sid !== 'string')
-    return fail(where, `${path}.Sid`, 'expected a string');
   return {
     path,
-    ...(typeof raw.Sid === 'string' ? { sid: raw.Sid } : {}),
+    ...(sid !== undefined ? { sid } : {}),
     effect,
     actions: { negated: actionKey === 'NotAction', patterns: sortedUnique(actions) },
     resources: { negated: resourceKey === 'NotResource', patterns: sortedUnique(resources) },

@@ -10,9 +10,8 @@
  * module cannot place (an unknown principal form, a condition it does not model) counts against the policy,
  * never for it.
  */
-import { PolicyParseError } from '../core/errors.ts';
 import { globCovers, globMatch } from './glob.ts';
-import { decodePolicyText } from './parse.ts';
+import { decodePolicyText, fail, isRecord, statementHead } from './parse.ts';
 
 /** The STS actions that start a role session; TagSession, SetSourceIdentity and SetContext only accompany one. */
 export const ASSUME_ACTIONS = [
@@ -103,14 +102,6 @@ export interface TrustGrant {
 
 // ---------------------------------------------------------------------------------------------------------
 // Parsing
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-function fail(where: string, path: string, reason: string): never {
-  throw new PolicyParseError(path ? `${where}: ${path}: ${reason}` : `${where}: ${reason}`);
-}
 
 function stringList(value: unknown, where: string, path: string): string[] {
   if (typeof value === 'string') return [value];
@@ -236,28 +227,17 @@ const STATEMENT_KEYS = new Set([
   'NotResource',
 ]);
 
-function statementOf(raw: unknown, where: string, path: string): TrustStatement {
-  if (!isRecord(raw)) return fail(where, path, 'expected an object');
-  for (const key of Object.keys(raw)) {
-    if (!STATEMENT_KEYS.has(key)) return fail(where, `${path}.${key}`, 'unknown statement element');
-  }
-  const effect = raw.Effect;
-  if (effect !== 'Allow' && effect !== 'Deny')
-    return fail(where, `${path}.Effect`, 'expected "Allow" or "Deny"');
-  if ((raw.Principal === undefined) === (raw.NotPrincipal === undefined)) {
-    return fail(where, path, 'expected exactly one of Principal or NotPrincipal');
-  }
-  if ((raw.Action === undefined) === (raw.NotAction === undefined)) {
-    return fail(where, path, 'expected exactly one of Action or NotAction');
-  }
-  if (raw.Sid !== undefined && typeof raw.Sid !== 'string')
-    return fail(where, `${path}.Sid`, 'expected a string');
+function statementOf(input: unknown, where: string, path: string): TrustStatement {
+  const { raw, effect, sid } = statementHead(input, where, path, STATEMENT_KEYS, [
+    ['Principal', 'NotPrincipal'],
+    ['Action', 'NotAction'],
+  ]);
   const notPrincipal = raw.NotPrincipal !== undefined;
   const principalKey = notPrincipal ? 'NotPrincipal' : 'Principal';
   const actionKey = raw.Action !== undefined ? 'Action' : 'NotAction';
   return {
     path,
-    ...(typeof raw.Sid === 'string' ? { sid: raw.Sid } : {}),
+    ...(sid !== undefined ? { sid } : {}),
     effect,
     notPrincipal,
     principals: principalsOf(raw[principalKey], where, `${path}.${principalKey}`),
